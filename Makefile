@@ -1,0 +1,45 @@
+# cheeseshop: `make run` serves the site locally, `make test` runs every test.
+# Both set themselves up on a fresh machine and are safe to repeat.
+
+VENV      := .venv
+PY        := $(VENV)/bin/python
+PORT      ?= 8000
+MOTO_PORT ?= 5000
+LOCAL_DIR ?= .local
+OUT       ?= dist
+STAMP     := $(VENV)/.installed
+
+export PORT MOTO_PORT LOCAL_DIR
+
+.PHONY: run test unit functional e2e lint package browser clean
+
+$(PY):
+	@PYTHON=$$(scripts/find-python312) && echo "Creating $(VENV) with $$PYTHON" && $$PYTHON -m venv $(VENV)
+
+$(STAMP): $(PY) requirements.txt requirements-dev.txt
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) scripts/run_local.py
+
+# Debian's Chromium: Playwright's own browser download cannot be used on every machine.
+browser:
+	@command -v chromium >/dev/null 2>&1 || scripts/install-chromium
+
+test: $(STAMP) browser
+	$(PY) -m pytest tests
+
+unit functional e2e: $(STAMP)
+	$(PY) -m pytest tests/$@
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check app.py chalicelib tests bench scripts
+	$(VENV)/bin/mypy --disallow-untyped-defs chalicelib
+
+package: $(STAMP)
+	$(PY) scripts/package.py $(OUT)
+
+clean:
+	rm -rf $(VENV) $(LOCAL_DIR) vendor dist

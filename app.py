@@ -1,0 +1,8 @@
+from chalice import Chalice
+
+from chalicelib.views import accounts, common, manage
+
+app = Chalice(app_name="cheeseshop")
+app.register_blueprint(common.bp)
+app.register_blueprint(accounts.bp)
+app.register_blueprint(manage.bp)

@@ -1,0 +1,34 @@
+"""The one place that builds AWS clients and binds the tables to settings.
+
+Clients are made on first use and remade when the settings change, never at import.
+"""
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import boto3
+
+from chalicelib.config import Settings, get_settings
+
+LOCAL_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+
+
+def client(service: str) -> Any:
+    return _client(service, get_settings())
+
+
+@functools.lru_cache(maxsize=16)
+def _client(service: str, settings: Settings) -> Any:
+    extra: dict[str, str] = LOCAL_CREDENTIALS if settings.is_local else {}
+    return boto3.session.Session().client(
+        service, region_name=settings.region, endpoint_url=settings.aws_endpoint, **extra
+    )
+
+
+def reset() -> None:
+    """Forget every client (tests start moto afresh)."""
+    _client.cache_clear()
+    from chalicelib import models
+
+    models.unbind()

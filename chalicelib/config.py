@@ -1,0 +1,87 @@
+"""Settings: the only module that reads the environment.
+
+Read lazily and per call, because the Chalice test client sets the environment
+per request; a cache keyed on the raw values keeps that cheap.
+"""
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass
+
+ENV_NAMES = (
+    "CHEESESHOP_STAGE",
+    "CHEESESHOP_SECRET_KEY",
+    "CHEESESHOP_TABLE_PREFIX",
+    "CHEESESHOP_BUCKET",
+    "CHEESESHOP_MAIL_SENDER",
+    "CHEESESHOP_MAIL_DIR",
+    "CHEESESHOP_BASE_URL",
+    "CHEESESHOP_PATH_PREFIX",
+    "AWS_ENDPOINT_URL",
+    "AWS_DEFAULT_REGION",
+    "PORT",
+)
+# Only for `local` and tests: a deployed stage must be given its own key.
+DEV_SECRET_KEY = "cheeseshop-local-development-key-not-secret"
+
+
+class ConfigurationError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str
+    secret_key: str
+    table_prefix: str
+    bucket: str
+    region: str
+    aws_endpoint: str | None
+    mail_sender: str
+    mail_dir: str | None
+    base_url: str
+    path_prefix: str
+
+    @property
+    def is_local(self) -> bool:
+        return self.stage != "prod"
+
+    @property
+    def cookie_secure(self) -> bool:
+        return self.stage == "prod"
+
+    def url(self, path: str) -> str:
+        """An absolute URL for links that leave the site (mails)."""
+        return self.base_url.rstrip("/") + self.path_prefix + path
+
+
+def get_settings() -> Settings:
+    return _settings(tuple(os.environ.get(name) for name in ENV_NAMES))
+
+
+@functools.lru_cache(maxsize=8)
+def _settings(values: tuple[str | None, ...]) -> Settings:
+    env = dict(zip(ENV_NAMES, values))
+    stage = env["CHEESESHOP_STAGE"] or "local"
+    secret = env["CHEESESHOP_SECRET_KEY"]
+    if not secret:
+        if stage == "prod":
+            raise ConfigurationError("CHEESESHOP_SECRET_KEY must be set outside local stages")
+        secret = DEV_SECRET_KEY
+    endpoint = env["AWS_ENDPOINT_URL"]
+    if not endpoint and stage == "local":
+        endpoint = "http://127.0.0.1:5000"
+    port = env["PORT"] or "8000"
+    return Settings(
+        stage=stage,
+        secret_key=secret,
+        table_prefix=env["CHEESESHOP_TABLE_PREFIX"] or "cheeseshop-",
+        bucket=env["CHEESESHOP_BUCKET"] or "cheeseshop-files",
+        region=env["AWS_DEFAULT_REGION"] or "us-east-1",
+        aws_endpoint=endpoint or None,
+        mail_sender=env["CHEESESHOP_MAIL_SENDER"] or "cheeseshop <noreply@cheeseshop.example>",
+        mail_dir=env["CHEESESHOP_MAIL_DIR"] or None,
+        base_url=env["CHEESESHOP_BASE_URL"] or f"http://127.0.0.1:{port}",
+        path_prefix=(env["CHEESESHOP_PATH_PREFIX"] or "").rstrip("/"),
+    )

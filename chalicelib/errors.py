@@ -1,0 +1,55 @@
+"""Domain exceptions. Services raise them; one mapping at the edge (views/web.py)
+turns them into pages with a status code. Each carries what the user must see."""
+from __future__ import annotations
+
+
+class CheeseshopError(Exception):
+    status = 400
+    message = "The request could not be completed."
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or self.message)
+        self.message = message or self.message
+
+
+class ValidationError(CheeseshopError):
+    """Form input was refused; `errors` maps a field name to what is wrong with it."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("Please correct the errors below.")
+        self.errors = errors
+
+
+class InvalidCredentials(CheeseshopError):
+    status = 401
+    message = "The username or password is not correct."
+
+
+class RateLimited(CheeseshopError):
+    status = 429
+
+    def __init__(self, retry_after: int, what: str = "attempts") -> None:
+        minutes = max(1, (retry_after + 59) // 60)
+        super().__init__(
+            f"Too many {what}. Please wait {minutes} minute{'s' if minutes != 1 else ''} and try again."
+        )
+        self.retry_after = retry_after
+
+
+class InvalidLink(CheeseshopError):
+    message = "This link is invalid, has expired or has already been used."
+
+
+class CsrfFailure(CheeseshopError):
+    status = 403
+    message = "The form has expired or did not come from this site. Please reload the page and try again."
+
+
+class NotLoggedIn(CheeseshopError):
+    status = 401
+    message = "Please log in to continue."
+
+
+class NotFound(CheeseshopError):
+    status = 404
+    message = "Not found."

@@ -1,0 +1,90 @@
+"""Security history: one way to record an event, tags from one enum."""
+from __future__ import annotations
+
+import enum
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from chalicelib import clock
+from chalicelib.models import Event
+
+KEEP_FOR = timedelta(days=365 * 2)
+HISTORY_LENGTH = 50
+
+
+class Tag(str, enum.Enum):
+    ACCOUNT_CREATE = "account:create"
+    LOGIN_SUCCESS = "account:login:success"
+    LOGIN_FAILURE = "account:login:failure"
+    LOGIN_LOCKED = "account:login:rate-limited"
+    LOGOUT = "account:logout"
+    PASSWORD_CHANGE = "account:password:change"
+    PASSWORD_RESET_REQUEST = "account:password:reset:request"
+    PASSWORD_RESET = "account:password:reset"
+    EMAIL_ADD = "account:email:add"
+    EMAIL_VERIFY = "account:email:verified"
+
+
+DESCRIPTIONS = {
+    Tag.ACCOUNT_CREATE: "Account created",
+    Tag.LOGIN_SUCCESS: "Logged in",
+    Tag.LOGIN_FAILURE: "Failed login",
+    Tag.LOGIN_LOCKED: "Logins paused after too many failures",
+    Tag.LOGOUT: "Logged out",
+    Tag.PASSWORD_CHANGE: "Password changed",
+    Tag.PASSWORD_RESET_REQUEST: "Password reset requested",
+    Tag.PASSWORD_RESET: "Password reset",
+    Tag.EMAIL_ADD: "Email address added",
+    Tag.EMAIL_VERIFY: "Email address verified",
+}
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a request came from, as recorded with each event."""
+
+    ip: str = ""
+    user_agent: str = ""
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    tag: str
+    description: str
+    ip: str
+    user_agent: str
+    detail: str
+
+
+def build(username: str, tag: Tag, origin: Origin, detail: str = "") -> Event:
+    """An unsaved event, for callers that write it inside a transaction."""
+    now = clock.now()
+    return Event(
+        username,
+        f"{now.isoformat()}#{secrets.token_hex(4)}",
+        tag=tag.value,
+        ip=origin.ip,
+        user_agent=origin.user_agent[:512],
+        detail=detail,
+        expires=now + KEEP_FOR,
+    )
+
+
+def record_event(username: str, tag: Tag, origin: Origin, detail: str = "") -> None:
+    build(username, tag, origin, detail).save()
+
+
+def history(username: str, limit: int = HISTORY_LENGTH) -> list[HistoryEntry]:
+    return [
+        HistoryEntry(
+            at=datetime.fromisoformat(event.id.split("#")[0]),
+            tag=event.tag,
+            description=DESCRIPTIONS.get(Tag(event.tag), event.tag),
+            ip=event.ip,
+            user_agent=event.user_agent,
+            detail=event.detail,
+        )
+        for event in Event.query(username, scan_index_forward=False, limit=limit)
+    ]

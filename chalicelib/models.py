@@ -1,0 +1,149 @@
+"""pynamodb models. Table names, endpoint and region come from settings via bind().
+
+Access paths (no scans on request paths):
+- users: get by canonical username. Factors (TOTP secret, recovery code hashes) live on
+  the user item; security keys, API tokens, projects and files get tables of their own.
+- emails: all of a user's addresses (query by username); email_owners: a verified address
+  -> its user, which both enforces uniqueness and serves login by email.
+- sessions: get by hashed id; GSI by_user to end all of a user's sessions.
+- events: a user's security history, newest first (sort key starts with the time).
+- ratelimits: fixed-window counters, one item per key and window.
+Items that expire carry a TTL attribute; code checks expiry too (moto never deletes).
+"""
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.exceptions import DoesNotExist
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.config import Settings
+
+
+class User(Model):
+    class Meta:
+        table_name = "users"
+
+    username = UnicodeAttribute(hash_key=True)  # canonical: lower case
+    display_username = UnicodeAttribute()
+    full_name = UnicodeAttribute(default="")
+    primary_email = UnicodeAttribute()
+    password_hash = UnicodeAttribute()
+    password_changed_at = UTCDateTimeAttribute()
+    created_at = UTCDateTimeAttribute()
+    last_login_at = UTCDateTimeAttribute(null=True)
+
+
+class Email(Model):
+    class Meta:
+        table_name = "emails"
+
+    username = UnicodeAttribute(hash_key=True)
+    email = UnicodeAttribute(range_key=True)  # lower case
+    address = UnicodeAttribute()  # as typed
+    verified = BooleanAttribute(default=False)
+    created_at = UTCDateTimeAttribute()
+    verified_at = UTCDateTimeAttribute(null=True)
+
+
+class EmailOwner(Model):
+    class Meta:
+        table_name = "email-owners"
+
+    email = UnicodeAttribute(hash_key=True)
+    username = UnicodeAttribute()
+
+
+class SessionsByUser(GlobalSecondaryIndex["Session"]):
+    class Meta:
+        index_name = "by_user"
+        projection = AllProjection()
+
+    username = UnicodeAttribute(hash_key=True)
+
+
+class Session(Model):
+    class Meta:
+        table_name = "sessions"
+
+    id = UnicodeAttribute(hash_key=True)  # sha256 of the cookie value
+    username = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    authenticated_at = UTCDateTimeAttribute()
+    expires = TTLAttribute()
+    ip = UnicodeAttribute(default="")
+    user_agent = UnicodeAttribute(default="")
+    by_user = SessionsByUser()
+
+
+class Event(Model):
+    class Meta:
+        table_name = "events"
+
+    username = UnicodeAttribute(hash_key=True)
+    id = UnicodeAttribute(range_key=True)  # ISO time + random suffix: sorts by time
+    tag = UnicodeAttribute()
+    ip = UnicodeAttribute(default="")
+    user_agent = UnicodeAttribute(default="")
+    detail = UnicodeAttribute(default="")
+    expires = TTLAttribute(null=True)
+
+
+class RateLimitCounter(Model):
+    class Meta:
+        table_name = "ratelimits"
+
+    key = UnicodeAttribute(hash_key=True)
+    count = NumberAttribute(default=0)
+    expires = TTLAttribute()
+
+
+MODELS: tuple[type[Model], ...] = (User, Email, EmailOwner, Session, Event, RateLimitCounter)
+BASE_NAMES = {model: model.Meta.table_name for model in MODELS}
+_bound: list[Settings | None] = [None]
+
+
+def bind(settings: Settings) -> None:
+    """Point every model at the tables, endpoint and region of these settings."""
+    if _bound[0] == settings:
+        return
+    for model, base in BASE_NAMES.items():
+        meta: Any = model.Meta
+        meta.table_name = settings.table_prefix + base
+        meta.host = settings.aws_endpoint
+        meta.region = settings.region
+        if settings.is_local:
+            meta.aws_access_key_id = "testing"
+            meta.aws_secret_access_key = "testing"
+        model._connection = None
+    _bound[0] = settings
+
+
+def unbind() -> None:
+    _bound[0] = None
+    for model in MODELS:
+        model._connection = None
+
+
+def transaction() -> TransactWrite:
+    """A write transaction on the bound endpoint (every table shares it)."""
+    return TransactWrite(connection=User._get_connection().connection)
+
+
+_M = TypeVar("_M", bound=Model)
+
+
+def get_or_none(model: type[_M], hash_key: str, range_key: str | None = None) -> _M | None:
+    try:
+        return model.get(hash_key, range_key)
+    except DoesNotExist:
+        return None

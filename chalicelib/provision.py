@@ -1,0 +1,39 @@
+"""Creates the tables, the bucket and the mail sender identity when missing.
+
+Used by `make run` against moto server and by the tests; deployed stages get the same
+resources from sam.json instead.
+"""
+from __future__ import annotations
+
+from email.utils import parseaddr
+
+from chalicelib import aws, models
+from chalicelib.config import Settings
+
+TTL_ATTRIBUTE = "expires"
+
+
+def ensure_all(settings: Settings) -> None:
+    models.bind(settings)
+    for model in models.MODELS:
+        ensure_table(model)
+    ensure_bucket(settings.bucket)
+    aws.client("ses").verify_email_identity(EmailAddress=parseaddr(settings.mail_sender)[1])
+
+
+def ensure_table(model: type[models.Model]) -> None:
+    if model.exists():
+        return
+    model.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
+    if TTL_ATTRIBUTE in model.get_attributes():
+        aws.client("dynamodb").update_time_to_live(
+            TableName=model.Meta.table_name,
+            TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE},
+        )
+
+
+def ensure_bucket(name: str) -> None:
+    s3 = aws.client("s3")
+    existing = {bucket["Name"] for bucket in s3.list_buckets().get("Buckets", [])}
+    if name not in existing:
+        s3.create_bucket(Bucket=name)

@@ -1,0 +1,121 @@
+"""Pages under /account/: register, verify, log in and out, reset a password.
+
+GET and POST are separate routes: Chalice refuses a content-type-less GET on a route
+that names form content types."""
+from __future__ import annotations
+
+from chalice import Blueprint
+from chalice.app import Response
+
+from chalicelib import accounts, auth, web
+from chalicelib.errors import CheeseshopError
+
+bp = Blueprint(__name__)
+FORM = web.FORM
+
+
+def _req() -> web.WebRequest:
+    return web.parse(bp.current_request)
+
+
+@bp.route("/account/register", methods=["GET"])
+def register_form() -> Response:
+    return web.page(_req(), "account/register.html")
+
+
+@bp.route("/account/register", methods=["POST"], content_types=FORM)
+def register() -> Response:
+    req = _req()
+
+    def act() -> Response:
+        f = req.form
+        accounts.register(username=f.get("username", ""), full_name=f.get("full_name", ""),
+                          email=f.get("email", ""), password=f.get("password", ""),
+                          confirm=f.get("password_confirm", ""), origin=req.origin)
+        return web.redirect(req, "/account/login/", notice="registered")
+    return web.form_action(req, "account/register.html", act)
+
+
+@bp.route("/account/verify-email", methods=["GET"])
+def verify_email() -> Response:
+    req = _req()
+    try:
+        accounts.verify_email(req.query.get("token", ""), req.origin)
+    except CheeseshopError as exc:
+        return web.page(req, "account/link-error.html", exc.status, error=exc.message)
+    return web.redirect(req, "/manage/account/" if req.username else "/account/login/",
+                        notice="verified")
+
+
+def _next(req: web.WebRequest) -> str:
+    return web.safe_next(req.query.get("next") or req.form.get("next"), "/manage/account/")
+
+
+@bp.route("/account/login", methods=["GET"])
+def login_form() -> Response:
+    req = _req()
+    return web.page(req, "account/login.html", next=_next(req))
+
+
+@bp.route("/account/login", methods=["POST"], content_types=FORM)
+def login() -> Response:
+    req = _req()
+
+    def act() -> Response:
+        token, _ = auth.login(login=req.form.get("username", ""),
+                              password=req.form.get("password", ""), origin=req.origin,
+                              previous_session=req.session_token)
+        web.start_session(req, token)
+        return web.redirect(req, _next(req))
+    return web.form_action(req, "account/login.html", act, next=_next(req))
+
+
+@bp.route("/account/logout", methods=["POST"], content_types=FORM)
+def logout() -> Response:
+    req = _req()
+
+    def act() -> Response:
+        if req.username:
+            auth.logout(req.session_token, req.username, req.origin)
+        web.clear_session(req)
+        return web.redirect(req, "/account/login/", notice="logged-out")
+    return web.form_action(req, "account/logout-error.html", act)
+
+
+@bp.route("/account/request-password-reset", methods=["GET"])
+def request_password_reset_form() -> Response:
+    return web.page(_req(), "account/request-password-reset.html")
+
+
+@bp.route("/account/request-password-reset", methods=["POST"], content_types=FORM)
+def request_password_reset() -> Response:
+    req = _req()
+
+    def act() -> Response:
+        auth.request_password_reset(req.form.get("username_or_email", ""), req.origin)
+        return web.redirect(req, "/account/login/", notice="reset-sent")
+    return web.form_action(req, "account/request-password-reset.html", act)
+
+
+@bp.route("/account/reset-password", methods=["GET"])
+def reset_password_form() -> Response:
+    req = _req()
+    token = req.query.get("token", "")
+    try:
+        user = auth.user_for_reset(token)
+    except CheeseshopError as exc:
+        return web.page(req, "account/link-error.html", exc.status, error=exc.message)
+    return web.page(req, "account/reset-password.html", token=token, for_user=user.display_username)
+
+
+@bp.route("/account/reset-password", methods=["POST"], content_types=FORM)
+def reset_password() -> Response:
+    req = _req()
+    token = req.form.get("token", "")
+
+    def act() -> Response:
+        auth.reset_password(token, new=req.form.get("new_password", ""),
+                            confirm=req.form.get("password_confirm", ""), origin=req.origin)
+        web.clear_session(req)
+        return web.redirect(req, "/account/login/", notice="reset-done")
+    return web.form_action(req, "account/reset-password.html", act, token=token)

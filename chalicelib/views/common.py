@@ -1,0 +1,35 @@
+"""Home page and what every response shares: bound stores and security headers."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from chalice import Blueprint
+from chalice.app import Request, Response
+
+from chalicelib import models, web
+from chalicelib.config import get_settings
+
+bp = Blueprint(__name__)
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",  # reset and verification links carry tokens
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+                               "base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+}
+
+
+@bp.middleware("http")
+def bind_and_harden(event: Request, get_response: Callable[[Request], Response]) -> Response:
+    models.bind(get_settings())
+    response = get_response(event)
+    headers: dict[str, Any] = response.headers
+    for name, value in SECURITY_HEADERS.items():
+        headers.setdefault(name, value)
+    return response
+
+
+@bp.route("/", methods=["GET"])
+def home() -> Response:
+    return web.page(web.parse(bp.current_request), "home.html")

@@ -1,0 +1,158 @@
+"""The edge between Chalice and the services: request parsing, pages, cookies,
+redirects, and the one mapping from domain errors to pages and status codes."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from typing import Any, Callable
+from urllib.parse import parse_qs
+
+from chalice.app import Request, Response
+
+from chalicelib import rendering, sessions
+from chalicelib.config import get_settings
+from chalicelib.errors import CheeseshopError, NotLoggedIn, RateLimited, ValidationError
+from chalicelib.events import Origin
+
+FORM = ["application/x-www-form-urlencoded"]
+MAX_FORM_BYTES = 64 * 1024
+NOTICES = {
+    "registered": "Your account was created. We sent you an email: follow its link to verify "
+                  "your address, then log in.",
+    "verified": "Your email address is verified.",
+    "logged-out": "You are logged out.",
+    "reset-sent": "If an account matches, we sent a link to reset its password. "
+                  "It works once and expires within an hour.",
+    "reset-done": "Your password was reset. Log in with your new password.",
+    "password-changed": "Your password was changed. Your other sessions were logged out.",
+    "email-added": "Email address added. Follow the link we sent to verify it.",
+    "verification-sent": "We sent a new verification email.",
+    "login-required": "Please log in to continue.",
+}
+
+
+@dataclass
+class WebRequest:
+    method: str
+    path: str
+    query: dict[str, str]
+    form: dict[str, str]
+    cookies: dict[str, str]
+    origin: Origin
+    set_cookies: list[str] = field(default_factory=list)
+    _session: Any = None
+    _session_loaded: bool = False
+
+    @property
+    def session_token(self) -> str | None:
+        return self.cookies.get(sessions.SESSION_COOKIE)
+
+    @property
+    def session(self) -> sessions.SessionInfo | None:
+        if not self._session_loaded:
+            self._session = sessions.load(self.session_token)
+            self._session_loaded = True
+        return self._session  # type: ignore[no-any-return]
+
+    @property
+    def username(self) -> str | None:
+        return self.session.username if self.session else None
+
+    def require_user(self) -> str:
+        if self.username is None:
+            raise NotLoggedIn()
+        return self.username
+
+    @property
+    def csrf_id(self) -> str:
+        """The browser's CSRF cookie, issued on first need."""
+        if not self.cookies.get(sessions.CSRF_COOKIE):
+            self.cookies[sessions.CSRF_COOKIE] = sessions.new_token()
+            self.set_cookies.append(cookie(sessions.CSRF_COOKIE, self.cookies[sessions.CSRF_COOKIE]))
+        return self.cookies[sessions.CSRF_COOKIE]
+
+
+def parse(request: Request) -> WebRequest:
+    headers = request.headers
+    jar = SimpleCookie()
+    jar.load(headers.get("cookie", ""))
+    body = request.raw_body if request.method == "POST" else b""
+    if len(body) > MAX_FORM_BYTES:
+        body = b""
+    ip = request.context.get("identity", {}).get("sourceIp", "") or ""
+    return WebRequest(
+        method=request.method,
+        path=request.path,
+        query={k: v for k, v in (request.query_params or {}).items()},
+        form={k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()},
+        cookies={name: morsel.value for name, morsel in jar.items()},
+        origin=Origin(ip=ip, user_agent=headers.get("user-agent", "")[:512]),
+    )
+
+
+def cookie(name: str, value: str, max_age: int | None = None) -> str:
+    parts = [f"{name}={value}", "Path=/", "HttpOnly", "SameSite=Lax"]
+    if max_age is not None:
+        parts.append(f"Max-Age={max_age}")
+    if get_settings().cookie_secure:
+        parts.append("Secure")
+    return "; ".join(parts)
+
+
+def start_session(req: WebRequest, token: str) -> None:
+    """A new session id and a new CSRF cookie (no fixation of either)."""
+    req.set_cookies.append(cookie(sessions.SESSION_COOKIE, token, int(sessions.MAX_AGE.total_seconds())))
+    req.set_cookies.append(cookie(sessions.CSRF_COOKIE, sessions.new_token()))
+
+
+def clear_session(req: WebRequest) -> None:
+    req.set_cookies.append(cookie(sessions.SESSION_COOKIE, "", 0))
+    req.set_cookies.append(cookie(sessions.CSRF_COOKIE, sessions.new_token()))
+
+
+def url(path: str) -> str:
+    return get_settings().path_prefix + path
+
+
+def _respond(req: WebRequest, status: int, body: str, headers: dict[str, Any]) -> Response:
+    if req.set_cookies:
+        headers["Set-Cookie"] = list(req.set_cookies)
+    return Response(body=body, status_code=status, headers=headers)
+
+
+def page(req: WebRequest, template: str, status: int = 200, **context: Any) -> Response:
+    context.setdefault("form", {})
+    context.setdefault("errors", {})
+    body = rendering.render(template, {
+        "user": req.username, "csrf_token": sessions.csrf_token(req.csrf_id), "url": url,
+        "notice": NOTICES.get(req.query.get("notice", "")), **context,
+    })
+    return _respond(req, status, body, {"Content-Type": "text/html; charset=utf-8",
+                                        "Cache-Control": "no-store"})
+
+
+def redirect(req: WebRequest, path: str, notice: str | None = None) -> Response:
+    location = url(path) + (f"?notice={notice}" if notice else "")
+    return _respond(req, 303, "", {"Location": location})
+
+
+def form_action(req: WebRequest, template: str, action: Callable[[], Response],
+                **context: Any) -> Response:
+    """Checks CSRF, runs the action, and turns a domain error into the form again."""
+    try:
+        sessions.check_csrf(req.cookies.get(sessions.CSRF_COOKIE), req.form.get("csrf_token"))
+        return action()
+    except ValidationError as exc:
+        return page(req, template, 400, form=req.form, errors=exc.errors, error=exc.message, **context)
+    except CheeseshopError as exc:
+        response = page(req, template, exc.status, form=req.form, error=exc.message, **context)
+        if isinstance(exc, RateLimited):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only same-site absolute paths; never '//host' or a scheme."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default

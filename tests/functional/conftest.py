@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from chalice.test import Client
+from moto import mock_aws
+
+from tests.conftest import ROOT
+from tests.helpers import Browser, Mailbox
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    mail_dir = tmp_path / "mail"
+    monkeypatch.setenv("CHEESESHOP_STAGE", "test")
+    monkeypatch.setenv("CHEESESHOP_SECRET_KEY", "functional-test-secret")
+    monkeypatch.setenv("CHEESESHOP_MAIL_DIR", str(mail_dir))
+    monkeypatch.setenv("CHEESESHOP_BASE_URL", "http://cheeseshop.test")
+    return mail_dir
+
+
+@pytest.fixture
+def aws(env: Path) -> Iterator[None]:
+    from chalicelib import aws as clients, provision
+    from chalicelib.config import get_settings
+
+    with mock_aws():
+        clients.reset()
+        provision.ensure_all(get_settings())
+        yield
+        clients.reset()
+
+
+@pytest.fixture
+def client(aws: None) -> Iterator[Client]:
+    from app import app
+
+    with Client(app, stage_name="test", project_dir=str(ROOT)) as chalice_client:
+        yield chalice_client
+
+
+@pytest.fixture
+def browser(client: Client) -> Browser:
+    return Browser(client)
+
+
+@pytest.fixture
+def mailbox(env: Path) -> Mailbox:
+    return Mailbox(env)
+
+
+def register(browser: Browser, username: str = "alice", email: str | None = None,
+             password: str = PASSWORD) -> None:
+    page = browser.submit("/account/register/", {
+        "username": username, "full_name": username.title(), "email": email or f"{username}@example.com",
+        "password": password, "password_confirm": password,
+    })
+    assert page.status == 303, page.text
+
+
+def login(browser: Browser, username: str = "alice", password: str = PASSWORD) -> None:
+    page = browser.submit("/account/login/", {"username": username, "password": password})
+    assert page.status == 303, page.text
+
+
+@pytest.fixture
+def alice(browser: Browser, mailbox: Mailbox) -> Browser:
+    """A registered, verified and logged-in user."""
+    register(browser)
+    assert browser.get(mailbox.last_link("alice@example.com", "/account/verify-email/")).status == 303
+    login(browser)
+    return browser
