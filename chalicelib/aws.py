@@ -32,3 +32,18 @@ def reset() -> None:
     from chalicelib import models
 
     models.unbind()
+
+
+UNAVAILABLE_CODES = {"ThrottlingException", "ProvisionedThroughputExceededException",
+                     "RequestLimitExceeded", "InternalServerError", "ServiceUnavailable",
+                     "SlowDown", "Throttling"}
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether an error means a store could not be reached or shed load (a 503, not a bug)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    cause = getattr(exc, "cause", None) or exc.__cause__ or exc
+    if isinstance(cause, BotoCoreError):
+        return True
+    return isinstance(cause, ClientError) and cause.response.get("Error", {}).get("Code") in UNAVAILABLE_CODES

@@ -156,3 +156,9 @@ def safe_next(target: str | None, default: str) -> str:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return default
+
+
+def unavailable() -> Response:
+    body = rendering.render("unavailable.html", {"url": url})
+    return Response(body=body, status_code=503, headers={
+        "Content-Type": "text/html; charset=utf-8", "Retry-After": "30", "Cache-Control": "no-store"})

@@ -6,10 +6,13 @@ from typing import Any, Callable
 from chalice import Blueprint
 from chalice.app import Request, Response
 
-from chalicelib import models, web
+import logging
+
+from chalicelib import aws, models, web
 from chalicelib.config import get_settings
 
 bp = Blueprint(__name__)
+log = logging.getLogger(__name__)
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -23,7 +26,13 @@ SECURITY_HEADERS = {
 @bp.middleware("http")
 def bind_and_harden(event: Request, get_response: Callable[[Request], Response]) -> Response:
     models.bind(get_settings())
-    response = get_response(event)
+    try:
+        response = get_response(event)
+    except Exception as exc:
+        if not aws.is_unavailable(exc):
+            raise
+        log.exception("a store is unavailable")
+        response = web.unavailable()
     headers: dict[str, Any] = response.headers
     for name, value in SECURITY_HEADERS.items():
         headers.setdefault(name, value)

@@ -1,0 +1,134 @@
+"""`make run`: the local AWS (moto server) and `chalice local`, together.
+
+State survives restarts: moto's recorder appends every request to a file under
+LOCAL_DIR, and the next start replays it before serving.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes], what: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit(f"{what} exited early (code {process.returncode}); see its output above.")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.2)
+    sys.exit(f"{what} did not start listening on port {port} within {seconds:.0f}s.")
+
+
+def port_free(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def secret_key(local_dir: Path) -> str:
+    path = local_dir / "secret-key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def environment(port: int, moto_port: int, local_dir: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "CHEESESHOP_STAGE": "local",
+        "CHEESESHOP_SECRET_KEY": secret_key(local_dir),
+        "CHEESESHOP_MAIL_DIR": str(local_dir / "mail"),
+        "CHEESESHOP_BASE_URL": f"http://127.0.0.1:{port}",
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{moto_port}",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+def start_moto(moto_port: int, local_dir: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    recording = local_dir / "aws-state.jsonl"
+    moto_env = {**env, "MOTO_ENABLE_RECORDING": "True", "MOTO_RECORDER_FILEPATH": str(recording)}
+    moto = subprocess.Popen([str(BIN / "python"), "-m", "moto.server", "-H", "127.0.0.1",
+                             "-p", str(moto_port)], env=moto_env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    wait_for_port(moto_port, moto, "moto server")
+    if recording.exists() and recording.stat().st_size:
+        print(f"Restoring saved local AWS state from {recording} ...", flush=True)
+        replay = urllib.request.Request(f"http://127.0.0.1:{moto_port}/moto-api/recorder/replay-recording",
+                                        method="POST", data=b"")
+        urllib.request.urlopen(replay, timeout=600).close()
+    return moto
+
+
+def provision(env: dict[str, str]) -> None:
+    subprocess.run([str(BIN / "python"), "-c",
+                    "from chalicelib import provision; from chalicelib.config import get_settings; "
+                    "provision.ensure_all(get_settings())"], env=env, cwd=ROOT, check=True)
+
+
+def main() -> int:
+    port, moto_port = int(os.environ.get("PORT", 8000)), int(os.environ.get("MOTO_PORT", 5000))
+    local_dir = (ROOT / os.environ.get("LOCAL_DIR", ".local")).resolve()
+    (local_dir / "mail").mkdir(parents=True, exist_ok=True)
+    for p, name in ((port, "PORT"), (moto_port, "MOTO_PORT")):
+        if not port_free(p):
+            sys.exit(f"Port {p} is already in use: stop what uses it or set {name}=another port.")
+    env = environment(port, moto_port, local_dir)
+    children: list[subprocess.Popen[bytes]] = []
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        children.append(start_moto(moto_port, local_dir, env))
+        provision(env)
+        children.append(subprocess.Popen([str(BIN / "chalice"), "local", "--stage", "local",
+                                          "--host", "127.0.0.1", "--port", str(port)],
+                                         env=env, cwd=ROOT, start_new_session=True))
+        wait_for_port(port, children[-1], "chalice local")
+        print(f"\ncheeseshop is running at http://127.0.0.1:{port}/  (local AWS on port {moto_port};"
+              f" mail in {local_dir / 'mail'})\nPress Ctrl-C to stop.\n", flush=True)
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        return 1
+    except KeyboardInterrupt:
+        print("\nStopping ...", flush=True)
+        return 0
+    finally:
+        stop(children)
+
+
+def stop(children: list[subprocess.Popen[bytes]]) -> None:
+    """Each child leads its own process group: `chalice local` reloads code in a worker
+    process of its own, which must stop with it."""
+    for child in reversed(children):
+        signal_group(child, signal.SIGTERM)
+    for child in children:
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            signal_group(child, signal.SIGKILL)
+            child.wait()
+
+
+def signal_group(child: subprocess.Popen[bytes], sig: int) -> None:
+    try:
+        os.killpg(child.pid, sig)
+    except ProcessLookupError:
+        pass
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,90 @@
+"""End-to-end: the real `make run` launcher (moto server + chalice local) and Chromium."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.helpers import Mailbox
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class LocalSite:
+    url: str
+    local_dir: Path
+    process: subprocess.Popen[bytes]
+    port: int
+    moto_port: int
+
+    @property
+    def mailbox(self) -> Mailbox:
+        return Mailbox(self.local_dir / "mail")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            self.process.wait(timeout=30)
+
+
+def start_site(local_dir: Path, port: int | None = None, moto_port: int | None = None) -> LocalSite:
+    port, moto_port = port or free_port(), moto_port or free_port()
+    env = {**os.environ, "PORT": str(port), "MOTO_PORT": str(moto_port), "LOCAL_DIR": str(local_dir)}
+    process = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "run_local.py")], env=env, cwd=ROOT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the launcher exited early"
+        try:
+            urllib.request.urlopen(url + "/", timeout=2).close()
+            return LocalSite(url, local_dir, process, port, moto_port)
+        except OSError:
+            time.sleep(0.5)
+    process.kill()
+    raise AssertionError("the site did not come up")
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSite]:
+    running = start_site(tmp_path_factory.mktemp("local"))
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium: Any) -> Iterator[Any]:
+    context = chromium.new_context()
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
