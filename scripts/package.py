@@ -1,0 +1,136 @@
+"""`make package OUT=dir`: deployment.zip and sam.json for AWS.
+
+The DynamoDB tables in sam.json are generated from the pynamodb models, so the key
+schemas live in one place. templates/ is shipped through Chalice's vendor/ folder
+(copied to the zip's root, beside app.py). Libraries the Lambda runtime already has
+(boto3 and its dependencies) are left out of the zip.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from chalicelib import models  # noqa: E402
+
+RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six")
+TTL = "expires"
+
+
+def resource_name(model: type[models.Model]) -> str:
+    return "".join(part.title() for part in models.BASE_NAMES[model].split("-")) + "Table"
+
+
+def hash_first(keys: list[dict[str, str]]) -> list[dict[str, str]]:
+    return sorted(keys, key=lambda key: key["KeyType"] != "HASH")
+
+
+def table(model: type[models.Model]) -> dict[str, Any]:
+    schema = model._get_schema()
+    props: dict[str, Any] = {
+        "TableName": {"Fn::Sub": "${AWS::StackName}-" + models.BASE_NAMES[model]},
+        "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": schema["attribute_definitions"],
+        "KeySchema": hash_first(schema["key_schema"]),
+        "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+        "SSESpecification": {"SSEEnabled": True},
+    }
+    if schema.get("global_secondary_indexes"):
+        props["GlobalSecondaryIndexes"] = [
+            {"IndexName": i["index_name"], "KeySchema": hash_first(i["key_schema"]),
+             "Projection": i["projection"]}
+            for i in schema["global_secondary_indexes"]
+        ]
+    if TTL in model.get_attributes():
+        props["TimeToLiveSpecification"] = {"AttributeName": TTL, "Enabled": True}
+    return {"Type": "AWS::DynamoDB::Table", "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain", "Properties": props}
+
+
+def policy(tables: list[str]) -> dict[str, Any]:
+    table_arns = [{"Fn::GetAtt": [name, "Arn"]} for name in tables]
+    index_arns = [{"Fn::Sub": "${" + name + ".Arn}/index/*"} for name in tables]
+    return {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+         "Resource": {"Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:*"}},
+        {"Effect": "Allow", "Action": ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query",
+                                       "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+                                       "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem"],
+         "Resource": table_arns + index_arns},
+        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+         "Resource": {"Fn::Sub": "${FilesBucket.Arn}/*"}},
+        {"Effect": "Allow", "Action": ["ses:SendRawEmail"], "Resource": "*",
+         "Condition": {"StringEquals": {"ses:FromAddress": {"Ref": "MailSenderAddress"}}}},
+    ]}
+
+
+def merge_template() -> dict[str, Any]:
+    tables = {resource_name(model): table(model) for model in models.MODELS}
+    return {
+        "Parameters": {
+            "SecretKey": {"Type": "String", "NoEcho": True, "MinLength": 32,
+                          "Description": "Signs links and CSRF tokens; keep it secret."},
+            "BaseUrl": {"Type": "String", "Description": "Public URL of the site, for links in mail."},
+            "MailSenderAddress": {"Type": "String", "Description": "A verified SES sender address."},
+        },
+        "Resources": {
+            **tables,
+            "FilesBucket": {"Type": "AWS::S3::Bucket", "DeletionPolicy": "Retain",
+                            "UpdateReplacePolicy": "Retain", "Properties": {
+                                "PublicAccessBlockConfiguration": {
+                                    "BlockPublicAcls": True, "BlockPublicPolicy": True,
+                                    "IgnorePublicAcls": True, "RestrictPublicBuckets": True},
+                                "BucketEncryption": {"ServerSideEncryptionConfiguration": [
+                                    {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}}},
+            "DefaultRole": {"Properties": {"Policies": [
+                {"PolicyName": "DefaultRolePolicy", "PolicyDocument": policy(list(tables))}]}},
+            "APIHandler": {"Properties": {"Environment": {"Variables": {
+                "CHEESESHOP_TABLE_PREFIX": {"Fn::Sub": "${AWS::StackName}-"},
+                "CHEESESHOP_BUCKET": {"Ref": "FilesBucket"},
+                "CHEESESHOP_SECRET_KEY": {"Ref": "SecretKey"},
+                "CHEESESHOP_BASE_URL": {"Ref": "BaseUrl"},
+                "CHEESESHOP_MAIL_SENDER": {"Ref": "MailSenderAddress"},
+            }}}},
+        },
+    }
+
+
+def strip_runtime_libraries(path: Path) -> None:
+    stripped = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(stripped, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            top = info.filename.split("/")[0].split(".")[0].split("-")[0]
+            if top.removeprefix("python_") not in RUNTIME_PROVIDED:
+                target.writestr(info, source.read(info))
+    stripped.replace(path)
+
+
+def main(out: Path) -> None:
+    vendor = ROOT / "vendor"
+    shutil.rmtree(vendor / "templates", ignore_errors=True)
+    shutil.copytree(ROOT / "templates", vendor / "templates")
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            merge = Path(tmp) / "merge.json"
+            merge.write_text(json.dumps(merge_template(), indent=2))
+            shutil.rmtree(out, ignore_errors=True)
+            subprocess.run([str(Path(sys.executable).parent / "chalice"), "package", "--stage", "prod",
+                            "--merge-template", str(merge), str(out)], cwd=ROOT, check=True,
+                           env={"AWS_DEFAULT_REGION": "us-east-1", **os.environ})
+    finally:
+        shutil.rmtree(vendor, ignore_errors=True)
+    strip_runtime_libraries(out / "deployment.zip")
+    print(f"Wrote {out / 'deployment.zip'} and {out / 'sam.json'}")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "dist").resolve())

@@ -1,0 +1,97 @@
+"""`make package`: the zip Lambda runs and the template CloudFormation deploys."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from chalicelib import models
+from tests.conftest import ROOT
+
+# What the Lambda Python runtime provides besides the standard library.
+RUNTIME_LIBRARIES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six.py")
+
+SERVE_ONE_REQUEST = """
+import json, sys
+sys.path[:0] = [sys.argv[1], sys.argv[2]]
+from app import app
+event = {"resource": "/account/login", "path": "/account/login/", "httpMethod": "GET",
+         "headers": {"Host": "example.test"}, "multiValueHeaders": {}, "queryStringParameters": None,
+         "multiValueQueryStringParameters": None, "pathParameters": None, "stageVariables": None,
+         "requestContext": {"resourcePath": "/account/login", "httpMethod": "GET", "path": "/api/account/login/",
+                            "identity": {"sourceIp": "192.0.2.1"}, "stage": "api"},
+         "body": None, "isBase64Encoded": False}
+response = app(event, None)
+print(json.dumps({"status": response["statusCode"], "body": response["body"],
+                  "zxcvbn_loaded": "zxcvbn" in sys.modules}))
+"""
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("package")
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "package.py"), str(out)], cwd=ROOT, check=True)
+    return out
+
+
+def test_zip_has_code_templates_and_compiled_libraries(package):
+    names = set(zipfile.ZipFile(package / "deployment.zip").namelist())
+    for required in ("app.py", "chalicelib/web.py", "chalicelib/data/common-passwords.txt",
+                     "templates/base.html", "templates/account/login.html", "templates/mail/verify-email.txt"):
+        assert required in names
+    assert any(name.startswith("_argon2_cffi_bindings/") and name.endswith(".so") for name in names)
+    assert not any(name.startswith(("botocore/", "boto3/")) for name in names)
+    assert (package / "deployment.zip").stat().st_size < 5 * 1024 * 1024
+
+
+def test_zip_serves_a_page_with_only_the_runtime_libraries(package, tmp_path):
+    code = tmp_path / "task"
+    zipfile.ZipFile(package / "deployment.zip").extractall(code)
+    runtime = tmp_path / "runtime"
+    runtime.mkdir()
+    site = Path(next(p for p in sys.path if p.endswith("site-packages")))
+    for name in RUNTIME_LIBRARIES:
+        (runtime / name).symlink_to(site / name)
+    env = {"CHEESESHOP_STAGE": "prod", "CHEESESHOP_SECRET_KEY": "k" * 40, "CHEESESHOP_PATH_PREFIX": "/api",
+           "AWS_DEFAULT_REGION": "us-east-1", "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "-S", "-E", "-c", SERVE_ONE_REQUEST, str(code), str(runtime)],
+                            cwd=code, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    response = json.loads(result.stdout)
+    assert response["status"] == 200
+    assert "<title>Log in · cheeseshop</title>" in response["body"]
+    assert 'action="/api/account/login/"' in response["body"]  # the deployed stage's /api prefix
+    assert response["zxcvbn_loaded"] is False  # the large strength checker loads only for new passwords
+
+
+def test_template_has_tables_bucket_and_least_privilege(package):
+    template = json.loads((package / "sam.json").read_text())
+    resources = template["Resources"]
+    assert resources["APIHandler"]["Properties"]["Runtime"] == "python3.12"
+    tables = {name: r for name, r in resources.items() if r.get("Type") == "AWS::DynamoDB::Table"}
+    assert len(tables) == len(models.MODELS)
+    for model in models.MODELS:
+        [declared] = [t["Properties"] for t in tables.values()
+                      if t["Properties"]["TableName"]["Fn::Sub"].endswith("-" + models.BASE_NAMES[model])]
+        keys = {k["AttributeName"]: k["KeyType"] for k in declared["KeySchema"]}
+        assert keys == {k["AttributeName"]: k["KeyType"] for k in model._get_schema()["key_schema"]}
+    assert any(r.get("Type") == "AWS::S3::Bucket" for r in resources.values())
+    statements = resources["DefaultRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    for statement in statements:
+        assert all(not action.endswith(":*") for action in statement["Action"])
+        if any(action.startswith("dynamodb:") for action in statement["Action"]):
+            assert statement["Resource"] != "*"
+            assert "dynamodb:Scan" not in statement["Action"]
+    env = resources["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert env["CHEESESHOP_SECRET_KEY"] == {"Ref": "SecretKey"}
+    assert template["Parameters"]["SecretKey"]["NoEcho"] is True
+
+
+def test_template_passes_cfn_lint(package):
+    result = subprocess.run([str(Path(sys.executable).parent / "cfn-lint"), str(package / "sam.json")],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
