@@ -26,9 +26,16 @@ run: $(STAMP)
 
 # Debian's Chromium: Playwright's own browser download cannot be used on every machine.
 browser:
-	@command -v chromium >/dev/null 2>&1 || scripts/install-chromium
+	@command -v chromium >/dev/null 2>&1 || scripts/install-debian chromium
 
-test: $(STAMP) browser
+# axe-core, injected into pages by the accessibility tests.
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || scripts/install-debian nodejs npm
+	npm ci --no-audit --no-fund --silent
+	@touch $(AXE)
+
+test: $(STAMP) browser $(AXE)
 	$(PY) -m pytest tests
 
 unit functional e2e: $(STAMP)
@@ -42,4 +49,4 @@ package: $(STAMP)
 	$(PY) scripts/package.py $(OUT)
 
 clean:
-	rm -rf $(VENV) $(LOCAL_DIR) vendor dist
+	rm -rf $(VENV) $(LOCAL_DIR) vendor dist node_modules

@@ -162,3 +162,15 @@ def unavailable() -> Response:
     body = rendering.render("unavailable.html", {"url": url})
     return Response(body=body, status_code=503, headers={
         "Content-Type": "text/html; charset=utf-8", "Retry-After": "30", "Cache-Control": "no-store"})
+
+
+STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
+
+
+def static_file(name: str) -> tuple[str, str] | None:
+    """A file from templates/static/ by bare name (no paths), with its content type."""
+    path = rendering.TEMPLATES / "static" / name
+    content_type = STATIC_TYPES.get(path.suffix)
+    if "/" in name or "\\" in name or name.startswith(".") or content_type is None or not path.is_file():
+        return None
+    return path.read_text(), content_type

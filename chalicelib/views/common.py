@@ -42,3 +42,13 @@ def bind_and_harden(event: Request, get_response: Callable[[Request], Response])
 @bp.route("/", methods=["GET"])
 def home() -> Response:
     return web.page(web.parse(bp.current_request), "home.html")
+
+
+@bp.route("/static/{name}", methods=["GET"])
+def static(name: str) -> Response:
+    found = web.static_file(name)
+    if found is None:
+        return Response(body="Not found", status_code=404, headers={"Content-Type": "text/plain"})
+    body, content_type = found
+    return Response(body=body, status_code=200, headers={
+        "Content-Type": content_type, "Cache-Control": "public, max-age=3600"})

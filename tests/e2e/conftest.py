@@ -81,10 +81,23 @@ def chromium() -> Iterator[Any]:
         browser.close()
 
 
-@pytest.fixture
-def page(chromium: Any) -> Iterator[Any]:
-    context = chromium.new_context()
+def _page(chromium: Any, **options: Any) -> Iterator[Any]:
+    context = chromium.new_context(**options)
     page = context.new_page()
     page.set_default_timeout(15000)
+    page.console_errors = []
+    page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
     yield page
     context.close()
+
+
+@pytest.fixture
+def page(chromium: Any) -> Iterator[Any]:
+    """A page under the site's own Content-Security-Policy."""
+    yield from _page(chromium)
+
+
+@pytest.fixture
+def audit_page(chromium: Any) -> Iterator[Any]:
+    """For axe-core audits only: the CSP is bypassed so the test can inject axe."""
+    yield from _page(chromium, bypass_csp=True)

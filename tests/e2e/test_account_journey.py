@@ -32,6 +32,9 @@ def log_in(page, site, username: str, password: str) -> None:
 def test_register_verify_login_logout_reset(page, site):
     mailbox = site.mailbox
     register(page, site, "maria", "maria@example.com")
+    # The stylesheet applies under the site's Content-Security-Policy.
+    header_colour = page.eval_on_selector("header", "e => getComputedStyle(e).backgroundColor")
+    assert header_colour == "rgb(34, 49, 63)"
 
     page.goto(site.url + mailbox.last_link("maria@example.com", "/account/verify-email/"))
     expect(page.get_by_role("status")).to_contain_text("verified")
@@ -74,3 +77,4 @@ def test_register_verify_login_logout_reset(page, site):
     for event in ("Account created", "Email address verified", "Logged in", "Logged out",
                   "Password reset", "Failed login"):
         expect(history).to_contain_text(event)
+    assert [e for e in page.console_errors if "Content Security Policy" in e] == []

@@ -1,0 +1,82 @@
+"""Every page: a title, html lang, no serious or critical WCAG 2.2 A/AA violation under
+axe-core, and forms usable by keyboard alone."""
+from __future__ import annotations
+
+import re
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+from tests.conftest import ROOT
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+PASSWORD = "saffron kettle orbit 61"
+
+
+def serious_violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def check(page) -> None:
+    assert page.title().strip()
+    assert page.get_attribute("html", "lang") == "en"
+    assert serious_violations(page) == []
+
+
+@pytest.fixture(scope="module")
+def member(site):
+    """A verified user, made over HTTP."""
+    http = requests.Session()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', http.get(site.url + "/account/register/").text)[1]
+    http.post(site.url + "/account/register/", data={
+        "csrf_token": token, "username": "ada", "email": "ada@example.com",
+        "password": PASSWORD, "password_confirm": PASSWORD}, allow_redirects=False)
+    http.get(site.url + site.mailbox.last_link("ada@example.com", "/account/verify-email/"))
+    return "ada"
+
+
+@pytest.mark.parametrize("path", ["/", "/account/register/", "/account/login/",
+                                  "/account/request-password-reset/",
+                                  "/account/reset-password/?token=bad",
+                                  "/account/verify-email/?token=bad"])
+def test_public_pages(audit_page, site, path):
+    page = audit_page
+    page.goto(site.url + path)
+    check(page)
+
+
+def test_pages_showing_errors(audit_page, site):
+    page = audit_page
+    page.goto(site.url + "/account/register/")
+    page.get_by_label("Username").fill("-bad-")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    check(page)
+    page.goto(site.url + "/account/login/")
+    page.get_by_label("Username").fill("nobody")
+    page.get_by_label("Password").fill("wrong password")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    check(page)
+
+
+def test_login_by_keyboard_and_account_page(audit_page, site, member):
+    page = audit_page
+    page.goto(site.url + "/account/login/")
+    page.keyboard.press("Tab")  # the skip link comes first
+    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+    page.get_by_label("Username").focus()
+    page.keyboard.type(member)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Account settings")).to_be_visible()
+    check(page)
+    page.get_by_role("button", name="Log out").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("logged out")
