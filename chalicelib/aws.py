@@ -8,6 +8,7 @@ import functools
 from typing import Any
 
 import boto3
+from botocore.config import Config
 
 from chalicelib.config import Settings, get_settings
 
@@ -20,7 +21,9 @@ def client(service: str) -> Any:
 
 @functools.lru_cache(maxsize=16)
 def _client(service: str, settings: Settings) -> Any:
-    extra: dict[str, str] = LOCAL_CREDENTIALS if settings.is_local else {}
+    extra: dict[str, Any] = dict(LOCAL_CREDENTIALS) if settings.is_local else {}
+    if service == "s3":  # presigned download URLs need SigV4
+        extra["config"] = Config(signature_version="s3v4")
     return boto3.session.Session().client(
         service, region_name=settings.region, endpoint_url=settings.aws_endpoint, **extra
     )

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+import pytest
+from moto import mock_aws
+
+
+@pytest.fixture
+def settings_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHEESESHOP_STAGE", "test")
+    monkeypatch.setenv("CHEESESHOP_SECRET_KEY", "unit-test-secret")
+    monkeypatch.delenv("CHEESESHOP_MAIL_DIR", raising=False)
+
+
+@pytest.fixture
+def stores(settings_env: None) -> Iterator[None]:
+    """Tables and bucket in moto's in-process twin of AWS."""
+    from chalicelib import aws, provision
+    from chalicelib.config import get_settings
+
+    with mock_aws():
+        aws.reset()
+        provision.ensure_all(get_settings())
+        yield
+        aws.reset()
