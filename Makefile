@@ -35,7 +35,7 @@ $(AXE): package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	@touch $(AXE)
 
-test: $(STAMP) browser $(AXE)
+test: $(STAMP) browser $(AXE) lint
 	$(PY) -m pytest tests
 
 unit functional e2e: $(STAMP)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.update import Action
 
 from chalicelib import accounts, clock, events, mail, passwords, ratelimit, sessions, signing
 from chalicelib.errors import InvalidCredentials, InvalidLink, ValidationError
@@ -37,7 +38,7 @@ def login(*, login: str, password: str, origin: Origin,
         _failed(user, limits, origin)
         raise InvalidCredentials()
     token, session = sessions.build(user.username, origin)
-    actions = [User.last_login_at.set(session.created_at)]
+    actions: list[Action] = [User.last_login_at.set(session.created_at)]
     if passwords.needs_rehash(user.password_hash):
         actions.append(User.password_hash.set(passwords.hash_password(password)))
     with transaction() as t:

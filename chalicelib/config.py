@@ -62,7 +62,7 @@ def get_settings() -> Settings:
 
 @functools.lru_cache(maxsize=8)
 def _settings(values: tuple[str | None, ...]) -> Settings:
-    env = dict(zip(ENV_NAMES, values))
+    env = dict(zip(ENV_NAMES, values, strict=True))
     stage = env["CHEESESHOP_STAGE"] or "local"
     secret = env["CHEESESHOP_SECRET_KEY"]
     if not secret:

@@ -13,7 +13,7 @@ KEEP_FOR = timedelta(days=365 * 2)
 HISTORY_LENGTH = 50
 
 
-class Tag(str, enum.Enum):
+class Tag(enum.StrEnum):
     ACCOUNT_CREATE = "account:create"
     LOGIN_SUCCESS = "account:login:success"
     LOGIN_FAILURE = "account:login:failure"

@@ -5,11 +5,11 @@ an .eml file, so a developer can open the link it carries.
 """
 from __future__ import annotations
 
+import logging
 import secrets
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
-import logging
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError

@@ -12,7 +12,7 @@ Items that expire carry a TTL attribute; code checks expiry too (moto never dele
 """
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -103,7 +103,7 @@ class RateLimitCounter(Model):
         table_name = "ratelimits"
 
     key = UnicodeAttribute(hash_key=True)
-    count = NumberAttribute(default=0)
+    hits = NumberAttribute(default=0)
     expires = TTLAttribute()
 
 
@@ -139,10 +139,7 @@ def transaction() -> TransactWrite:
     return TransactWrite(connection=User._get_connection().connection)
 
 
-_M = TypeVar("_M", bound=Model)
-
-
-def get_or_none(model: type[_M], hash_key: str, range_key: str | None = None) -> _M | None:
+def get_or_none[M: Model](model: type[M], hash_key: str, range_key: str | None = None) -> M | None:
     try:
         return model.get(hash_key, range_key)
     except DoesNotExist:

@@ -6,7 +6,7 @@ to each. Over any limit, RateLimited carries the seconds until that window ends.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from chalicelib import clock
 from chalicelib.errors import RateLimited
@@ -38,7 +38,7 @@ def check(*pairs: tuple[Limit, str]) -> None:
     keys = {_key(limit, subject, now)[0]: limit for limit, subject in pairs}
     for counter in RateLimitCounter.batch_get(list(keys)):
         limit = keys[counter.key]
-        if counter.count >= limit.count:
+        if counter.hits >= limit.count:
             retry_after = _key(limit, "", now)[1] - now
             raise RateLimited(retry_after=max(1, retry_after), what=limit.what)
 
@@ -50,10 +50,10 @@ def hit(*pairs: tuple[Limit, str]) -> list[int]:
         key, window_end = _key(limit, subject, now)
         counter = RateLimitCounter(key)
         counter.update(actions=[
-            RateLimitCounter.count.add(1),
-            RateLimitCounter.expires.set(datetime.fromtimestamp(window_end, timezone.utc)),
+            RateLimitCounter.hits.add(1),
+            RateLimitCounter.expires.set(datetime.fromtimestamp(window_end, UTC)),
         ])
-        counts.append(int(counter.count))
+        counts.append(int(counter.hits))
     return counts
 
 

@@ -2,9 +2,10 @@
 redirects, and the one mapping from domain errors to pages and status codes."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qs
 
 from chalice.app import Request, Response
@@ -77,6 +78,8 @@ def parse(request: Request) -> WebRequest:
     jar = SimpleCookie()
     jar.load(headers.get("cookie", ""))
     body = request.raw_body if request.method == "POST" else b""
+    if isinstance(body, str):
+        body = body.encode()
     if len(body) > MAX_FORM_BYTES:
         body = b""
     ip = request.context.get("identity", {}).get("sourceIp", "") or ""

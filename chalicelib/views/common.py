@@ -1,12 +1,12 @@
 """Home page and what every response shares: bound stores and security headers."""
 from __future__ import annotations
 
-from typing import Any, Callable
+import logging
+from collections.abc import Callable
+from typing import Any
 
 from chalice import Blueprint
 from chalice.app import Request, Response
-
-import logging
 
 from chalicelib import aws, models, web
 from chalicelib.config import get_settings

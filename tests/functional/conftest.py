@@ -1,7 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from chalice.test import Client
@@ -25,7 +25,8 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def aws(env: Path) -> Iterator[None]:
-    from chalicelib import aws as clients, provision
+    from chalicelib import aws as clients
+    from chalicelib import provision
     from chalicelib.config import get_settings
 
     with mock_aws():
