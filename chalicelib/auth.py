@@ -45,7 +45,8 @@ def login(*, login: str, password: str, origin: Origin,
         t.save(session)
         t.update(user, actions=actions)
         t.save(events.build(user.username, Tag.LOGIN_SUCCESS, origin))
-    sessions.end(previous_session)
+        if previous_session:
+            t.delete(sessions.item(previous_session))
     return token, user.username
 
 

@@ -11,8 +11,13 @@ MIN_LENGTH = 8
 MAX_LENGTH = 4096
 MIN_STRENGTH = 2  # zxcvbn score, 0..4, as PyPI
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-# Verified against when a login names no account, so both paths cost the same.
-_DUMMY_HASH = _hasher.hash("cheeseshop-dummy-password")
+
+
+@functools.lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Verified against when a login names no account, so both paths cost the same.
+    Made on first need, not at import: hashing is deliberately slow and cold starts count."""
+    return _hasher.hash("cheeseshop-dummy-password")
 
 
 def hash_password(password: str) -> str:
@@ -21,7 +26,7 @@ def hash_password(password: str) -> str:
 
 def verify(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

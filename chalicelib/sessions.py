@@ -63,9 +63,14 @@ def load(token: str | None) -> SessionInfo | None:
     return SessionInfo(item.username, item.authenticated_at, item.expires)
 
 
+def item(token: str) -> Session:
+    """The (unloaded) item of a session, to delete inside a transaction."""
+    return Session(_key(token))
+
+
 def end(token: str | None) -> None:
     if token:
-        Session(_key(token)).delete()
+        item(token).delete()
 
 
 def end_all(username: str) -> int:
