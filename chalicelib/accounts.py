@@ -11,7 +11,7 @@ from pynamodb.exceptions import PutError, TransactWriteError
 from chalicelib import clock, events, mail, passwords, ratelimit, signing
 from chalicelib.errors import InvalidLink, NotFound, ValidationError
 from chalicelib.events import Origin, Tag
-from chalicelib.models import Email, EmailOwner, User, get_or_none, transaction
+from chalicelib.models import Email, EmailOwner, Role, User, get_or_none, transaction
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +39,13 @@ class Account:
     emails: list[EmailInfo]
     last_login_at: datetime | None
     password_changed_at: datetime
+    totp_added_at: datetime | None
+    recovery_codes_left: int
+    recovery_generated_at: datetime | None
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_added_at is not None
 
 
 def canonical(username: str) -> str:
@@ -157,6 +164,16 @@ def add_email(username: str, address: str, origin: Origin) -> None:
             mail.send(other.address, "email-added", username=username, address=address)
 
 
+@dataclass(frozen=True)
+class ProjectRole:
+    name: str
+    role: str
+
+
+def projects(username: str) -> list[ProjectRole]:
+    return [ProjectRole(role.project_name, role.role) for role in Role.by_user.query(username)]
+
+
 def account(username: str) -> Account:
     user = get_or_none(User, username)
     if user is None:
@@ -165,4 +182,5 @@ def account(username: str) -> Account:
               for e in Email.query(username)]
     return Account(user.username, user.display_username, user.full_name, user.primary_email,
                    sorted(emails, key=lambda e: (not e.primary, e.address)),
-                   user.last_login_at, user.password_changed_at)
+                   user.last_login_at, user.password_changed_at, user.totp_added_at,
+                   len(user.recovery_codes or ()), user.recovery_generated_at)

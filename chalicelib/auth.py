@@ -1,10 +1,12 @@
 """Logging in and out, changing and resetting passwords."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.update import Action
 
-from chalicelib import accounts, clock, events, mail, passwords, ratelimit, sessions, signing
+from chalicelib import accounts, clock, events, mail, passwords, ratelimit, sessions, signing, two_factor
 from chalicelib.errors import InvalidCredentials, InvalidLink, ValidationError
 from chalicelib.events import Origin, Tag
 from chalicelib.models import EmailOwner, User, get_or_none, transaction
@@ -25,9 +27,17 @@ def _limits(login: str, origin: Origin) -> tuple[tuple[ratelimit.Limit, str], ..
     return ((ratelimit.LOGIN_PER_USER, login.strip().lower()), (ratelimit.LOGIN_PER_IP, origin.ip))
 
 
-def login(*, login: str, password: str, origin: Origin,
-          previous_session: str | None = None) -> tuple[str, str]:
-    """Checks the password; returns (session token, username) of a new session.
+@dataclass(frozen=True)
+class LoginResult:
+    username: str
+    session_token: str | None = None  # logged in
+    pending: str | None = None  # the password was right; a second factor must follow
+
+
+def login(*, login: str, password: str, origin: Origin, previous_session: str | None = None,
+          next_path: str = "/manage/account/") -> LoginResult:
+    """Checks the password. Without a second factor the result holds a new session; with
+    one, only a short-lived pending state for /account/two-factor/.
 
     A session the browser already had ends: logging in replaces it, never adds to it."""
     limits = _limits(login, origin)
@@ -37,6 +47,8 @@ def login(*, login: str, password: str, origin: Origin,
     if user is None or not ok:
         _failed(user, limits, origin)
         raise InvalidCredentials()
+    if two_factor.has_two_factor(user):
+        return LoginResult(user.username, pending=two_factor.pending_login(user, next_path))
     token, session = sessions.build(user.username, origin)
     actions: list[Action] = [User.last_login_at.set(session.created_at)]
     if passwords.needs_rehash(user.password_hash):
@@ -47,7 +59,7 @@ def login(*, login: str, password: str, origin: Origin,
         t.save(events.build(user.username, Tag.LOGIN_SUCCESS, origin))
         if previous_session:
             t.delete(sessions.item(previous_session))
-    return token, user.username
+    return LoginResult(user.username, session_token=token)
 
 
 def _failed(user: User | None, limits: tuple[tuple[ratelimit.Limit, str], ...], origin: Origin) -> None:
@@ -130,3 +142,15 @@ def reset_password(token: str, *, new: str, confirm: str, origin: Origin) -> Non
     """Sets the new password and ends every session. It does not log the user in."""
     _set_password(user_for_reset(token), new, confirm, origin, Tag.PASSWORD_RESET)
 
+
+
+def confirm_password(token: str | None, username: str, password: str, origin: Origin) -> None:
+    """Re-entering the password before a sensitive change; limited like logins."""
+    limits = _limits(username, origin)
+    ratelimit.check(*limits)
+    user = User.get(username)
+    if not token or not passwords.verify(user.password_hash, password):
+        ratelimit.hit(*limits)
+        events.record_event(username, Tag.PASSWORD_CONFIRM_FAILURE, origin)
+        raise ValidationError({"password": "Your password is not correct."})
+    sessions.reauthenticated(token)

@@ -18,6 +18,7 @@ ENV_NAMES = (
     "CHEESESHOP_MAIL_DIR",
     "CHEESESHOP_BASE_URL",
     "CHEESESHOP_PATH_PREFIX",
+    "CHEESESHOP_TOTP_ISSUER",
     "AWS_ENDPOINT_URL",
     "AWS_DEFAULT_REGION",
     "PORT",
@@ -42,6 +43,7 @@ class Settings:
     mail_dir: str | None
     base_url: str
     path_prefix: str
+    totp_issuer: str
 
     @property
     def is_local(self) -> bool:
@@ -84,4 +86,5 @@ def _settings(values: tuple[str | None, ...]) -> Settings:
         mail_dir=env["CHEESESHOP_MAIL_DIR"] or None,
         base_url=env["CHEESESHOP_BASE_URL"] or f"http://127.0.0.1:{port}",
         path_prefix=(env["CHEESESHOP_PATH_PREFIX"] or "").rstrip("/"),
+        totp_issuer=env["CHEESESHOP_TOTP_ISSUER"] or "cheeseshop",
     )

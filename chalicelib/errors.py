@@ -36,6 +36,21 @@ class RateLimited(CheeseshopError):
         self.retry_after = retry_after
 
 
+class InvalidCode(CheeseshopError):
+    status = 401
+    message = "The code is not valid. Check it and try again."
+
+
+class TwoFactorRequired(CheeseshopError):
+    status = 403
+    message = "Set up two-factor authentication to use this page."
+
+
+class LoginExpired(CheeseshopError):
+    status = 401
+    message = "Your login took too long or is no longer valid. Please log in again."
+
+
 class InvalidLink(CheeseshopError):
     message = "This link is invalid, has expired or has already been used."
 

@@ -24,6 +24,12 @@ class Tag(enum.StrEnum):
     PASSWORD_RESET = "account:password:reset"
     EMAIL_ADD = "account:email:add"
     EMAIL_VERIFY = "account:email:verified"
+    PASSWORD_CONFIRM_FAILURE = "account:reauthenticate:failure"
+    TWO_FACTOR_FAILURE = "account:two-factor:failure"
+    TOTP_ADD = "account:two-factor:totp:add"
+    TOTP_REMOVE = "account:two-factor:totp:remove"
+    RECOVERY_CODES_GENERATE = "account:recovery-codes:generate"
+    RECOVERY_CODE_USE = "account:recovery-codes:use"
 
 
 DESCRIPTIONS = {
@@ -37,6 +43,12 @@ DESCRIPTIONS = {
     Tag.PASSWORD_RESET: "Password reset",
     Tag.EMAIL_ADD: "Email address added",
     Tag.EMAIL_VERIFY: "Email address verified",
+    Tag.PASSWORD_CONFIRM_FAILURE: "Wrong password when confirming an action",
+    Tag.TWO_FACTOR_FAILURE: "Wrong two-factor code",
+    Tag.TOTP_ADD: "Authenticator app added",
+    Tag.TOTP_REMOVE: "Authenticator app removed",
+    Tag.RECOVERY_CODES_GENERATE: "Recovery codes generated",
+    Tag.RECOVERY_CODE_USE: "Logged in with a recovery code",
 }
 
 

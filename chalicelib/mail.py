@@ -25,6 +25,9 @@ SUBJECTS = {
     "password-changed": "Your cheeseshop password has changed",
     "email-added": "An email address was added to your cheeseshop account",
     "login-rate-limited": "Failed logins to your cheeseshop account",
+    "two-factor-changed": "Two-factor authentication changed on your cheeseshop account",
+    "recovery-codes-generated": "New recovery codes for your cheeseshop account",
+    "recovery-code-used": "A recovery code was used on your cheeseshop account",
 }
 
 

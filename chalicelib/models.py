@@ -7,6 +7,7 @@ Access paths (no scans on request paths):
   -> its user, which both enforces uniqueness and serves login by email.
 - sessions: get by hashed id; GSI by_user to end all of a user's sessions.
 - events: a user's security history, newest first (sort key starts with the time).
+- roles: a project's maintainers (by project); GSI by_user for a user's projects.
 - ratelimits: fixed-window counters, one item per key and window.
 Items that expire carry a TTL attribute; code checks expiry too (moto never deletes).
 """
@@ -19,6 +20,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     UTCDateTimeAttribute,
 )
 from pynamodb.exceptions import DoesNotExist
@@ -41,6 +43,12 @@ class User(Model):
     password_changed_at = UTCDateTimeAttribute()
     created_at = UTCDateTimeAttribute()
     last_login_at = UTCDateTimeAttribute(null=True)
+    # Second factors. The TOTP secret is sealed (chalicelib.crypto), recovery codes are keyed hashes.
+    totp_secret = UnicodeAttribute(null=True)
+    totp_last_step = NumberAttribute(null=True)  # the last accepted time step: no replays
+    totp_added_at = UTCDateTimeAttribute(null=True)
+    recovery_codes = UnicodeSetAttribute(null=True)
+    recovery_generated_at = UTCDateTimeAttribute(null=True)
 
 
 class Email(Model):
@@ -98,6 +106,29 @@ class Event(Model):
     expires = TTLAttribute(null=True)
 
 
+class RolesByUser(GlobalSecondaryIndex["Role"]):
+    class Meta:
+        index_name = "by_user"
+        projection = AllProjection()
+
+    username = UnicodeAttribute(hash_key=True)
+    project = UnicodeAttribute(range_key=True)
+
+
+class Role(Model):
+    """A user's role on a project (Owner, Maintainer); made when a first upload creates it."""
+
+    class Meta:
+        table_name = "roles"
+
+    project = UnicodeAttribute(hash_key=True)  # normalized project name
+    username = UnicodeAttribute(range_key=True)
+    role = UnicodeAttribute(default="Owner")
+    project_name = UnicodeAttribute()  # as first uploaded
+    created_at = UTCDateTimeAttribute()
+    by_user = RolesByUser()
+
+
 class RateLimitCounter(Model):
     class Meta:
         table_name = "ratelimits"
@@ -107,7 +138,7 @@ class RateLimitCounter(Model):
     expires = TTLAttribute()
 
 
-MODELS: tuple[type[Model], ...] = (User, Email, EmailOwner, Session, Event, RateLimitCounter)
+MODELS: tuple[type[Model], ...] = (User, Email, EmailOwner, Session, Event, Role, RateLimitCounter)
 BASE_NAMES = {model: model.Meta.table_name for model in MODELS}
 _bound: list[Settings | None] = [None]
 

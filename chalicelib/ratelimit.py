@@ -26,6 +26,9 @@ LOGIN_PER_IP = Limit("login-ip", 10, 300, "failed login attempts")
 MAIL_PER_USER = Limit("mail-user", 3, 3600, "emails sent")
 MAIL_PER_IP = Limit("mail-ip", 10, 3600, "emails requested")
 REGISTER_PER_IP = Limit("register-ip", 10, 3600, "accounts created")
+# Wrong second-factor codes (TOTP, recovery, security key) share these, as on PyPI.
+TWO_FACTOR_PER_USER = Limit("2fa-user", 5, 300, "wrong authentication codes")
+TWO_FACTOR_PER_IP = Limit("2fa-ip", 20, 300, "wrong authentication codes")
 
 
 def _key(limit: Limit, subject: str, now: int) -> tuple[str, int]:

@@ -21,6 +21,7 @@ from chalicelib.models import Session, get_or_none
 SESSION_COOKIE = "cheeseshop_session"
 CSRF_COOKIE = "cheeseshop_csrf"
 MAX_AGE = timedelta(hours=12)
+FRESH_FOR = timedelta(minutes=5)  # sensitive changes ask for the password again after this
 TOKEN_BYTES = 32
 
 
@@ -29,6 +30,10 @@ class SessionInfo:
     username: str
     authenticated_at: datetime
     expires_at: datetime
+
+    @property
+    def fresh(self) -> bool:
+        return clock.now() - self.authenticated_at < FRESH_FOR
 
 
 def _key(token: str) -> str:
@@ -61,6 +66,11 @@ def load(token: str | None) -> SessionInfo | None:
     if item is None or item.expires is None or item.expires <= clock.now():
         return None
     return SessionInfo(item.username, item.authenticated_at, item.expires)
+
+
+def reauthenticated(token: str) -> None:
+    """The user typed the password again: sensitive changes are allowed for a while."""
+    item(token).update(actions=[Session.authenticated_at.set(clock.now())])
 
 
 def item(token: str) -> Session:

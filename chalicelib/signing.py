@@ -1,4 +1,5 @@
-"""Signed, expiring links for email verification and password reset.
+"""Signed, expiring tokens: links for email verification and password reset, and the
+short-lived states between a right password and a second factor.
 
 A link is bound to the state it changes (an unverified address; the password-change
 and last-login times), so it dies once used, or once the user logs in or changes the
@@ -15,7 +16,9 @@ from chalicelib.errors import InvalidLink
 
 VERIFY_EMAIL = "email-verify"
 PASSWORD_RESET = "password-reset"
-MAX_AGE = {VERIFY_EMAIL: 24 * 3600, PASSWORD_RESET: 3600}
+TWO_FACTOR_LOGIN = "two-factor-login"  # a right password, waiting for the second factor
+TOTP_PROVISION = "totp-provision"  # a secret shown for enrollment, not yet confirmed
+MAX_AGE = {VERIFY_EMAIL: 24 * 3600, PASSWORD_RESET: 3600, TWO_FACTOR_LOGIN: 300, TOTP_PROVISION: 900}
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:

@@ -29,7 +29,21 @@ NOTICES = {
     "email-added": "Email address added. Follow the link we sent to verify it.",
     "verification-sent": "We sent a new verification email.",
     "login-required": "Please log in to continue.",
+    "login-expired": "Your login took too long or is no longer valid. Please log in again.",
+    "verify-first": "Verify your primary email address before adding a second factor: "
+                    "follow the link we mailed you, or send a new one below.",
+    "totp-exists": "Your account already has an authenticator app.",
+    "totp-added": "Authenticator app added. You will be asked for a code when you log in.",
+    "totp-added-make-codes": "Authenticator app added. Now generate recovery codes, so a lost phone "
+                             "does not lock you out.",
+    "totp-removed": "Authenticator app removed.",
+    "two-factor-required": "Set up two-factor authentication first: it is required to manage projects "
+                           "and API tokens.",
+    "recovery-code-used": "You logged in with a recovery code; it cannot be used again. "
+                          "Generate new codes when you run low.",
+    "recovery-codes-used-up": "You logged in with your last recovery code. Generate new codes now.",
 }
+PENDING_COOKIE = "cheeseshop_2fa"
 
 
 @dataclass
@@ -108,6 +122,14 @@ def start_session(req: WebRequest, token: str) -> None:
     req.set_cookies.append(cookie(sessions.CSRF_COOKIE, sessions.new_token()))
 
 
+def set_pending_login(req: WebRequest, pending: str) -> None:
+    req.set_cookies.append(cookie(PENDING_COOKIE, pending, 300))
+
+
+def clear_pending_login(req: WebRequest) -> None:
+    req.set_cookies.append(cookie(PENDING_COOKIE, "", 0))
+
+
 def clear_session(req: WebRequest) -> None:
     req.set_cookies.append(cookie(sessions.SESSION_COOKIE, "", 0))
     req.set_cookies.append(cookie(sessions.CSRF_COOKIE, sessions.new_token()))
@@ -140,14 +162,18 @@ def redirect(req: WebRequest, path: str, notice: str | None = None) -> Response:
 
 
 def form_action(req: WebRequest, template: str, action: Callable[[], Response],
-                **context: Any) -> Response:
-    """Checks CSRF, runs the action, and turns a domain error into the form again."""
+                lazy_context: Callable[[], dict[str, Any]] | None = None, **context: Any) -> Response:
+    """Checks CSRF, runs the action, and turns a domain error into the form again.
+
+    lazy_context is built only when the form has to be shown again."""
     try:
         sessions.check_csrf(req.cookies.get(sessions.CSRF_COOKIE), req.form.get("csrf_token"))
         return action()
     except ValidationError as exc:
+        context.update(lazy_context() if lazy_context else {})
         return page(req, template, 400, form=req.form, errors=exc.errors, error=exc.message, **context)
     except CheeseshopError as exc:
+        context.update(lazy_context() if lazy_context else {})
         response = page(req, template, exc.status, form=req.form, error=exc.message, **context)
         if isinstance(exc, RateLimited):
             response.headers["Retry-After"] = str(exc.retry_after)

@@ -79,7 +79,7 @@ class Mailbox:
         if not self.folder.exists():
             return []
         return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)  # type: ignore[misc]
-                for p in sorted(self.folder.glob("*.eml"))]
+                for p in sorted(self.folder.glob("*.eml"), key=lambda p: (p.stat().st_mtime_ns, p.name))]
 
     def to(self, address: str) -> list[email.message.EmailMessage]:
         return [m for m in self.messages() if address.lower() in str(m["To"]).lower()]

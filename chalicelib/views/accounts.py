@@ -62,10 +62,12 @@ def login() -> Response:
     req = _req()
 
     def act() -> Response:
-        token, _ = auth.login(login=req.form.get("username", ""),
-                              password=req.form.get("password", ""), origin=req.origin,
-                              previous_session=req.session_token)
-        web.start_session(req, token)
+        result = auth.login(login=req.form.get("username", ""), password=req.form.get("password", ""),
+                            origin=req.origin, previous_session=req.session_token, next_path=_next(req))
+        if result.pending:
+            web.set_pending_login(req, result.pending)
+            return web.redirect(req, "/account/two-factor/")
+        web.start_session(req, result.session_token or "")
         return web.redirect(req, _next(req))
     return web.form_action(req, "account/login.html", act, next=_next(req))
 

@@ -1,46 +1,58 @@
-"""Pages under /manage/: the account settings of the logged-in user."""
+"""Pages under /manage/: account settings, second factors, projects."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
 from chalice import Blueprint
 from chalice.app import Response
 
-from chalicelib import accounts, auth, events, web
+from chalicelib import accounts, auth, events, factors, two_factor, web
+from chalicelib.errors import CheeseshopError, TwoFactorRequired
 
 bp = Blueprint(__name__)
 FORM = web.FORM
 ACCOUNT_PAGE = "manage/account.html"
+TOTP_PAGE = "manage/totp-provision.html"
+RECOVERY_PAGE = "manage/recovery-codes.html"
+
+
+def _req() -> web.WebRequest:
+    return web.parse(bp.current_request)
+
+
+def _gate(req: web.WebRequest, *, fresh: bool = False, mandate: bool = False) -> Response | None:
+    """Where to send a request that may not see this page yet: login, password again, 2FA setup."""
+    here = quote(req.path.rstrip("/") + "/")
+    if req.session is None:
+        return web.redirect(req, f"/account/login/?next={here}")
+    if fresh and not req.session.fresh:
+        return web.redirect(req, f"/account/reauthenticate/?next={here}")
+    if mandate:
+        try:
+            two_factor.require_two_factor(req.session.username)
+        except TwoFactorRequired:
+            return web.redirect(req, "/manage/account/", notice="two-factor-required")
+    return None
 
 
 def _context(username: str) -> dict[str, Any]:
     return {"account": accounts.account(username), "history": events.history(username)}
 
 
-def _logged_in(req: web.WebRequest) -> Response | None:
-    if req.username is None:
-        return web.redirect(req, "/account/login/?next=" + quote(req.path.rstrip("/") + "/"))
-    return None
-
-
 @bp.route("/manage/account", methods=["GET"])
 def account() -> Response:
-    req = web.parse(bp.current_request)
-    if (gate := _logged_in(req)) is not None:
-        return gate
-    return web.page(req, ACCOUNT_PAGE, **_context(req.require_user()))
+    req = _req()
+    return _gate(req) or web.page(req, ACCOUNT_PAGE, **_context(req.require_user()))
 
 
-def _account_form(action_name: str, run: Any) -> Response:
-    req = web.parse(bp.current_request)
-    if (gate := _logged_in(req)) is not None:
+def _account_form(run: Callable[[web.WebRequest, str], Response], fresh: bool = False) -> Response:
+    req = _req()
+    if (gate := _gate(req, fresh=fresh)) is not None:
         return gate
     username = req.require_user()
-
-    def act() -> Response:
-        return run(req, username)  # type: ignore[no-any-return]
-    return web.form_action(req, ACCOUNT_PAGE, act, active=action_name, **_context(username))
+    return web.form_action(req, ACCOUNT_PAGE, lambda: run(req, username), lazy_context=lambda: _context(username))
 
 
 @bp.route("/manage/account/password", methods=["POST"], content_types=FORM)
@@ -48,11 +60,10 @@ def change_password() -> Response:
     def run(req: web.WebRequest, username: str) -> Response:
         token = auth.change_password(username, current=req.form.get("current_password", ""),
                                      new=req.form.get("new_password", ""),
-                                     confirm=req.form.get("password_confirm", ""),
-                                     origin=req.origin)
+                                     confirm=req.form.get("password_confirm", ""), origin=req.origin)
         web.start_session(req, token)
         return web.redirect(req, "/manage/account/", notice="password-changed")
-    return _account_form("password", run)
+    return _account_form(run)
 
 
 @bp.route("/manage/account/email", methods=["POST"], content_types=FORM)
@@ -60,7 +71,7 @@ def add_email() -> Response:
     def run(req: web.WebRequest, username: str) -> Response:
         accounts.add_email(username, req.form.get("email", ""), req.origin)
         return web.redirect(req, "/manage/account/", notice="email-added")
-    return _account_form("email", run)
+    return _account_form(run)
 
 
 @bp.route("/manage/account/email/resend", methods=["POST"], content_types=FORM)
@@ -68,4 +79,79 @@ def resend_verification() -> Response:
     def run(req: web.WebRequest, username: str) -> Response:
         accounts.resend_verification(username, req.form.get("email", ""), req.origin)
         return web.redirect(req, "/manage/account/", notice="verification-sent")
-    return _account_form("email", run)
+    return _account_form(run)
+
+
+@bp.route("/manage/account/totp/remove", methods=["POST"], content_types=FORM)
+def remove_totp() -> Response:
+    def run(req: web.WebRequest, username: str) -> Response:
+        factors.remove_totp(username, password=req.form.get("remove_password", ""),
+                            code=req.form.get("remove_code", ""), origin=req.origin)
+        return web.redirect(req, "/manage/account/", notice="totp-removed")
+    return _account_form(run)
+
+
+def _provisioning_or_redirect(req: web.WebRequest, token: str | None = None) -> factors.Provisioning | Response:
+    try:
+        return factors.provisioning(req.require_user(), token)
+    except factors.EmailNotVerified:
+        return web.redirect(req, "/manage/account/", notice="verify-first")
+    except factors.AlreadyEnrolled:
+        return web.redirect(req, "/manage/account/", notice="totp-exists")
+    except CheeseshopError:  # an expired setup token: start again with a new secret
+        return factors.provisioning(req.require_user())
+
+
+@bp.route("/manage/account/totp-provision", methods=["GET"])
+def totp_provision_form() -> Response:
+    req = _req()
+    if (gate := _gate(req, fresh=True)) is not None:
+        return gate
+    setup = _provisioning_or_redirect(req)
+    return setup if isinstance(setup, Response) else web.page(req, TOTP_PAGE, setup=setup)
+
+
+@bp.route("/manage/account/totp-provision", methods=["POST"], content_types=FORM)
+def totp_provision() -> Response:
+    req = _req()
+    if (gate := _gate(req, fresh=True)) is not None:
+        return gate
+    username, token = req.require_user(), req.form.get("setup_token", "")
+
+    def act() -> Response:
+        has_codes = factors.enroll_totp(username, token=token, code=req.form.get("code", ""), origin=req.origin)
+        if has_codes:
+            return web.redirect(req, "/manage/account/", notice="totp-added")
+        return web.redirect(req, "/manage/account/recovery-codes/", notice="totp-added-make-codes")
+
+    def context() -> dict[str, Any]:
+        setup = _provisioning_or_redirect(req, token)
+        return {"setup": setup} if isinstance(setup, factors.Provisioning) else {}
+    return web.form_action(req, TOTP_PAGE, act, lazy_context=context)
+
+
+@bp.route("/manage/account/recovery-codes", methods=["GET"])
+def recovery_codes_page() -> Response:
+    req = _req()
+    return _gate(req) or web.page(req, RECOVERY_PAGE, **_context(req.require_user()))
+
+
+@bp.route("/manage/account/recovery-codes", methods=["POST"], content_types=FORM)
+def generate_recovery_codes() -> Response:
+    req = _req()
+    if (gate := _gate(req, fresh=True)) is not None:
+        return gate
+    username = req.require_user()
+
+    def act() -> Response:
+        codes = factors.generate_recovery_codes(username, req.origin)
+        return web.page(req, RECOVERY_PAGE, codes=codes, **_context(username))
+    return web.form_action(req, RECOVERY_PAGE, act, lazy_context=lambda: _context(username))
+
+
+@bp.route("/manage/projects", methods=["GET"])
+def projects() -> Response:
+    req = _req()
+    if (gate := _gate(req, mandate=True)) is not None:
+        return gate
+    return web.page(req, "manage/projects.html", projects=accounts.projects(req.require_user()))

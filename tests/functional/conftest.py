@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import re
+import time
+
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyotp
 import pytest
 from chalice.test import Client
 from moto import mock_aws
@@ -75,3 +79,33 @@ def alice(browser: Browser, mailbox: Mailbox) -> Browser:
     assert browser.get(mailbox.last_link("alice@example.com", "/account/verify-email/")).status == 303
     login(browser)
     return browser
+
+
+SECRET_RE = re.compile(r'<code id="totp-secret">([A-Z2-7]+)</code>')
+
+
+def totp_code(secret: str, offset_steps: int = 0) -> str:
+    """The code an authenticator app shows now (plus or minus whole steps), from the clock."""
+    return pyotp.TOTP(secret).at(time.time() + 30 * offset_steps)
+
+
+def enroll_totp(browser: Browser) -> str:
+    """Adds an authenticator app through the pages; returns the secret the page showed."""
+    page = browser.get("/manage/account/totp-provision/")
+    assert page.status == 200, page.text
+    secret = SECRET_RE.search(page.text).group(1)
+    token = re.search(r'name="setup_token" value="([^"]+)"', page.text).group(1)
+    done = browser.post("/manage/account/totp-provision/", {"setup_token": token, "code": totp_code(secret)},
+                        csrf=page.csrf())
+    assert done.status == 303, done.text
+    return secret
+
+
+def password_step(browser: Browser, username: str = "alice", password: str = PASSWORD):
+    return browser.submit("/account/login/", {"username": username, "password": password})
+
+
+def code_step(browser: Browser, code: str, path: str = "/account/two-factor/"):
+    page = browser.get(path)
+    assert page.status == 200, page.text
+    return browser.post(path, {"code": code}, csrf=page.csrf())
