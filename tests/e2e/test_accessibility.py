@@ -23,6 +23,7 @@ def serious_violations(page) -> list[str]:
 
 
 def check(page) -> None:
+    page.wait_for_load_state("load")
     assert page.title().strip()
     assert page.get_attribute("html", "lang") == "en"
     assert serious_violations(page) == []
@@ -80,3 +81,45 @@ def test_login_by_keyboard_and_account_page(audit_page, site, member):
     page.get_by_role("button", name="Log out").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("status")).to_contain_text("logged out")
+
+
+def test_two_factor_pages(audit_page, site):
+    import pyotp
+
+    page = audit_page
+    http = requests.Session()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', http.get(site.url + "/account/register/").text)[1]
+    http.post(site.url + "/account/register/", data={
+        "csrf_token": token, "username": "grace", "email": "grace@example.com",
+        "password": PASSWORD, "password_confirm": PASSWORD}, allow_redirects=False)
+    http.get(site.url + site.mailbox.last_link("grace@example.com", "/account/verify-email/"))
+
+    def log_in() -> None:
+        page.goto(site.url + "/account/login/")
+        page.get_by_label("Username").fill("grace")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+
+    log_in()
+    page.goto(site.url + "/account/reauthenticate/?next=/manage/account/")
+    check(page)
+    page.goto(site.url + "/manage/account/totp-provision/")
+    check(page)
+    secret = page.locator("#totp-secret").inner_text()
+    page.get_by_label("Authentication code").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Verify").click()
+    expect(page.get_by_role("heading", name="Recovery codes")).to_be_visible()
+    check(page)  # recovery codes, before generating
+    page.get_by_role("button", name="Generate recovery codes").click()
+    expect(page.locator("#recovery-codes")).to_be_visible()
+    check(page)
+    page.goto(site.url + "/manage/account/")
+    check(page)  # with the two-factor section filled in
+    page.goto(site.url + "/manage/projects/")
+    check(page)
+    page.get_by_role("button", name="Log out").click()
+    log_in()
+    expect(page).to_have_url(re.compile(r"/account/two-factor/$"))
+    check(page)
+    page.get_by_role("link", name="Use a recovery code").click()
+    check(page)

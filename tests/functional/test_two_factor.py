@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from freezegun import freeze_time
 
 from chalicelib import crypto, sessions, two_factor
 from chalicelib.models import Event, Role, Session, User
-from tests.functional.conftest import (PASSWORD, code_step, enroll_totp, login, password_step, register,
-                                       totp_code)
+from tests.functional.conftest import PASSWORD, code_step, enroll_totp, login, password_step, register, totp_code
 from tests.helpers import Browser
 
 T0 = "2026-06-01 12:00:05"
@@ -157,7 +156,7 @@ def test_pending_login_expires_and_dies_with_a_password_change(alice, client, fr
 
     stale = Browser(client)
     password_step(stale)
-    User("alice").update(actions=[User.password_changed_at.set(datetime.now(timezone.utc))])
+    User("alice").update(actions=[User.password_changed_at.set(datetime.now(UTC))])
     assert stale.get("/account/two-factor/").location == "/account/login/?notice=login-expired"
 
 
