@@ -43,9 +43,11 @@ class Account:
     recovery_codes_left: int
     recovery_generated_at: datetime | None
 
+    security_keys: int
+
     @property
     def has_two_factor(self) -> bool:
-        return self.totp_added_at is not None
+        return self.totp_added_at is not None or self.security_keys > 0
 
 
 def canonical(username: str) -> str:
@@ -183,4 +185,4 @@ def account(username: str) -> Account:
     return Account(user.username, user.display_username, user.full_name, user.primary_email,
                    sorted(emails, key=lambda e: (not e.primary, e.address)),
                    user.last_login_at, user.password_changed_at, user.totp_added_at,
-                   len(user.recovery_codes or ()), user.recovery_generated_at)
+                   len(user.recovery_codes or ()), user.recovery_generated_at, int(user.webauthn_keys or 0))

@@ -6,8 +6,10 @@ per request; a cache keyed on the raw values keeps that cheap.
 from __future__ import annotations
 
 import functools
+import ipaddress
 import os
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 ENV_NAMES = (
     "CHEESESHOP_STAGE",
@@ -19,6 +21,8 @@ ENV_NAMES = (
     "CHEESESHOP_BASE_URL",
     "CHEESESHOP_PATH_PREFIX",
     "CHEESESHOP_TOTP_ISSUER",
+    "CHEESESHOP_WEBAUTHN_RP_ID",
+    "CHEESESHOP_WEBAUTHN_ORIGIN",
     "AWS_ENDPOINT_URL",
     "AWS_DEFAULT_REGION",
     "PORT",
@@ -44,6 +48,8 @@ class Settings:
     base_url: str
     path_prefix: str
     totp_issuer: str
+    webauthn_rp_id: str
+    webauthn_origin: str
 
     @property
     def is_local(self) -> bool:
@@ -87,4 +93,28 @@ def _settings(values: tuple[str | None, ...]) -> Settings:
         base_url=env["CHEESESHOP_BASE_URL"] or f"http://127.0.0.1:{port}",
         path_prefix=(env["CHEESESHOP_PATH_PREFIX"] or "").rstrip("/"),
         totp_issuer=env["CHEESESHOP_TOTP_ISSUER"] or "cheeseshop",
+        **_relying_party(env["CHEESESHOP_BASE_URL"] or f"http://127.0.0.1:{port}",
+                         env["CHEESESHOP_WEBAUTHN_RP_ID"], env["CHEESESHOP_WEBAUTHN_ORIGIN"]),
     )
+
+
+def _relying_party(base_url: str, rp_id: str | None, origin: str | None) -> dict[str, str]:
+    """WebAuthn's relying-party id and origin. Browsers refuse an IP address as the id, so a
+    site served on 127.0.0.1 uses security keys at localhost, the same server by name."""
+    parts = urlsplit(base_url)
+    host = parts.hostname or "localhost"
+    if _is_ip(host):
+        host = "localhost"
+    rp_id = rp_id or host
+    if not origin:
+        port = f":{parts.port}" if parts.port else ""
+        origin = f"{parts.scheme}://{rp_id}{port}"
+    return {"webauthn_rp_id": rp_id, "webauthn_origin": origin.rstrip("/")}
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True

@@ -30,6 +30,9 @@ class Tag(enum.StrEnum):
     TOTP_REMOVE = "account:two-factor:totp:remove"
     RECOVERY_CODES_GENERATE = "account:recovery-codes:generate"
     RECOVERY_CODE_USE = "account:recovery-codes:use"
+    WEBAUTHN_ADD = "account:two-factor:webauthn:add"
+    WEBAUTHN_REMOVE = "account:two-factor:webauthn:remove"
+    WEBAUTHN_CLONED = "account:two-factor:webauthn:cloned"
 
 
 DESCRIPTIONS = {
@@ -49,6 +52,9 @@ DESCRIPTIONS = {
     Tag.TOTP_REMOVE: "Authenticator app removed",
     Tag.RECOVERY_CODES_GENERATE: "Recovery codes generated",
     Tag.RECOVERY_CODE_USE: "Logged in with a recovery code",
+    Tag.WEBAUTHN_ADD: "Security key added",
+    Tag.WEBAUTHN_REMOVE: "Security key removed",
+    Tag.WEBAUTHN_CLONED: "A cloned security key was refused",
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pynamodb.exceptions import UpdateError
+from pynamodb.expressions.update import Action
 
 from chalicelib import clock, crypto, events, mail, passwords, recovery, signing, totp, two_factor
 from chalicelib.config import get_settings
@@ -30,7 +31,7 @@ class Provisioning:
     token: str  # carries the unconfirmed secret to the confirming POST, signed
 
 
-def _require_verified_primary(user: User) -> None:
+def require_verified_primary(user: User) -> None:
     primary = Email.get(user.username, user.primary_email)
     if not primary.verified:
         raise EmailNotVerified()
@@ -39,7 +40,7 @@ def _require_verified_primary(user: User) -> None:
 def provisioning(username: str, token: str | None = None) -> Provisioning:
     """A new secret to enroll, or the one a still-good token carries (a retried code)."""
     user = User.get(username)
-    _require_verified_primary(user)
+    require_verified_primary(user)
     if two_factor.has_two_factor(user):
         raise AlreadyEnrolled()
     secret = _secret_from(token, username) if token else totp.new_secret()
@@ -84,17 +85,19 @@ def remove_totp(username: str, *, password: str, code: str, origin: Origin) -> N
         errors["remove_password"] = "Your password is not correct."
     two_factor.check_limits(username, origin)
     last = int(user.totp_last_step) if user.totp_last_step is not None else -1
-    if not two_factor.has_two_factor(user) or totp.matching_step(
+    if user.totp_secret is None or totp.matching_step(
             two_factor.totp_secret(user), code, now=clock.now().timestamp(), after_step=last) is None:
         two_factor.wrong_code(username, origin)
         errors["remove_code"] = "The code is not valid. Check it and try again."
     if errors:
         raise ValidationError(errors)
-    if two_factor.maintains_projects(username):  # the authenticator app is the only factor there is
+    if not user.webauthn_keys and two_factor.maintains_projects(username):  # the app is the last factor
         raise ValidationError({"remove_code": "You maintain projects, which require two-factor "
                                               "authentication: add another factor before removing this one."})
-    user.update(actions=[User.totp_secret.remove(), User.totp_last_step.remove(), User.totp_added_at.remove(),
-                         User.recovery_codes.remove(), User.recovery_generated_at.remove()])
+    actions: list[Action] = [User.totp_secret.remove(), User.totp_last_step.remove(), User.totp_added_at.remove()]
+    if not user.webauthn_keys:  # no factor left: recovery codes would stand in for nothing
+        actions += [User.recovery_codes.remove(), User.recovery_generated_at.remove()]
+    user.update(actions=actions)
     events.record_event(username, Tag.TOTP_REMOVE, origin)
     mail.send(user.primary_email, "two-factor-changed", username=user.display_username,
               change="The authenticator app was removed from", ip=origin.ip)

@@ -28,6 +28,7 @@ SUBJECTS = {
     "two-factor-changed": "Two-factor authentication changed on your cheeseshop account",
     "recovery-codes-generated": "New recovery codes for your cheeseshop account",
     "recovery-code-used": "A recovery code was used on your cheeseshop account",
+    "security-key-cloned": "A copy of your security key was refused",
 }
 
 

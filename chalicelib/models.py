@@ -7,6 +7,8 @@ Access paths (no scans on request paths):
   -> its user, which both enforces uniqueness and serves login by email.
 - sessions: get by hashed id; GSI by_user to end all of a user's sessions.
 - events: a user's security history, newest first (sort key starts with the time).
+- webauthn-keys: security keys by credential id (unique across users); GSI by_user.
+- challenges: WebAuthn challenges, single-use and expiring.
 - roles: a project's maintainers (by project); GSI by_user for a user's projects.
 - ratelimits: fixed-window counters, one item per key and window.
 Items that expire carry a TTL attribute; code checks expiry too (moto never deletes).
@@ -17,6 +19,7 @@ from typing import Any
 
 from pynamodb.attributes import (
     BooleanAttribute,
+    ListAttribute,
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
@@ -49,6 +52,7 @@ class User(Model):
     totp_added_at = UTCDateTimeAttribute(null=True)
     recovery_codes = UnicodeSetAttribute(null=True)
     recovery_generated_at = UTCDateTimeAttribute(null=True)
+    webauthn_keys = NumberAttribute(null=True)  # how many security keys: no query on the login path
 
 
 class Email(Model):
@@ -106,6 +110,47 @@ class Event(Model):
     expires = TTLAttribute(null=True)
 
 
+class KeysByUser(GlobalSecondaryIndex["WebAuthnKey"]):
+    class Meta:
+        index_name = "by_user"
+        projection = AllProjection()
+
+    username = UnicodeAttribute(hash_key=True)
+
+
+class WebAuthnKey(Model):
+    """A security key, keyed by its credential id, which is so unique across all users.
+
+    Each key has a guard item keyed "label:<user>:<name>" (no username, so not in by_user),
+    written in the same transaction, which keeps names unique per user."""
+
+    class Meta:
+        table_name = "webauthn-keys"
+
+    credential_id = UnicodeAttribute(hash_key=True)  # base64url
+    username = UnicodeAttribute(null=True)
+    label = UnicodeAttribute(null=True)
+    public_key = UnicodeAttribute(null=True)  # COSE, base64url
+    sign_count = NumberAttribute(null=True)
+    transports = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]
+    created_at = UTCDateTimeAttribute(null=True)
+    last_used_at = UTCDateTimeAttribute(null=True)
+    by_user = KeysByUser()
+
+
+class Challenge(Model):
+    """A WebAuthn challenge: server-side, single-use (deleted when used) and expiring."""
+
+    class Meta:
+        table_name = "challenges"
+
+    id = UnicodeAttribute(hash_key=True)
+    username = UnicodeAttribute()
+    purpose = UnicodeAttribute()
+    challenge = UnicodeAttribute()  # base64url
+    expires = TTLAttribute()
+
+
 class RolesByUser(GlobalSecondaryIndex["Role"]):
     class Meta:
         index_name = "by_user"
@@ -138,7 +183,8 @@ class RateLimitCounter(Model):
     expires = TTLAttribute()
 
 
-MODELS: tuple[type[Model], ...] = (User, Email, EmailOwner, Session, Event, Role, RateLimitCounter)
+MODELS: tuple[type[Model], ...] = (User, Email, EmailOwner, Session, Event, WebAuthnKey, Challenge, Role,
+                                   RateLimitCounter)
 BASE_NAMES = {model: model.Meta.table_name for model in MODELS}
 _bound: list[Settings | None] = [None]
 

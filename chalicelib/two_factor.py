@@ -26,7 +26,7 @@ class Completed:
 
 
 def has_two_factor(user: User) -> bool:
-    return user.totp_secret is not None
+    return user.totp_secret is not None or bool(user.webauthn_keys)
 
 
 def pending_login(user: User, next_path: str) -> str:
@@ -35,7 +35,7 @@ def pending_login(user: User, next_path: str) -> str:
                                                    "next": next_path})
 
 
-def _pending_user(pending: str | None) -> tuple[User, str]:
+def pending_user(pending: str | None) -> tuple[User, str]:
     """The user a pending login is for, while it is still good; and where to go after."""
     try:
         payload = signing.unsign(signing.TWO_FACTOR_LOGIN, pending or "")
@@ -48,7 +48,13 @@ def _pending_user(pending: str | None) -> tuple[User, str]:
 
 
 def pending_username(pending: str | None) -> str:
-    return _pending_user(pending)[0].username
+    return pending_user(pending)[0].username
+
+
+def pending_methods(pending: str | None) -> tuple[bool, bool]:
+    """Which second factors the pending user has: (authenticator app, security keys)."""
+    user = pending_user(pending)[0]
+    return user.totp_secret is not None, bool(user.webauthn_keys)
 
 
 def _limits(username: str, origin: Origin) -> tuple[tuple[ratelimit.Limit, str], ...]:
@@ -72,11 +78,11 @@ def totp_secret(user: User) -> str:
 
 def complete_with_totp(pending: str | None, code: str, origin: Origin,
                        previous_session: str | None = None) -> Completed:
-    user, next_path = _pending_user(pending)
+    user, next_path = pending_user(pending)
     check_limits(user.username, origin)
     last = int(user.totp_last_step) if user.totp_last_step is not None else -1
     step = totp.matching_step(totp_secret(user), code, now=clock.now().timestamp(), after_step=last) \
-        if has_two_factor(user) else None
+        if user.totp_secret is not None else None
     if step is None:
         raise wrong_code(user.username, origin)
     token, session = sessions.build(user.username, origin)
@@ -95,7 +101,7 @@ def complete_with_totp(pending: str | None, code: str, origin: Origin,
 
 def complete_with_recovery_code(pending: str | None, code: str, origin: Origin,
                                 previous_session: str | None = None) -> Completed:
-    user, next_path = _pending_user(pending)
+    user, next_path = pending_user(pending)
     check_limits(user.username, origin)
     matched = recovery.match(code, set(user.recovery_codes or ()))
     if matched is None:

@@ -2,17 +2,18 @@
 redirects, and the one mapping from domain errors to pages and status codes."""
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote, urlsplit
 
 from chalice.app import Request, Response
 
-from chalicelib import rendering, sessions
+from chalicelib import rendering, sessions, two_factor
 from chalicelib.config import get_settings
-from chalicelib.errors import CheeseshopError, NotLoggedIn, RateLimited, ValidationError
+from chalicelib.errors import CheeseshopError, NotLoggedIn, RateLimited, TwoFactorRequired, ValidationError
 from chalicelib.events import Origin
 
 FORM = ["application/x-www-form-urlencoded"]
@@ -42,6 +43,8 @@ NOTICES = {
     "recovery-code-used": "You logged in with a recovery code; it cannot be used again. "
                           "Generate new codes when you run low.",
     "recovery-codes-used-up": "You logged in with your last recovery code. Generate new codes now.",
+    "webauthn-added": "Security key added. You can use it at the second login step.",
+    "webauthn-removed": "Security key removed.",
 }
 PENDING_COOKIE = "cheeseshop_2fa"
 
@@ -54,6 +57,8 @@ class WebRequest:
     form: dict[str, str]
     cookies: dict[str, str]
     origin: Origin
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
     set_cookies: list[str] = field(default_factory=list)
     _session: Any = None
     _session_loaded: bool = False
@@ -104,6 +109,8 @@ def parse(request: Request) -> WebRequest:
         form={k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()},
         cookies={name: morsel.value for name, morsel in jar.items()},
         origin=Origin(ip=ip, user_agent=headers.get("user-agent", "")[:512]),
+        headers={"host": headers.get("host", ""), "x-csrf-token": headers.get("x-csrf-token", "")},
+        body=body,
     )
 
 
@@ -203,3 +210,59 @@ def static_file(name: str) -> tuple[str, str] | None:
     if "/" in name or "\\" in name or name.startswith(".") or content_type is None or not path.is_file():
         return None
     return path.read_text(), content_type
+
+
+def json_body(req: WebRequest) -> dict[str, Any]:
+    try:
+        value = json.loads(req.body or b"{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def json_response(req: WebRequest, status: int, payload: dict[str, Any]) -> Response:
+    return _respond(req, status, json.dumps(payload), {"Content-Type": "application/json",
+                                                       "Cache-Control": "no-store"})
+
+
+def json_action(req: WebRequest, action: Callable[[], dict[str, Any]]) -> Response:
+    """For the pages' scripts: CSRF token in a header, errors as {"error": "..."} with a status."""
+    try:
+        sessions.check_csrf(req.cookies.get(sessions.CSRF_COOKIE), req.headers.get("x-csrf-token"))
+        return json_response(req, 200, action())
+    except ValidationError as exc:
+        return json_response(req, 400, {"error": " ".join(exc.errors.values()) or exc.message, "errors": exc.errors})
+    except CheeseshopError as exc:
+        response = json_response(req, exc.status, {"error": exc.message})
+        if isinstance(exc, RateLimited):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+
+
+def gate(req: WebRequest, *, fresh: bool = False, mandate: bool = False) -> Response | None:
+    """Where to send a request that may not see a page yet: login, password again, 2FA setup."""
+    here = quote(req.path.rstrip("/") + "/")
+    if req.session is None:
+        return redirect(req, f"/account/login/?next={here}")
+    if fresh and not req.session.fresh:
+        return redirect(req, f"/account/reauthenticate/?next={here}")
+    if mandate:
+        try:
+            two_factor.require_two_factor(req.session.username)
+        except TwoFactorRequired:
+            return redirect(req, "/manage/account/", notice="two-factor-required")
+    return None
+
+
+def json_gate(req: WebRequest, *, fresh: bool = False) -> Response | None:
+    if req.session is None:
+        return json_response(req, 401, {"error": "You are no longer logged in. Please log in again."})
+    if fresh and not req.session.fresh:
+        return json_response(req, 403, {"error": "Please confirm your password again: reload this page."})
+    return None
+
+
+def webauthn_elsewhere(req: WebRequest) -> str | None:
+    """The address security keys work at, when this request came to another one."""
+    origin = get_settings().webauthn_origin
+    return None if urlsplit(origin).netloc == req.headers.get("host") else origin

@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
 
 from chalice import Blueprint
 from chalice.app import Response
 
-from chalicelib import accounts, auth, events, factors, two_factor, web
-from chalicelib.errors import CheeseshopError, TwoFactorRequired
+from chalicelib import accounts, auth, events, factors, security_keys, web
+from chalicelib.errors import CheeseshopError
 
 bp = Blueprint(__name__)
 FORM = web.FORM
@@ -23,22 +22,12 @@ def _req() -> web.WebRequest:
 
 
 def _gate(req: web.WebRequest, *, fresh: bool = False, mandate: bool = False) -> Response | None:
-    """Where to send a request that may not see this page yet: login, password again, 2FA setup."""
-    here = quote(req.path.rstrip("/") + "/")
-    if req.session is None:
-        return web.redirect(req, f"/account/login/?next={here}")
-    if fresh and not req.session.fresh:
-        return web.redirect(req, f"/account/reauthenticate/?next={here}")
-    if mandate:
-        try:
-            two_factor.require_two_factor(req.session.username)
-        except TwoFactorRequired:
-            return web.redirect(req, "/manage/account/", notice="two-factor-required")
-    return None
+    return web.gate(req, fresh=fresh, mandate=mandate)
 
 
 def _context(username: str) -> dict[str, Any]:
-    return {"account": accounts.account(username), "history": events.history(username)}
+    return {"account": accounts.account(username), "history": events.history(username),
+            "keys": security_keys.keys(username)}
 
 
 @bp.route("/manage/account", methods=["GET"])
@@ -47,7 +36,7 @@ def account() -> Response:
     return _gate(req) or web.page(req, ACCOUNT_PAGE, **_context(req.require_user()))
 
 
-def _account_form(run: Callable[[web.WebRequest, str], Response], fresh: bool = False) -> Response:
+def account_form(run: Callable[[web.WebRequest, str], Response], fresh: bool = False) -> Response:
     req = _req()
     if (gate := _gate(req, fresh=fresh)) is not None:
         return gate
@@ -63,7 +52,7 @@ def change_password() -> Response:
                                      confirm=req.form.get("password_confirm", ""), origin=req.origin)
         web.start_session(req, token)
         return web.redirect(req, "/manage/account/", notice="password-changed")
-    return _account_form(run)
+    return account_form(run)
 
 
 @bp.route("/manage/account/email", methods=["POST"], content_types=FORM)
@@ -71,7 +60,7 @@ def add_email() -> Response:
     def run(req: web.WebRequest, username: str) -> Response:
         accounts.add_email(username, req.form.get("email", ""), req.origin)
         return web.redirect(req, "/manage/account/", notice="email-added")
-    return _account_form(run)
+    return account_form(run)
 
 
 @bp.route("/manage/account/email/resend", methods=["POST"], content_types=FORM)
@@ -79,7 +68,7 @@ def resend_verification() -> Response:
     def run(req: web.WebRequest, username: str) -> Response:
         accounts.resend_verification(username, req.form.get("email", ""), req.origin)
         return web.redirect(req, "/manage/account/", notice="verification-sent")
-    return _account_form(run)
+    return account_form(run)
 
 
 @bp.route("/manage/account/totp/remove", methods=["POST"], content_types=FORM)
@@ -88,7 +77,17 @@ def remove_totp() -> Response:
         factors.remove_totp(username, password=req.form.get("remove_password", ""),
                             code=req.form.get("remove_code", ""), origin=req.origin)
         return web.redirect(req, "/manage/account/", notice="totp-removed")
-    return _account_form(run)
+    return account_form(run)
+
+
+@bp.route("/manage/account/webauthn/remove", methods=["POST"], content_types=FORM)
+def remove_security_key() -> Response:
+    def run(req: web.WebRequest, username: str) -> Response:
+        key = req.form.get("credential_id", "")
+        security_keys.remove_key(username, credential_id=key, password=req.form.get(f"password-{key}", ""),
+                                 origin=req.origin)
+        return web.redirect(req, "/manage/account/", notice="webauthn-removed")
+    return account_form(run)
 
 
 def _provisioning_or_redirect(req: web.WebRequest, token: str | None = None) -> factors.Provisioning | Response:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from chalice import Blueprint
 from chalice.app import Response
@@ -21,10 +22,10 @@ def _req() -> web.WebRequest:
 def _pending_page(template: str) -> Response:
     req = _req()
     try:
-        two_factor.pending_username(req.cookies.get(web.PENDING_COOKIE))
+        has_totp, has_keys = two_factor.pending_methods(req.cookies.get(web.PENDING_COOKIE))
     except LoginExpired:
         return web.redirect(req, "/account/login/", notice="login-expired")
-    return web.page(req, template)
+    return web.page(req, template, has_totp=has_totp, has_keys=has_keys, elsewhere=web.webauthn_elsewhere(req))
 
 
 def _complete(template: str, complete: Callable[..., two_factor.Completed]) -> Response:
@@ -43,7 +44,13 @@ def _complete(template: str, complete: Callable[..., two_factor.Completed]) -> R
             return web.redirect(req, "/manage/account/recovery-codes/",
                                 notice="recovery-code-used" if done.recovery_codes_left else "recovery-codes-used-up")
         return web.redirect(req, done.next_path)
-    return web.form_action(req, template, act)
+    def context() -> dict[str, Any]:
+        try:
+            has_totp, has_keys = two_factor.pending_methods(req.cookies.get(web.PENDING_COOKIE))
+        except LoginExpired:
+            return {}
+        return {"has_totp": has_totp, "has_keys": has_keys, "elsewhere": web.webauthn_elsewhere(req)}
+    return web.form_action(req, template, act, lazy_context=context)
 
 
 @bp.route("/account/two-factor", methods=["GET"])
