@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+CSRF_RE = re.compile(r'(?:name="csrf_token" value|data-csrf)="([^"]+)"')
 
 
 @dataclass
@@ -32,8 +32,9 @@ class Page:
 class Browser:
     """Keeps cookies across requests like a browser; follows no redirects by itself."""
 
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: Any, host: str = "cheeseshop.test") -> None:
         self.client = client
+        self.host = host
         self.cookies: dict[str, str] = {}
 
     def _store(self, headers: dict[str, Any]) -> None:
@@ -48,7 +49,7 @@ class Browser:
                     self.cookies[name] = morsel.value
 
     def request(self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None) -> Page:
-        headers = dict(headers or {})
+        headers = {"host": self.host, **(headers or {})}
         if self.cookies:
             headers["cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         response = self.client.http.request(method, path, headers=headers, body=body)
@@ -64,6 +65,15 @@ class Browser:
             fields["csrf_token"] = csrf
         return self.request("POST", path, urlencode(fields).encode(),
                             {"content-type": "application/x-www-form-urlencoded"})
+
+    def post_json(self, path: str, payload: dict[str, Any], csrf: str | None) -> tuple[int, dict[str, Any]]:
+        import json
+
+        headers = {"content-type": "application/json"}
+        if csrf is not None:
+            headers["x-csrf-token"] = csrf
+        page = self.request("POST", path, json.dumps(payload).encode(), headers)
+        return page.status, json.loads(page.text or "{}")
 
     def submit(self, form_path: str, data: dict[str, str], action: str | None = None) -> Page:
         """GET the page with the form, then POST it with the page's CSRF token."""
