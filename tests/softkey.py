@@ -46,7 +46,8 @@ class SoftKey:
         return rp_hash + bytes([flags]) + struct.pack(">I", self.sign_count) + attested
 
     def register(self, options: dict[str, Any], *, origin: str | None = None, rp_id: str | None = None,
-                 challenge: str | None = None, user_present: bool = True, kind: str = "webauthn.create") -> dict[str, Any]:
+                 challenge: str | None = None, user_present: bool = True,
+                 kind: str = "webauthn.create") -> dict[str, Any]:
         attested = bytes(16) + struct.pack(">H", len(self.credential_id)) + self.credential_id + self._cose_public_key()
         auth_data = self._auth_data((UP if user_present else 0) | AT, rp_id, attested)
         attestation = cbor2.dumps({"fmt": "none", "attStmt": {}, "authData": auth_data})

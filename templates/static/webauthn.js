@@ -108,6 +108,8 @@
 
   var form = document.getElementById("webauthn-register");
   if (form) {
+    // The button stays disabled until this handler is in place: never a plain form post.
+    form.querySelector("button[type=submit]").disabled = false;
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var status = document.getElementById("webauthn-error");

@@ -123,3 +123,36 @@ def test_two_factor_pages(audit_page, site):
     check(page)
     page.get_by_role("link", name="Use a recovery code").click()
     check(page)
+
+
+def test_security_key_pages(audit_page, site):
+    page = audit_page
+    base = f"http://localhost:{site.port}"  # security keys need a domain name
+    http = requests.Session()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', http.get(base + "/account/register/").text)[1]
+    http.post(base + "/account/register/", data={
+        "csrf_token": token, "username": "hedy", "email": "hedy@example.com",
+        "password": PASSWORD, "password_confirm": PASSWORD}, allow_redirects=False)
+    http.get(base + site.mailbox.last_link("hedy@example.com", "/account/verify-email/"))
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
+        "protocol": "ctap2", "transport": "usb", "automaticPresenceSimulation": True}})
+
+    def log_in() -> None:
+        page.goto(base + "/account/login/")
+        page.get_by_label("Username").fill("hedy")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+
+    log_in()
+    page.goto(base + "/manage/account/webauthn-provision/")
+    check(page)
+    page.get_by_label("Key name").fill("Travel key")
+    page.get_by_role("button", name="Add security key").click()
+    expect(page.get_by_role("status")).to_contain_text("Security key added")
+    check(page)  # the account page with its table of keys
+    page.get_by_role("button", name="Log out").click()
+    log_in()
+    expect(page.get_by_role("button", name="Use security key")).to_be_visible()
+    check(page)

@@ -26,8 +26,22 @@ event = {"resource": "/account/login", "path": "/account/login/", "httpMethod": 
                             "identity": {"sourceIp": "192.0.2.1"}, "stage": "api"},
          "body": None, "isBase64Encoded": False}
 response = app(event, None)
+zxcvbn_loaded = "zxcvbn" in sys.modules
+# What loads only on demand must load from the zip too: compiled wheels for the runtime's Python.
+from chalicelib import crypto, passwords, totp, webauthn
+sealed = crypto.seal("secret", purpose="p", owner="o")
+checks = {
+    "seal": crypto.unseal(sealed, purpose="p", owner="o") == "secret",
+    "argon2": passwords.verify(passwords.hash_password("pw"), "pw"),
+    "zxcvbn": passwords.problems("password1", "password1", user_inputs=[]) is not None,
+    "qr": totp.qr_svg_data_uri("otpauth://totp/a:b?secret=A").startswith("data:image/svg+xml"),
+    "totp": len(totp.code_at(totp.new_secret(), 1)) == 6,
+    "webauthn": webauthn.registration_options("u", "U", [])[0]["rp"]["id"] == "example.test",
+}
 print(json.dumps({"status": response["statusCode"], "body": response["body"],
-                  "zxcvbn_loaded": "zxcvbn" in sys.modules}))
+                  "zxcvbn_loaded": zxcvbn_loaded, "checks": checks,
+                  "outside": sorted({m.__file__.split("/site-packages/")[0] for m in list(sys.modules.values())
+                                     if getattr(m, "__file__", None) and "site-packages" in m.__file__})}))
 """
 
 
@@ -59,6 +73,7 @@ def test_zip_serves_a_page_with_only_the_runtime_libraries(package, tmp_path):
     for name in RUNTIME_LIBRARIES:
         (runtime / name).symlink_to(site / name)
     env = {"CHEESESHOP_STAGE": "prod", "CHEESESHOP_SECRET_KEY": "k" * 40, "CHEESESHOP_PATH_PREFIX": "/api",
+           "CHEESESHOP_BASE_URL": "https://example.test",
            "AWS_DEFAULT_REGION": "us-east-1", "PATH": "/usr/bin:/bin"}
     result = subprocess.run([sys.executable, "-S", "-E", "-c", SERVE_ONE_REQUEST, str(code), str(runtime)],
                             cwd=code, env=env, capture_output=True, text=True, timeout=60)
@@ -68,6 +83,8 @@ def test_zip_serves_a_page_with_only_the_runtime_libraries(package, tmp_path):
     assert "<title>Log in · cheeseshop</title>" in response["body"]
     assert 'action="/api/account/login/"' in response["body"]  # the deployed stage's /api prefix
     assert response["zxcvbn_loaded"] is False  # the large strength checker loads only for new passwords
+    assert response["checks"] == {name: True for name in response["checks"]}
+    assert response["outside"] == []  # nothing came from an installed site-packages
 
 
 def test_template_has_tables_bucket_and_least_privilege(package):

@@ -67,7 +67,8 @@ def test_enrollment_stores_the_key_and_tells_the_user(alice, enrolled, mailbox):
     assert stored.public_key and stored.sign_count == 0 and stored.transports == ["usb"]
     assert User.get("alice").webauthn_keys == 1
     assert "account:two-factor:webauthn:add" in [e.tag for e in Event.query("alice")]
-    assert "security key named “Blue key” was added" in mailbox.to("alice@example.com")[-1].get_body(("plain",)).get_content()
+    mail = mailbox.to("alice@example.com")[-1].get_body(("plain",)).get_content()
+    assert "security key named “Blue key” was added" in mail
     page = alice.get("/manage/account/")
     assert "Blue key" in page.text and "Never" in page.text
     assert Challenge.count() == 0  # used challenges are gone
