@@ -99,7 +99,8 @@ def main() -> int:
                                          env=env, cwd=ROOT, start_new_session=True))
         wait_for_port(port, children[-1], "chalice local")
         print(f"\ncheeseshop is running at http://127.0.0.1:{port}/  (local AWS on port {moto_port};"
-              f" mail in {local_dir / 'mail'})\nPress Ctrl-C to stop.\n", flush=True)
+              f" mail in {local_dir / 'mail'})\nSecurity keys need a domain name: use them at"
+              f" http://localhost:{port}/\nPress Ctrl-C to stop.\n", flush=True)
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
         return 1
