@@ -61,8 +61,8 @@ def test_authenticator_app_journey(page, site):
     enter_code(page, phone.totp.now())
     expect(page.get_by_role("status")).to_contain_text("generate recovery codes")
     page.get_by_role("button", name="Generate recovery codes").click()
+    expect(page.locator("#recovery-codes code")).to_have_count(8)  # all_inner_texts() does not wait
     codes = page.locator("#recovery-codes code").all_inner_texts()
-    assert len(codes) == 8
 
     page.get_by_role("button", name="Log out").click()
     log_in(page, site, "tomas", PASSWORD)
