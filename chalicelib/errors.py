@@ -51,6 +51,14 @@ class LoginExpired(CheeseshopError):
     message = "Your login took too long or is no longer valid. Please log in again."
 
 
+class UploadRefused(CheeseshopError):
+    """A refused upload: the message is what twine shows."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
 class InvalidLink(CheeseshopError):
     message = "This link is invalid, has expired or has already been used."
 

@@ -33,6 +33,9 @@ class Tag(enum.StrEnum):
     WEBAUTHN_ADD = "account:two-factor:webauthn:add"
     WEBAUTHN_REMOVE = "account:two-factor:webauthn:remove"
     WEBAUTHN_CLONED = "account:two-factor:webauthn:cloned"
+    TOKEN_CREATE = "account:api-token:create"
+    TOKEN_REVOKE = "account:api-token:revoke"
+    FILE_UPLOAD = "project:file:upload"
 
 
 DESCRIPTIONS = {
@@ -55,6 +58,9 @@ DESCRIPTIONS = {
     Tag.WEBAUTHN_ADD: "Security key added",
     Tag.WEBAUTHN_REMOVE: "Security key removed",
     Tag.WEBAUTHN_CLONED: "A cloned security key was refused",
+    Tag.TOKEN_CREATE: "API token created",
+    Tag.TOKEN_REVOKE: "API token revoked",
+    Tag.FILE_UPLOAD: "File uploaded",
 }
 
 

@@ -29,6 +29,8 @@ SUBJECTS = {
     "recovery-codes-generated": "New recovery codes for your cheeseshop account",
     "recovery-code-used": "A recovery code was used on your cheeseshop account",
     "security-key-cloned": "A copy of your security key was refused",
+    "token-created": "A new API token was made for your cheeseshop account",
+    "token-revoked": "An API token of your cheeseshop account was revoked",
 }
 
 

@@ -10,6 +10,8 @@ Access paths (no scans on request paths):
 - webauthn-keys: security keys by credential id (unique across users); GSI by_user.
 - challenges: WebAuthn challenges, single-use and expiring.
 - roles: a project's maintainers (by project); GSI by_user for a user's projects.
+- projects (GSI all: every project by name), releases (by project and version),
+  files (by filename; GSI by_project for the simple index), tokens (GSI by_user).
 - ratelimits: fixed-window counters, one item per key and window.
 Items that expire carry a TTL attribute; code checks expiry too (moto never deletes).
 """
@@ -174,6 +176,108 @@ class Role(Model):
     by_user = RolesByUser()
 
 
+class AllProjects(GlobalSecondaryIndex["Project"]):
+    class Meta:
+        index_name = "all"
+        projection = AllProjection()
+
+    listed = UnicodeAttribute(hash_key=True)  # one constant value; guard items leave it out
+    name = UnicodeAttribute(range_key=True)
+
+
+class Project(Model):
+    """A project by normalized name. A guard item keyed "ultra:<name without ._->" makes
+    names that differ only by '.', '_', '-' or case impossible to register twice."""
+
+    class Meta:
+        table_name = "projects"
+
+    name = UnicodeAttribute(hash_key=True)
+    display_name = UnicodeAttribute(null=True)
+    listed = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute(null=True)
+    serial = NumberAttribute(default=0)  # grows with every upload: the simple page's ETag
+    all = AllProjects()
+
+
+class Release(Model):
+    """A version's metadata, from its first uploaded file."""
+
+    class Meta:
+        table_name = "releases"
+
+    project = UnicodeAttribute(hash_key=True)
+    version = UnicodeAttribute(range_key=True)
+    summary = UnicodeAttribute(default="")
+    description_html = UnicodeAttribute(default="")
+    requires_python = UnicodeAttribute(default="")
+    classifiers = ListAttribute(of=UnicodeAttribute, default=list)  # type: ignore[var-annotated]
+    author = UnicodeAttribute(default="")
+    license = UnicodeAttribute(default="")
+    home_page = UnicodeAttribute(default="")
+    created_at = UTCDateTimeAttribute()
+
+
+class FilesByProject(GlobalSecondaryIndex["File"]):
+    class Meta:
+        index_name = "by_project"
+        projection = AllProjection()
+
+    project = UnicodeAttribute(hash_key=True)
+    filename = UnicodeAttribute(range_key=True)
+
+
+class File(Model):
+    """A distribution file by name: a name once used is never used again, even if deleted."""
+
+    class Meta:
+        table_name = "files"
+
+    filename = UnicodeAttribute(hash_key=True)
+    project = UnicodeAttribute()
+    version = UnicodeAttribute()
+    packagetype = UnicodeAttribute()
+    python_version = UnicodeAttribute(default="")
+    requires_python = UnicodeAttribute(default="")
+    size = NumberAttribute()
+    sha256 = UnicodeAttribute()
+    md5 = UnicodeAttribute()
+    blake2_256 = UnicodeAttribute()
+    path = UnicodeAttribute()  # S3 key
+    metadata_sha256 = UnicodeAttribute(null=True)  # PEP 658: METADATA stored at path + ".metadata"
+    uploaded_at = UTCDateTimeAttribute()
+    uploaded_by = UnicodeAttribute()
+    yanked = BooleanAttribute(default=False)
+    yanked_reason = UnicodeAttribute(default="")
+    by_project = FilesByProject()
+
+
+class TokensByUser(GlobalSecondaryIndex["Token"]):
+    class Meta:
+        index_name = "by_user"
+        projection = AllProjection()
+
+    username = UnicodeAttribute(hash_key=True)
+
+
+class Token(Model):
+    """An API token by id; only an HMAC of its secret is stored. A guard item keyed
+    "name:<user>:<name>" keeps names unique per user."""
+
+    class Meta:
+        table_name = "tokens"
+
+    id = UnicodeAttribute(hash_key=True)
+    username = UnicodeAttribute(null=True)
+    name = UnicodeAttribute(null=True)
+    secret_hash = UnicodeAttribute(null=True)
+    projects = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]  # None: all
+    expires_at = UTCDateTimeAttribute(null=True)
+    created_at = UTCDateTimeAttribute(null=True)
+    last_used_at = UTCDateTimeAttribute(null=True)
+    by_user = TokensByUser()
+
+
 class RateLimitCounter(Model):
     class Meta:
         table_name = "ratelimits"
@@ -184,7 +288,7 @@ class RateLimitCounter(Model):
 
 
 MODELS: tuple[type[Model], ...] = (User, Email, EmailOwner, Session, Event, WebAuthnKey, Challenge, Role,
-                                   RateLimitCounter)
+                                   Project, Release, File, Token, RateLimitCounter)
 BASE_NAMES = {model: model.Meta.table_name for model in MODELS}
 _bound: list[Settings | None] = [None]
 

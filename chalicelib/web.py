@@ -45,6 +45,7 @@ NOTICES = {
     "recovery-codes-used-up": "You logged in with your last recovery code. Generate new codes now.",
     "webauthn-added": "Security key added. You can use it at the second login step.",
     "webauthn-removed": "Security key removed.",
+    "token-revoked": "API token revoked. It stopped working at once.",
 }
 PENDING_COOKIE = "cheeseshop_2fa"
 
@@ -266,3 +267,14 @@ def webauthn_elsewhere(req: WebRequest) -> str | None:
     """The address security keys work at, when this request came to another one."""
     origin = get_settings().webauthn_origin
     return None if urlsplit(origin).netloc == req.headers.get("host") else origin
+
+
+def parse_origin_only(request: Request) -> Origin:
+    """Where a tool's request came from, without reading its body as a form."""
+    ip = request.context.get("identity", {}).get("sourceIp", "") or ""
+    return Origin(ip=ip, user_agent=request.headers.get("user-agent", "")[:512])
+
+
+def plain(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    return Response(body=message + "\n", status_code=status,
+                    headers={"Content-Type": "text/plain; charset=utf-8", **(headers or {})})

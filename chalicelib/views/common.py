@@ -8,7 +8,7 @@ from typing import Any
 from chalice import Blueprint
 from chalice.app import Request, Response
 
-from chalicelib import aws, models, web
+from chalicelib import aws, models, projects, web
 from chalicelib.config import get_settings
 
 bp = Blueprint(__name__)
@@ -41,7 +41,7 @@ def bind_and_harden(event: Request, get_response: Callable[[Request], Response])
 
 @bp.route("/", methods=["GET"])
 def home() -> Response:
-    return web.page(web.parse(bp.current_request), "home.html")
+    return web.page(web.parse(bp.current_request), "home.html", projects=projects.all_projects())
 
 
 @bp.route("/static/{name}", methods=["GET"])

@@ -7,7 +7,7 @@ from typing import Any
 from chalice import Blueprint
 from chalice.app import Response
 
-from chalicelib import accounts, auth, events, factors, security_keys, web
+from chalicelib import accounts, auth, events, factors, security_keys, tokens, web
 from chalicelib.errors import CheeseshopError
 
 bp = Blueprint(__name__)
@@ -154,3 +154,43 @@ def projects() -> Response:
     if (gate := _gate(req, mandate=True)) is not None:
         return gate
     return web.page(req, "manage/projects.html", projects=accounts.projects(req.require_user()))
+
+
+TOKENS_PAGE = "manage/tokens.html"
+
+
+def _tokens_context(username: str) -> dict[str, Any]:
+    return {"tokens": tokens.list_tokens(username), "projects": accounts.projects(username)}
+
+
+@bp.route("/manage/account/token", methods=["GET"])
+def tokens_page() -> Response:
+    req = _req()
+    return _gate(req, mandate=True) or web.page(req, TOKENS_PAGE, **_tokens_context(req.require_user()))
+
+
+@bp.route("/manage/account/token", methods=["POST"], content_types=FORM)
+def create_token() -> Response:
+    req = _req()
+    if (gate := _gate(req, mandate=True)) is not None:
+        return gate
+    username = req.require_user()
+
+    def act() -> Response:
+        token = tokens.create(username, name=req.form.get("name", ""), project=req.form.get("scope", ""),
+                              expires=req.form.get("expires", ""), origin=req.origin)
+        return web.page(req, TOKENS_PAGE, new_token=token, **_tokens_context(username))
+    return web.form_action(req, TOKENS_PAGE, act, lazy_context=lambda: _tokens_context(username))
+
+
+@bp.route("/manage/account/token/revoke", methods=["POST"], content_types=FORM)
+def revoke_token() -> Response:
+    req = _req()
+    if (gate := _gate(req)) is not None:
+        return gate
+    username = req.require_user()
+
+    def act() -> Response:
+        tokens.revoke(username, req.form.get("token_id", ""), req.origin)
+        return web.redirect(req, "/manage/account/token/", notice="token-revoked")
+    return web.form_action(req, TOKENS_PAGE, act, lazy_context=lambda: _tokens_context(username))

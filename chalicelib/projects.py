@@ -1,0 +1,108 @@
+"""The read side of the index: the simple API (PEP 503/691/658/714), project pages and
+the JSON API. Each project's files come from one paginated query."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from chalicelib.errors import NotFound
+from chalicelib.models import File, Project, Release, get_or_none
+from chalicelib.upload_validation import normalize
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    filename: str
+    url_path: str
+    version: str
+    packagetype: str
+    python_version: str
+    requires_python: str
+    size: int
+    sha256: str
+    md5: str
+    blake2_256: str
+    metadata_sha256: str | None
+    uploaded_at: datetime
+    yanked: bool
+    yanked_reason: str
+
+
+@dataclass(frozen=True)
+class ProjectFiles:
+    name: str  # normalized
+    display_name: str
+    serial: int
+    files: list[FileInfo]
+
+
+def all_projects() -> list[tuple[str, str]]:
+    """(normalized, display) names of every project, by name."""
+    return [(p.name, p.display_name or p.name) for p in Project.all.query("project")]
+
+
+def canonical(name: str) -> str:
+    return normalize(name)
+
+
+def project(name: str) -> Project:
+    found = get_or_none(Project, normalize(name))
+    if found is None:
+        raise NotFound(f"No project named '{name}'.")
+    return found
+
+
+def files(found: Project) -> ProjectFiles:
+    items = File.by_project.query(found.name)  # pages through the index; one query
+    return ProjectFiles(found.name, found.display_name or found.name, int(found.serial), [
+        FileInfo(f.filename, "/" + f.path, f.version, f.packagetype, f.python_version, f.requires_python,
+                 int(f.size), f.sha256, f.md5, f.blake2_256, f.metadata_sha256, f.uploaded_at, bool(f.yanked),
+                 f.yanked_reason)
+        for f in items])
+
+
+def releases(name: str) -> list[Release]:
+    """Newest version first."""
+    from packaging.version import Version
+
+    return sorted(Release.query(name), key=lambda r: Version(r.version), reverse=True)
+
+
+def file_path(a: str, b: str, c: str, filename: str) -> str:
+    return f"packages/{a}/{b}/{c}/{filename}"
+
+
+def known_file(path: str) -> bool:
+    """Whether a /packages/ path names a listed file (or its .metadata)."""
+    filename = path.rsplit("/", 1)[-1]
+    base = filename.removesuffix(".metadata")
+    item = get_or_none(File, base)
+    if item is None:
+        return False
+    return path == item.path or (filename.endswith(".metadata") and path == item.path + ".metadata"
+                                 and item.metadata_sha256 is not None)
+
+
+def json_api(found: Project, url: str) -> dict[str, object]:
+    """PyPI's JSON API: info from the newest release, every release's files, the newest files."""
+    listing = files(found)
+    ordered = releases(found.name)
+    latest = ordered[0] if ordered else None
+
+    def describe(f: FileInfo) -> dict[str, object]:
+        return {"filename": f.filename, "url": url + f.url_path, "packagetype": f.packagetype,
+                "python_version": f.python_version, "requires_python": f.requires_python or None,
+                "size": f.size, "digests": {"md5": f.md5, "sha256": f.sha256, "blake2b_256": f.blake2_256},
+                "md5_digest": f.md5, "upload_time_iso_8601": f.uploaded_at.isoformat(), "yanked": f.yanked,
+                "yanked_reason": f.yanked_reason or None}
+
+    by_version: dict[str, list[dict[str, object]]] = {r.version: [] for r in ordered}
+    for f in listing.files:
+        by_version.setdefault(f.version, []).append(describe(f))
+    info = {"name": listing.display_name, "version": latest.version if latest else None,
+            "summary": latest.summary if latest else "", "requires_python": latest.requires_python if latest else "",
+            "classifiers": list(latest.classifiers) if latest else [], "author": latest.author if latest else "",
+            "license": latest.license if latest else "", "home_page": latest.home_page if latest else "",
+            "package_url": f"{url}/project/{found.name}/", "project_url": f"{url}/project/{found.name}/"}
+    return {"info": info, "releases": by_version,
+            "urls": by_version.get(latest.version, []) if latest else [], "last_serial": int(found.serial)}
