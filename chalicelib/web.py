@@ -2,20 +2,25 @@
 redirects, and the one mapping from domain errors to pages and status codes."""
 from __future__ import annotations
 
+import functools
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
+from chalice import Blueprint
 from chalice.app import Request, Response
 
-from chalicelib import rendering, sessions, two_factor
+from chalicelib import aws, rendering, sessions, two_factor
 from chalicelib.config import get_settings
 from chalicelib.errors import CheeseshopError, NotLoggedIn, RateLimited, TwoFactorRequired, ValidationError
 from chalicelib.events import Origin
 
+log = logging.getLogger(__name__)
+ViewFunction = Callable[..., Response]
 FORM = ["application/x-www-form-urlencoded"]
 MAX_FORM_BYTES = 64 * 1024
 NOTICES = {
@@ -278,3 +283,23 @@ def parse_origin_only(request: Request) -> Origin:
 def plain(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
     return Response(body=message + "\n", status_code=status,
                     headers={"Content-Type": "text/plain; charset=utf-8", **(headers or {})})
+
+
+def router(bp: Blueprint) -> Callable[..., Callable[[ViewFunction], ViewFunction]]:
+    """bp.route, with every view guarded: a store that cannot be reached is a 503 page.
+    (Chalice turns a view's exception into its own 500 before any middleware sees it.)"""
+    def route(path: str, **options: Any) -> Callable[[ViewFunction], ViewFunction]:
+        def register(view: ViewFunction) -> ViewFunction:
+            @functools.wraps(view)
+            def guarded(*args: Any, **kwargs: Any) -> Response:
+                try:
+                    return view(*args, **kwargs)
+                except Exception as exc:
+                    if not aws.is_unavailable(exc):
+                        raise
+                    log.exception("a store is unavailable")
+                    return unavailable()
+            bp.route(path, **options)(guarded)
+            return view
+        return register
+    return route

@@ -11,6 +11,7 @@ from chalicelib import accounts, auth, web
 from chalicelib.errors import CheeseshopError
 
 bp = Blueprint(__name__)
+route = web.router(bp)
 FORM = web.FORM
 
 
@@ -18,12 +19,12 @@ def _req() -> web.WebRequest:
     return web.parse(bp.current_request)
 
 
-@bp.route("/account/register", methods=["GET"])
+@route("/account/register", methods=["GET"])
 def register_form() -> Response:
     return web.page(_req(), "account/register.html")
 
 
-@bp.route("/account/register", methods=["POST"], content_types=FORM)
+@route("/account/register", methods=["POST"], content_types=FORM)
 def register() -> Response:
     req = _req()
 
@@ -36,7 +37,7 @@ def register() -> Response:
     return web.form_action(req, "account/register.html", act)
 
 
-@bp.route("/account/verify-email", methods=["GET"])
+@route("/account/verify-email", methods=["GET"])
 def verify_email() -> Response:
     req = _req()
     try:
@@ -51,13 +52,13 @@ def _next(req: web.WebRequest) -> str:
     return web.safe_next(req.query.get("next") or req.form.get("next"), "/manage/account/")
 
 
-@bp.route("/account/login", methods=["GET"])
+@route("/account/login", methods=["GET"])
 def login_form() -> Response:
     req = _req()
     return web.page(req, "account/login.html", next=_next(req))
 
 
-@bp.route("/account/login", methods=["POST"], content_types=FORM)
+@route("/account/login", methods=["POST"], content_types=FORM)
 def login() -> Response:
     req = _req()
 
@@ -72,7 +73,7 @@ def login() -> Response:
     return web.form_action(req, "account/login.html", act, next=_next(req))
 
 
-@bp.route("/account/logout", methods=["POST"], content_types=FORM)
+@route("/account/logout", methods=["POST"], content_types=FORM)
 def logout() -> Response:
     req = _req()
 
@@ -84,12 +85,12 @@ def logout() -> Response:
     return web.form_action(req, "account/logout-error.html", act)
 
 
-@bp.route("/account/request-password-reset", methods=["GET"])
+@route("/account/request-password-reset", methods=["GET"])
 def request_password_reset_form() -> Response:
     return web.page(_req(), "account/request-password-reset.html")
 
 
-@bp.route("/account/request-password-reset", methods=["POST"], content_types=FORM)
+@route("/account/request-password-reset", methods=["POST"], content_types=FORM)
 def request_password_reset() -> Response:
     req = _req()
 
@@ -99,7 +100,7 @@ def request_password_reset() -> Response:
     return web.form_action(req, "account/request-password-reset.html", act)
 
 
-@bp.route("/account/reset-password", methods=["GET"])
+@route("/account/reset-password", methods=["GET"])
 def reset_password_form() -> Response:
     req = _req()
     token = req.query.get("token", "")
@@ -110,7 +111,7 @@ def reset_password_form() -> Response:
     return web.page(req, "account/reset-password.html", token=token, for_user=user.display_username)
 
 
-@bp.route("/account/reset-password", methods=["POST"], content_types=FORM)
+@route("/account/reset-password", methods=["POST"], content_types=FORM)
 def reset_password() -> Response:
     req = _req()
     token = req.form.get("token", "")

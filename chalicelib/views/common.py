@@ -1,18 +1,17 @@
 """Home page and what every response shares: bound stores and security headers."""
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Any
 
 from chalice import Blueprint
 from chalice.app import Request, Response
 
-from chalicelib import aws, models, projects, web
+from chalicelib import models, projects, web
 from chalicelib.config import get_settings
 
 bp = Blueprint(__name__)
-log = logging.getLogger(__name__)
+route = web.router(bp)
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -26,25 +25,19 @@ SECURITY_HEADERS = {
 @bp.middleware("http")
 def bind_and_harden(event: Request, get_response: Callable[[Request], Response]) -> Response:
     models.bind(get_settings())
-    try:
-        response = get_response(event)
-    except Exception as exc:
-        if not aws.is_unavailable(exc):
-            raise
-        log.exception("a store is unavailable")
-        response = web.unavailable()
+    response = get_response(event)
     headers: dict[str, Any] = response.headers
     for name, value in SECURITY_HEADERS.items():
         headers.setdefault(name, value)
     return response
 
 
-@bp.route("/", methods=["GET"])
+@route("/", methods=["GET"])
 def home() -> Response:
     return web.page(web.parse(bp.current_request), "home.html", projects=projects.all_projects())
 
 
-@bp.route("/static/{name}", methods=["GET"])
+@route("/static/{name}", methods=["GET"])
 def static(name: str) -> Response:
     found = web.static_file(name)
     if found is None:

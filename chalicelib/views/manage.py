@@ -11,6 +11,7 @@ from chalicelib import accounts, auth, events, factors, security_keys, tokens, w
 from chalicelib.errors import CheeseshopError
 
 bp = Blueprint(__name__)
+route = web.router(bp)
 FORM = web.FORM
 ACCOUNT_PAGE = "manage/account.html"
 TOTP_PAGE = "manage/totp-provision.html"
@@ -30,7 +31,7 @@ def _context(username: str) -> dict[str, Any]:
             "keys": security_keys.keys(username)}
 
 
-@bp.route("/manage/account", methods=["GET"])
+@route("/manage/account", methods=["GET"])
 def account() -> Response:
     req = _req()
     return _gate(req) or web.page(req, ACCOUNT_PAGE, **_context(req.require_user()))
@@ -44,7 +45,7 @@ def account_form(run: Callable[[web.WebRequest, str], Response], fresh: bool = F
     return web.form_action(req, ACCOUNT_PAGE, lambda: run(req, username), lazy_context=lambda: _context(username))
 
 
-@bp.route("/manage/account/password", methods=["POST"], content_types=FORM)
+@route("/manage/account/password", methods=["POST"], content_types=FORM)
 def change_password() -> Response:
     def run(req: web.WebRequest, username: str) -> Response:
         token = auth.change_password(username, current=req.form.get("current_password", ""),
@@ -55,7 +56,7 @@ def change_password() -> Response:
     return account_form(run)
 
 
-@bp.route("/manage/account/email", methods=["POST"], content_types=FORM)
+@route("/manage/account/email", methods=["POST"], content_types=FORM)
 def add_email() -> Response:
     def run(req: web.WebRequest, username: str) -> Response:
         accounts.add_email(username, req.form.get("email", ""), req.origin)
@@ -63,7 +64,7 @@ def add_email() -> Response:
     return account_form(run)
 
 
-@bp.route("/manage/account/email/resend", methods=["POST"], content_types=FORM)
+@route("/manage/account/email/resend", methods=["POST"], content_types=FORM)
 def resend_verification() -> Response:
     def run(req: web.WebRequest, username: str) -> Response:
         accounts.resend_verification(username, req.form.get("email", ""), req.origin)
@@ -71,7 +72,7 @@ def resend_verification() -> Response:
     return account_form(run)
 
 
-@bp.route("/manage/account/totp/remove", methods=["POST"], content_types=FORM)
+@route("/manage/account/totp/remove", methods=["POST"], content_types=FORM)
 def remove_totp() -> Response:
     def run(req: web.WebRequest, username: str) -> Response:
         factors.remove_totp(username, password=req.form.get("remove_password", ""),
@@ -80,7 +81,7 @@ def remove_totp() -> Response:
     return account_form(run)
 
 
-@bp.route("/manage/account/webauthn/remove", methods=["POST"], content_types=FORM)
+@route("/manage/account/webauthn/remove", methods=["POST"], content_types=FORM)
 def remove_security_key() -> Response:
     def run(req: web.WebRequest, username: str) -> Response:
         key = req.form.get("credential_id", "")
@@ -101,7 +102,7 @@ def _provisioning_or_redirect(req: web.WebRequest, token: str | None = None) -> 
         return factors.provisioning(req.require_user())
 
 
-@bp.route("/manage/account/totp-provision", methods=["GET"])
+@route("/manage/account/totp-provision", methods=["GET"])
 def totp_provision_form() -> Response:
     req = _req()
     if (gate := _gate(req, fresh=True)) is not None:
@@ -110,7 +111,7 @@ def totp_provision_form() -> Response:
     return setup if isinstance(setup, Response) else web.page(req, TOTP_PAGE, setup=setup)
 
 
-@bp.route("/manage/account/totp-provision", methods=["POST"], content_types=FORM)
+@route("/manage/account/totp-provision", methods=["POST"], content_types=FORM)
 def totp_provision() -> Response:
     req = _req()
     if (gate := _gate(req, fresh=True)) is not None:
@@ -129,13 +130,13 @@ def totp_provision() -> Response:
     return web.form_action(req, TOTP_PAGE, act, lazy_context=context)
 
 
-@bp.route("/manage/account/recovery-codes", methods=["GET"])
+@route("/manage/account/recovery-codes", methods=["GET"])
 def recovery_codes_page() -> Response:
     req = _req()
     return _gate(req) or web.page(req, RECOVERY_PAGE, **_context(req.require_user()))
 
 
-@bp.route("/manage/account/recovery-codes", methods=["POST"], content_types=FORM)
+@route("/manage/account/recovery-codes", methods=["POST"], content_types=FORM)
 def generate_recovery_codes() -> Response:
     req = _req()
     if (gate := _gate(req, fresh=True)) is not None:
@@ -148,7 +149,7 @@ def generate_recovery_codes() -> Response:
     return web.form_action(req, RECOVERY_PAGE, act, lazy_context=lambda: _context(username))
 
 
-@bp.route("/manage/projects", methods=["GET"])
+@route("/manage/projects", methods=["GET"])
 def projects() -> Response:
     req = _req()
     if (gate := _gate(req, mandate=True)) is not None:
@@ -163,13 +164,13 @@ def _tokens_context(username: str) -> dict[str, Any]:
     return {"tokens": tokens.list_tokens(username), "projects": accounts.projects(username)}
 
 
-@bp.route("/manage/account/token", methods=["GET"])
+@route("/manage/account/token", methods=["GET"])
 def tokens_page() -> Response:
     req = _req()
     return _gate(req, mandate=True) or web.page(req, TOKENS_PAGE, **_tokens_context(req.require_user()))
 
 
-@bp.route("/manage/account/token", methods=["POST"], content_types=FORM)
+@route("/manage/account/token", methods=["POST"], content_types=FORM)
 def create_token() -> Response:
     req = _req()
     if (gate := _gate(req, mandate=True)) is not None:
@@ -183,7 +184,7 @@ def create_token() -> Response:
     return web.form_action(req, TOKENS_PAGE, act, lazy_context=lambda: _tokens_context(username))
 
 
-@bp.route("/manage/account/token/revoke", methods=["POST"], content_types=FORM)
+@route("/manage/account/token/revoke", methods=["POST"], content_types=FORM)
 def revoke_token() -> Response:
     req = _req()
     if (gate := _gate(req)) is not None:

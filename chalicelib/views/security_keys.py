@@ -11,6 +11,7 @@ from chalicelib import security_keys, two_factor, web
 from chalicelib.errors import LoginExpired
 
 bp = Blueprint(__name__)
+route = web.router(bp)
 PROVISION = "/manage/account/webauthn-provision"
 
 
@@ -18,14 +19,14 @@ def _req() -> web.WebRequest:
     return web.parse(bp.current_request)
 
 
-@bp.route(PROVISION, methods=["GET"])
+@route(PROVISION, methods=["GET"])
 def provision_page() -> Response:
     req = _req()
     return web.gate(req, fresh=True) or web.page(req, "manage/webauthn-provision.html",
                                                   elsewhere=web.webauthn_elsewhere(req))
 
 
-@bp.route(PROVISION + "/options", methods=["POST"])
+@route(PROVISION + "/options", methods=["POST"])
 def provision_options() -> Response:
     req = _req()
     if (gate := web.json_gate(req, fresh=True)) is not None:
@@ -34,7 +35,7 @@ def provision_options() -> Response:
     return web.json_action(req, lambda: security_keys.begin_registration(username, str(body.get("label", ""))))
 
 
-@bp.route(PROVISION + "/verify", methods=["POST"])
+@route(PROVISION + "/verify", methods=["POST"])
 def provision_verify() -> Response:
     req = _req()
     if (gate := web.json_gate(req, fresh=True)) is not None:
@@ -49,13 +50,13 @@ def provision_verify() -> Response:
     return web.json_action(req, act)
 
 
-@bp.route("/account/webauthn/options", methods=["POST"])
+@route("/account/webauthn/options", methods=["POST"])
 def login_options() -> Response:
     req = _req()
     return web.json_action(req, lambda: security_keys.begin_authentication(req.cookies.get(web.PENDING_COOKIE)))
 
 
-@bp.route("/account/webauthn/verify", methods=["POST"])
+@route("/account/webauthn/verify", methods=["POST"])
 def login_verify() -> Response:
     req = _req()
     body = web.json_body(req)

@@ -10,6 +10,7 @@ from chalicelib import projects, simple_api, storage, web
 from chalicelib.errors import NotFound
 
 bp = Blueprint(__name__)
+route = web.router(bp)
 
 
 def _simple_response(body: str, kind: str, tag: str | None = None) -> Response:
@@ -29,7 +30,7 @@ def _not_acceptable() -> Response:
     return web.plain(406, "Not acceptable: this index serves " + ", ".join(simple_api.OFFERED) + ".")
 
 
-@bp.route("/simple", methods=["GET"])
+@route("/simple", methods=["GET"])
 def simple_index() -> Response:
     kind = _kind()
     if kind is None:
@@ -37,7 +38,7 @@ def simple_index() -> Response:
     return _simple_response(simple_api.index(projects.all_projects(), kind, web.url("")), kind)
 
 
-@bp.route("/simple/{name}", methods=["GET"])
+@route("/simple/{name}", methods=["GET"])
 def simple_project(name: str) -> Response:
     kind = _kind()
     if kind is None:
@@ -56,7 +57,7 @@ def simple_project(name: str) -> Response:
     return _simple_response(simple_api.project(projects.files(found), kind, web.url("")), kind, tag)
 
 
-@bp.route("/packages/{a}/{b}/{c}/{filename}", methods=["GET"])
+@route("/packages/{a}/{b}/{c}/{filename}", methods=["GET"])
 def download(a: str, b: str, c: str, filename: str) -> Response:
     path = projects.file_path(a, b, c, filename)
     if not projects.known_file(path):
@@ -65,7 +66,7 @@ def download(a: str, b: str, c: str, filename: str) -> Response:
                                                        "Cache-Control": "no-store"})
 
 
-@bp.route("/project/{name}", methods=["GET"])
+@route("/project/{name}", methods=["GET"])
 def project_page(name: str) -> Response:
     req = web.parse(bp.current_request)
     try:
@@ -77,7 +78,7 @@ def project_page(name: str) -> Response:
     return web.page(req, "project.html", project=projects.files(found), releases=projects.releases(found.name))
 
 
-@bp.route("/pypi/{name}/json", methods=["GET"])
+@route("/pypi/{name}/json", methods=["GET"])
 def project_json(name: str) -> Response:
     try:
         found = projects.project(name)

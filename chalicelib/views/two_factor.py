@@ -12,6 +12,7 @@ from chalicelib import auth, two_factor, web
 from chalicelib.errors import LoginExpired
 
 bp = Blueprint(__name__)
+route = web.router(bp)
 FORM = web.FORM
 
 
@@ -53,22 +54,22 @@ def _complete(template: str, complete: Callable[..., two_factor.Completed]) -> R
     return web.form_action(req, template, act, lazy_context=context)
 
 
-@bp.route("/account/two-factor", methods=["GET"])
+@route("/account/two-factor", methods=["GET"])
 def two_factor_form() -> Response:
     return _pending_page("account/two-factor.html")
 
 
-@bp.route("/account/two-factor", methods=["POST"], content_types=FORM)
+@route("/account/two-factor", methods=["POST"], content_types=FORM)
 def two_factor_code() -> Response:
     return _complete("account/two-factor.html", two_factor.complete_with_totp)
 
 
-@bp.route("/account/recovery-code", methods=["GET"])
+@route("/account/recovery-code", methods=["GET"])
 def recovery_code_form() -> Response:
     return _pending_page("account/recovery-code.html")
 
 
-@bp.route("/account/recovery-code", methods=["POST"], content_types=FORM)
+@route("/account/recovery-code", methods=["POST"], content_types=FORM)
 def recovery_code() -> Response:
     return _complete("account/recovery-code.html", two_factor.complete_with_recovery_code)
 
@@ -77,7 +78,7 @@ def _next(req: web.WebRequest) -> str:
     return web.safe_next(req.query.get("next") or req.form.get("next"), "/manage/account/")
 
 
-@bp.route("/account/reauthenticate", methods=["GET"])
+@route("/account/reauthenticate", methods=["GET"])
 def reauthenticate_form() -> Response:
     req = _req()
     if req.username is None:
@@ -85,7 +86,7 @@ def reauthenticate_form() -> Response:
     return web.page(req, "account/reauthenticate.html", next=_next(req))
 
 
-@bp.route("/account/reauthenticate", methods=["POST"], content_types=FORM)
+@route("/account/reauthenticate", methods=["POST"], content_types=FORM)
 def reauthenticate() -> Response:
     req = _req()
     if req.username is None:

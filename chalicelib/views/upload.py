@@ -8,9 +8,10 @@ from chalicelib import uploads, web
 from chalicelib.errors import CheeseshopError
 
 bp = Blueprint(__name__)
+route = web.router(bp)
 
 
-@bp.route("/legacy", methods=["POST"], content_types=["multipart/form-data"])
+@route("/legacy", methods=["POST"], content_types=["multipart/form-data"])
 def legacy_upload() -> Response:
     request = bp.current_request
     req = web.parse_origin_only(request)

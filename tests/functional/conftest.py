@@ -108,3 +108,21 @@ def code_step(browser: Browser, code: str, path: str = "/account/two-factor/"):
     page = browser.get(path)
     assert page.status == 200, page.text
     return browser.post(path, {"code": code}, csrf=page.csrf())
+
+
+TOKEN_RE = re.compile(r'<code id="new-token">([^<]+)</code>')
+
+
+def make_token(browser: Browser, name: str = "ci", scope: str = "", expires: str = "") -> str:
+    page = browser.get("/manage/account/token/")
+    made = browser.post("/manage/account/token/", {"name": name, "scope": scope, "expires": expires},
+                        csrf=page.csrf())
+    assert made.status == 200, made.text
+    return TOKEN_RE.search(made.text).group(1)
+
+
+@pytest.fixture
+def token(alice: Browser) -> str:
+    """An all-projects API token of alice, who has an authenticator app."""
+    enroll_totp(alice)
+    return make_token(alice)
