@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import html
+import re
 
 DESCRIPTION_MAX = 150_000  # a release item must stay well under DynamoDB's 400 KB
+EMPTY_SELF_LINK = re.compile(r'<a (?:[a-z]+="[^"<>]*" ?)*href="#user-content-[^"<>]*"(?: [a-z]+="[^"<>]*")*></a>')
 
 
 def render(text: str, content_type: str) -> str:
@@ -22,4 +24,6 @@ def render(text: str, content_type: str) -> str:
         rendered = rst(text)
     if rendered is None:  # plain text, or markup that did not render
         rendered = f"<pre>{html.escape(text)}</pre>"
-    return rendered
+    # Headings come with empty self-links, which screen readers announce as unnamed links;
+    # the headings keep their ids, so the anchors still work.
+    return EMPTY_SELF_LINK.sub("", rendered)

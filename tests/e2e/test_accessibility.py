@@ -117,6 +117,22 @@ def test_two_factor_pages(audit_page, site):
     check(page)  # with the two-factor section filled in
     page.goto(site.url + "/manage/projects/")
     check(page)
+    page.goto(site.url + "/manage/account/token/")
+    check(page)
+    page.get_by_label("Token name").fill("audit")
+    page.get_by_role("button", name="Create token").click()
+    token = page.locator("#new-token").inner_text()
+    check(page)  # the token, shown once, and the list of tokens
+    from tests import distributions as d
+
+    body, content_type = d.form(d.wheel("grace-project"), d.wheel_name("grace-project"), name="grace-project")
+    uploaded = requests.post(site.url + "/legacy/", data=body, timeout=30,
+                             headers={"Content-Type": content_type, "Authorization": d.basic(token)})
+    assert uploaded.status_code == 200, uploaded.text
+    page.goto(site.url + "/project/grace-project/")
+    check(page)
+    page.goto(site.url + "/")
+    check(page)  # the home page, listing projects
     page.get_by_role("button", name="Log out").click()
     log_in()
     expect(page).to_have_url(re.compile(r"/account/two-factor/$"))

@@ -179,3 +179,10 @@ def test_a_failure_while_recording_removes_the_new_objects(client, token, monkey
     status, text = upload(client, d.basic(token), d.wheel(), d.wheel_name())
     assert status == 503 and "temporarily unavailable" in text
     assert objects() == [] and File.count() == 0
+
+
+def test_legacy_without_the_trailing_slash(client, token):
+    body, content_type = d.form(d.wheel(), d.wheel_name())
+    response = client.http.post("/legacy", headers={"content-type": content_type, "authorization": d.basic(token)},
+                                body=body)
+    assert response.status_code == 200
