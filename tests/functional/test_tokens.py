@@ -33,7 +33,8 @@ def test_a_token_is_shown_once_and_stored_only_as_a_keyed_hash(alice, mailbox):
     token = make_token(alice, "ci")
     token_id, secret = tokens.parse(token)
     stored = Token.get(token_id)
-    assert secret not in (stored.secret_hash or "") and stored.secret_hash != hashlib.sha256(secret.encode()).hexdigest()
+    assert secret not in (stored.secret_hash or "")
+    assert stored.secret_hash != hashlib.sha256(secret.encode()).hexdigest()  # keyed, not a bare hash
     assert token.startswith("pypi-") and token not in alice.get(PAGE).text
     assert "ci" in alice.get(PAGE).text and "All projects" in alice.get(PAGE).text
     assert mailbox.to("alice@example.com")[-1]["Subject"] == "A new API token was made for your cheeseshop account"
