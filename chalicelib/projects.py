@@ -52,13 +52,34 @@ def project(name: str) -> Project:
     return found
 
 
+LISTED = ["filename", "path", "version", "packagetype", "python_version", "requires_python", "size", "sha256",
+          "md5", "blake2_256", "metadata_sha256", "uploaded_at", "yanked", "yanked_reason"]
+
+
 def files(found: Project) -> ProjectFiles:
-    items = File.by_project.query(found.name)  # pages through the index; one query
-    return ProjectFiles(found.name, found.display_name or found.name, int(found.serial), [
-        FileInfo(f.filename, "/" + f.path, f.version, f.packagetype, f.python_version, f.requires_python,
-                 int(f.size), f.sha256, f.md5, f.blake2_256, f.metadata_sha256, f.uploaded_at, bool(f.yanked),
-                 f.yanked_reason)
-        for f in items])
+    """Every file of a project from one paginated query, read as raw items: building a
+    model object per file costs more than the page itself for projects with thousands."""
+    connection, start = File._get_connection(), None
+    listed: list[FileInfo] = []
+    while True:
+        page = connection.query(found.name, index_name="by_project", attributes_to_get=LISTED,
+                                exclusive_start_key=start)
+        listed.extend(_file_info(item) for item in page.get("Items", []))
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            break
+    return ProjectFiles(found.name, found.display_name or found.name, int(found.serial), listed)
+
+
+def _file_info(item: dict[str, dict[str, str]]) -> FileInfo:
+    def text(name: str) -> str:
+        return item.get(name, {}).get("S", "")
+
+    return FileInfo(text("filename"), "/" + text("path"), text("version"), text("packagetype"),
+                    text("python_version"), text("requires_python"), int(item["size"]["N"]), text("sha256"),
+                    text("md5"), text("blake2_256"), text("metadata_sha256") or None,
+                    datetime.fromisoformat(text("uploaded_at").replace("Z", "+00:00")),
+                    bool(item.get("yanked", {}).get("BOOL")), text("yanked_reason"))
 
 
 def releases(name: str) -> list[Release]:
