@@ -13,7 +13,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +46,7 @@ def seed(count: int) -> None:
     from chalicelib.models import File, Project
 
     Project("big-project", display_name="big-project", listed="project", serial=count).save()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with File.batch_write() as batch:
         for n in range(count):
             version = f"{n // 4}.{n % 4}"
@@ -69,7 +69,8 @@ def main(count: int, runs: int) -> None:
         seed(count)
         client = Client(app, stage_name="bench", project_dir=str(ROOT))
         print(f"simple page of a project with {count} files, in-process, median of {runs} (target <= 150 ms)")
-        for label, accept in (("HTML (PEP 503)", "text/html"), ("JSON (PEP 691)", "application/vnd.pypi.simple.v1+json")):
+        kinds = (("HTML (PEP 503)", "text/html"), ("JSON (PEP 691)", "application/vnd.pypi.simple.v1+json"))
+        for label, accept in kinds:
             client.http.get("/simple/big-project/", headers={"accept": accept})  # warm up
             totals, own = [], []
             for _ in range(runs):

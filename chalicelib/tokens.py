@@ -16,13 +16,14 @@ from datetime import UTC, datetime, time, timedelta
 from pynamodb.exceptions import TransactWriteError
 
 from chalicelib import clock, crypto, events, factors, mail, two_factor
-from chalicelib.errors import CheeseshopError, NotFound, ValidationError
+from chalicelib.errors import CheeseshopError, NotFound, TwoFactorRequired, ValidationError
 from chalicelib.events import Origin, Tag
 from chalicelib.models import Role, Token, User, get_or_none, transaction
 
 PREFIX = "pypi-cs_"
 NAME_MAX = 100
 MAX_LIFETIME = timedelta(days=366)
+LAST_USED_GRANULARITY = timedelta(minutes=1)
 PURPOSE = "api-token"
 TOKEN_RE = re.compile(r"^pypi-cs_([0-9a-f]{24})_([0-9a-f]{64})_([0-9a-f]{8})$")
 
@@ -88,8 +89,10 @@ def _expiry(value: str) -> datetime | None:
 
 def _may_make_tokens(username: str) -> None:
     """The mandate: tokens are for users with a second factor and a verified email."""
-    two_factor.require_two_factor(username)
-    factors.require_verified_primary(User.get(username))
+    user = get_or_none(User, username)
+    if user is None or not two_factor.has_two_factor(user):
+        raise TwoFactorRequired()
+    factors.require_verified_primary(user)
 
 
 def create(username: str, *, name: str, project: str, expires: str, origin: Origin) -> str:
@@ -157,5 +160,7 @@ def authenticate(value: str) -> Authorized:
     except CheeseshopError as exc:
         raise TokenRefused("API tokens work only for accounts with two-factor authentication and a "
                            "verified email address.") from exc
-    token.update(actions=[Token.last_used_at.set(clock.now())])
+    now = clock.now()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_GRANULARITY:
+        token.update(actions=[Token.last_used_at.set(now)])  # a minute's precision spares a write per file
     return Authorized(token.username, token.id, _projects(token))

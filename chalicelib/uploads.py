@@ -13,8 +13,11 @@ import binascii
 import io
 import logging
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.update import Action
 
 from chalicelib import clock, events, rendering_readme, storage, tokens
 from chalicelib import upload_validation as check
@@ -143,7 +146,6 @@ def store(received: Received, digests: check.Digests, metadata: bytes | None) ->
 def record(who: tokens.Authorized, project: Project | None, meta: check.Metadata, received: Received,
            digests: check.Digests, stored: Stored, origin: Origin) -> None:
     name, now = check.normalize(meta.name), clock.now()
-    release = get_or_none(Release, name, meta.version)
     with transaction() as t:
         t.save(File(received.filename, project=name, version=meta.version,
                     packagetype=check.first(received.fields, "filetype"),
@@ -158,16 +160,18 @@ def record(who: tokens.Authorized, project: Project | None, meta: check.Metadata
             t.save(Role(name, who.username, role="Owner", project_name=meta.name, created_at=now))
         else:
             t.update(project, actions=[Project.serial.add(1)])
-        if release is None:
-            t.save(_release(name, meta, now), condition=Release.version.does_not_exist())
+        # A release keeps the metadata of its first file: each value is set only if not there yet.
+        t.update(Release(name, meta.version), actions=_release_actions(name, meta, now))
         t.save(events.build(who.username, Tag.FILE_UPLOAD, origin, detail=received.filename))
 
 
-def _release(name: str, meta: check.Metadata, now: object) -> Release:
-    return Release(name, meta.version, summary=meta.summary, requires_python=meta.requires_python,
-                   description_html=rendering_readme.render(meta.description, meta.description_content_type),
-                   classifiers=meta.classifiers, author=meta.author, license=meta.license[:1000],
-                   home_page=meta.home_page, created_at=now)
+def _release_actions(name: str, meta: check.Metadata, now: datetime) -> list[Action]:
+    values: list[tuple[Any, Any]] = [
+        (Release.summary, meta.summary), (Release.requires_python, meta.requires_python),
+        (Release.description_html, rendering_readme.render(meta.description, meta.description_content_type)),
+        (Release.classifiers, meta.classifiers), (Release.author, meta.author),
+        (Release.license, meta.license[:1000]), (Release.home_page, meta.home_page), (Release.created_at, now)]
+    return [attribute.set(attribute | value) for attribute, value in values]
 
 
 def upload(*, authorization: str | None, content_type: str, body: bytes, origin: Origin) -> str:

@@ -186,3 +186,10 @@ def test_legacy_without_the_trailing_slash(client, token):
     response = client.http.post("/legacy", headers={"content-type": content_type, "authorization": d.basic(token)},
                                 body=body)
     assert response.status_code == 200
+
+
+def test_a_release_keeps_the_metadata_of_its_first_file(client, token):
+    assert upload(client, d.basic(token), d.wheel(), d.wheel_name(), summary="First")[0] == 200
+    assert upload(client, d.basic(token), d.sdist(), d.sdist_name(), summary="Second")[0] == 200
+    assert Release.get("cheese-demo", "1.0").summary == "First"
+    assert File.count() == 2
