@@ -29,16 +29,21 @@ def check(page) -> None:
     assert serious_violations(page) == []
 
 
+def verified_user(site, base: str, username: str) -> str:
+    """Registers over HTTP and follows the mailed verification link."""
+    http = requests.Session()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', http.get(base + "/account/register/").text)[1]
+    http.post(base + "/account/register/", data={
+        "csrf_token": token, "username": username, "email": f"{username}@example.com",
+        "password": PASSWORD, "password_confirm": PASSWORD}, allow_redirects=False)
+    http.get(base + site.mailbox.last_link(f"{username}@example.com", "/account/verify-email/"))
+    return username
+
+
 @pytest.fixture(scope="module")
 def member(site):
     """A verified user, made over HTTP."""
-    http = requests.Session()
-    token = re.search(r'name="csrf_token" value="([^"]+)"', http.get(site.url + "/account/register/").text)[1]
-    http.post(site.url + "/account/register/", data={
-        "csrf_token": token, "username": "ada", "email": "ada@example.com",
-        "password": PASSWORD, "password_confirm": PASSWORD}, allow_redirects=False)
-    http.get(site.url + site.mailbox.last_link("ada@example.com", "/account/verify-email/"))
-    return "ada"
+    return verified_user(site, site.url, "ada")
 
 
 @pytest.mark.parametrize("path", ["/", "/account/register/", "/account/login/",
@@ -87,12 +92,7 @@ def test_two_factor_pages(audit_page, site):
     import pyotp
 
     page = audit_page
-    http = requests.Session()
-    token = re.search(r'name="csrf_token" value="([^"]+)"', http.get(site.url + "/account/register/").text)[1]
-    http.post(site.url + "/account/register/", data={
-        "csrf_token": token, "username": "grace", "email": "grace@example.com",
-        "password": PASSWORD, "password_confirm": PASSWORD}, allow_redirects=False)
-    http.get(site.url + site.mailbox.last_link("grace@example.com", "/account/verify-email/"))
+    verified_user(site, site.url, "grace")
 
     def log_in() -> None:
         page.goto(site.url + "/account/login/")
@@ -144,12 +144,7 @@ def test_two_factor_pages(audit_page, site):
 def test_security_key_pages(audit_page, site):
     page = audit_page
     base = f"http://localhost:{site.port}"  # security keys need a domain name
-    http = requests.Session()
-    token = re.search(r'name="csrf_token" value="([^"]+)"', http.get(base + "/account/register/").text)[1]
-    http.post(base + "/account/register/", data={
-        "csrf_token": token, "username": "hedy", "email": "hedy@example.com",
-        "password": PASSWORD, "password_confirm": PASSWORD}, allow_redirects=False)
-    http.get(base + site.mailbox.last_link("hedy@example.com", "/account/verify-email/"))
+    verified_user(site, base, "hedy")
     cdp = page.context.new_cdp_session(page)
     cdp.send("WebAuthn.enable")
     cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
