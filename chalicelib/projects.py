@@ -2,6 +2,7 @@
 the JSON API. Each project's files come from one paginated query."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -39,6 +40,12 @@ class ProjectFiles:
 def all_projects() -> list[tuple[str, str]]:
     """(normalized, display) names of every project, by name."""
     return [(p.name, p.display_name or p.name) for p in Project.all.query("project")]
+
+
+def search(query: str) -> list[tuple[str, str]]:
+    """Projects whose name contains the query ('.', '_', '-' and case ignored); all for none."""
+    wanted = re.sub(r"[._-]", "", query.lower())
+    return [p for p in all_projects() if wanted in re.sub(r"[._-]", "", p[0])]
 
 
 def canonical(name: str) -> str:

@@ -34,7 +34,9 @@ def bind_and_harden(event: Request, get_response: Callable[[Request], Response])
 
 @route("/", methods=["GET"])
 def home() -> Response:
-    return web.page(web.parse(bp.current_request), "home.html", projects=projects.all_projects())
+    req = web.parse(bp.current_request)
+    query = req.query.get("q", "").strip()[:100]
+    return web.page(req, "home.html", query=query, projects=projects.search(query))
 
 
 @route("/static/{name}", methods=["GET"])

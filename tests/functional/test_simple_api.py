@@ -102,3 +102,11 @@ def test_description_is_rendered_safely(client, token):
     assert status == 200
     page = get(client, "/project/cheese-demo/").body.decode()
     assert "<script>alert(1)</script>" not in page and "onerror" not in page
+
+
+def test_home_page_lists_and_searches_projects(published):
+    page = get(published, "/").body.decode()
+    assert 'href="/project/cheese-demo/"' in page and '<label for="q">Search projects</label>' in page
+    assert 'href="/project/cheese-demo/"' in get(published, "/?q=Cheese_Demo").body.decode()
+    missing = get(published, "/?q=nothing").body.decode()
+    assert "0 projects matching" in missing and 'href="/project/cheese-demo/"' not in missing
