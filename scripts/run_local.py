@@ -5,6 +5,7 @@ LOCAL_DIR, and the next start replays it before serving.
 """
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import signal
@@ -67,12 +68,35 @@ def start_moto(moto_port: int, local_dir: Path, env: dict[str, str]) -> subproce
                              "-p", str(moto_port)], env=moto_env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
     wait_for_port(moto_port, moto, "moto server")
+    compact(recording)
     if recording.exists() and recording.stat().st_size:
         print(f"Restoring saved local AWS state from {recording} ...", flush=True)
         replay = urllib.request.Request(f"http://127.0.0.1:{moto_port}/moto-api/recorder/replay-recording",
                                         method="POST", data=b"")
         urllib.request.urlopen(replay, timeout=600).close()
     return moto
+
+
+# Requests that change nothing: dropped from the saved state so that it, and every
+# restart's replay, grows with the data rather than with page views.
+READ_OPERATIONS = {"GetItem", "BatchGetItem", "Query", "Scan", "DescribeTable", "DescribeTimeToLive",
+                   "ListTables", "TransactGetItems"}
+
+
+def compact(recording: Path) -> None:
+    if not recording.exists():
+        return
+    kept = []
+    for line in recording.read_text().splitlines():
+        entry = json.loads(line)
+        headers = {name.lower(): value for name, value in entry.get("headers", {}).items()}
+        operation = headers.get("x-amz-target", "").rpartition(".")[2]
+        if entry.get("method") in ("GET", "HEAD") or operation in READ_OPERATIONS:
+            continue
+        kept.append(line)
+    partial = recording.with_suffix(".compacting")
+    partial.write_text("".join(line + "\n" for line in kept))
+    partial.replace(recording)  # atomic: a crash leaves the old file whole
 
 
 def provision(env: dict[str, str]) -> None:
