@@ -3,7 +3,6 @@ redirects, and the one mapping from domain errors to pages and status codes."""
 from __future__ import annotations
 
 import functools
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -152,7 +151,7 @@ def url(path: str) -> str:
     return get_settings().path_prefix + path
 
 
-def _respond(req: WebRequest, status: int, body: str, headers: dict[str, Any]) -> Response:
+def respond(req: WebRequest, status: int, body: str, headers: dict[str, Any]) -> Response:
     if req.set_cookies:
         headers["Set-Cookie"] = list(req.set_cookies)
     return Response(body=body, status_code=status, headers=headers)
@@ -165,13 +164,13 @@ def page(req: WebRequest, template: str, status: int = 200, **context: Any) -> R
         "user": req.username, "csrf_token": sessions.csrf_token(req.csrf_id), "url": url,
         "notice": NOTICES.get(req.query.get("notice", "")), **context,
     })
-    return _respond(req, status, body, {"Content-Type": "text/html; charset=utf-8",
+    return respond(req, status, body, {"Content-Type": "text/html; charset=utf-8",
                                         "Cache-Control": "no-store"})
 
 
 def redirect(req: WebRequest, path: str, notice: str | None = None) -> Response:
     location = url(path) + (f"?notice={notice}" if notice else "")
-    return _respond(req, 303, "", {"Location": location})
+    return respond(req, 303, "", {"Location": location})
 
 
 def form_action(req: WebRequest, template: str, action: Callable[[], Response],
@@ -218,33 +217,6 @@ def static_file(name: str) -> tuple[str, str] | None:
     return path.read_text(), content_type
 
 
-def json_body(req: WebRequest) -> dict[str, Any]:
-    try:
-        value = json.loads(req.body or b"{}")
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
-def json_response(req: WebRequest, status: int, payload: dict[str, Any]) -> Response:
-    return _respond(req, status, json.dumps(payload), {"Content-Type": "application/json",
-                                                       "Cache-Control": "no-store"})
-
-
-def json_action(req: WebRequest, action: Callable[[], dict[str, Any]]) -> Response:
-    """For the pages' scripts: CSRF token in a header, errors as {"error": "..."} with a status."""
-    try:
-        sessions.check_csrf(req.cookies.get(sessions.CSRF_COOKIE), req.headers.get("x-csrf-token"))
-        return json_response(req, 200, action())
-    except ValidationError as exc:
-        return json_response(req, 400, {"error": " ".join(exc.errors.values()) or exc.message, "errors": exc.errors})
-    except CheeseshopError as exc:
-        response = json_response(req, exc.status, {"error": exc.message})
-        if isinstance(exc, RateLimited):
-            response.headers["Retry-After"] = str(exc.retry_after)
-        return response
-
-
 def gate(req: WebRequest, *, fresh: bool = False, mandate: bool = False) -> Response | None:
     """Where to send a request that may not see a page yet: login, password again, 2FA setup."""
     here = quote(req.path.rstrip("/") + "/")
@@ -257,14 +229,6 @@ def gate(req: WebRequest, *, fresh: bool = False, mandate: bool = False) -> Resp
             two_factor.require_two_factor(req.session.username)
         except TwoFactorRequired:
             return redirect(req, "/manage/account/", notice="two-factor-required")
-    return None
-
-
-def json_gate(req: WebRequest, *, fresh: bool = False) -> Response | None:
-    if req.session is None:
-        return json_response(req, 401, {"error": "You are no longer logged in. Please log in again."})
-    if fresh and not req.session.fresh:
-        return json_response(req, 403, {"error": "Please confirm your password again: reload this page."})
     return None
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from chalice import Blueprint
 from chalice.app import Response
 
-from chalicelib import security_keys, two_factor, web
+from chalicelib import security_keys, two_factor, web, web_json
 from chalicelib.errors import LoginExpired
 
 bp = Blueprint(__name__)
@@ -29,37 +29,37 @@ def provision_page() -> Response:
 @route(PROVISION + "/options", methods=["POST"])
 def provision_options() -> Response:
     req = _req()
-    if (gate := web.json_gate(req, fresh=True)) is not None:
+    if (gate := web_json.gate(req, fresh=True)) is not None:
         return gate
-    body, username = web.json_body(req), req.require_user()
-    return web.json_action(req, lambda: security_keys.begin_registration(username, str(body.get("label", ""))))
+    body, username = web_json.body(req), req.require_user()
+    return web_json.action(req, lambda: security_keys.begin_registration(username, str(body.get("label", ""))))
 
 
 @route(PROVISION + "/verify", methods=["POST"])
 def provision_verify() -> Response:
     req = _req()
-    if (gate := web.json_gate(req, fresh=True)) is not None:
+    if (gate := web_json.gate(req, fresh=True)) is not None:
         return gate
-    body, username = web.json_body(req), req.require_user()
+    body, username = web_json.body(req), req.require_user()
 
     def act() -> dict[str, Any]:
         security_keys.finish_registration(username, challenge_id=str(body.get("challengeId", "")),
                                           label=str(body.get("label", "")), credential=_dict(body.get("credential")),
                                           origin=req.origin)
         return {"redirect": web.url("/manage/account/?notice=webauthn-added")}
-    return web.json_action(req, act)
+    return web_json.action(req, act)
 
 
 @route("/account/webauthn/options", methods=["POST"])
 def login_options() -> Response:
     req = _req()
-    return web.json_action(req, lambda: security_keys.begin_authentication(req.cookies.get(web.PENDING_COOKIE)))
+    return web_json.action(req, lambda: security_keys.begin_authentication(req.cookies.get(web.PENDING_COOKIE)))
 
 
 @route("/account/webauthn/verify", methods=["POST"])
 def login_verify() -> Response:
     req = _req()
-    body = web.json_body(req)
+    body = web_json.body(req)
 
     def act() -> dict[str, Any]:
         done = security_keys.finish_authentication(
@@ -71,8 +71,8 @@ def login_verify() -> Response:
     try:
         two_factor.pending_username(req.cookies.get(web.PENDING_COOKIE))
     except LoginExpired:
-        return web.json_response(req, 401, {"error": LoginExpired.message, "redirect": web.url("/account/login/")})
-    return web.json_action(req, act)
+        return web_json.response(req, 401, {"error": LoginExpired.message, "redirect": web.url("/account/login/")})
+    return web_json.action(req, act)
 
 
 def _dict(value: Any) -> dict[str, Any]:
