@@ -76,3 +76,22 @@ class NotLoggedIn(CheeseshopError):
 class NotFound(CheeseshopError):
     status = 404
     message = "Not found."
+
+
+class EmailNotVerified(CheeseshopError):
+    status = 403
+    message = "Verify your primary email address before adding a second factor."
+
+
+class AlreadyEnrolled(CheeseshopError):
+    status = 409
+    message = "Your account already has an authenticator app. Remove it first to add another."
+
+
+class ChallengeExpired(CheeseshopError):
+    message = "This security key request has expired or was already used. Please try again."
+
+
+class TokenRefused(CheeseshopError):
+    status = 403
+    message = "Invalid or expired API token."

@@ -8,19 +8,9 @@ from pynamodb.expressions.update import Action
 
 from chalicelib import clock, crypto, events, mail, passwords, recovery, signing, totp, two_factor
 from chalicelib.config import get_settings
-from chalicelib.errors import CheeseshopError, InvalidLink, ValidationError
+from chalicelib.errors import AlreadyEnrolled, EmailNotVerified, InvalidLink, ValidationError
 from chalicelib.events import Origin, Tag
 from chalicelib.models import Email, User
-
-
-class EmailNotVerified(CheeseshopError):
-    status = 403
-    message = "Verify your primary email address before adding a second factor."
-
-
-class AlreadyEnrolled(CheeseshopError):
-    status = 409
-    message = "Your account already has an authenticator app. Remove it first to add another."
 
 
 @dataclass(frozen=True)

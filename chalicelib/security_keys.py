@@ -11,17 +11,13 @@ from pynamodb.exceptions import DeleteError, TransactWriteError
 from pynamodb.expressions.update import Action
 
 from chalicelib import clock, events, factors, mail, passwords, sessions, two_factor, webauthn
-from chalicelib.errors import CheeseshopError, InvalidCode, NotFound, ValidationError
+from chalicelib.errors import ChallengeExpired, InvalidCode, NotFound, ValidationError
 from chalicelib.events import Origin, Tag
 from chalicelib.models import Challenge, User, WebAuthnKey, get_or_none, transaction
 
 LABEL_MAX = 64
 CHALLENGE_LIFETIME = timedelta(minutes=5)
 REGISTER, AUTHENTICATE = "webauthn-register", "webauthn-authenticate"
-
-
-class ChallengeExpired(CheeseshopError):
-    message = "This security key request has expired or was already used. Please try again."
 
 
 @dataclass(frozen=True)

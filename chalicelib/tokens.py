@@ -16,7 +16,7 @@ from datetime import UTC, datetime, time, timedelta
 from pynamodb.exceptions import TransactWriteError
 
 from chalicelib import clock, crypto, events, factors, mail, two_factor
-from chalicelib.errors import CheeseshopError, NotFound, TwoFactorRequired, ValidationError
+from chalicelib.errors import CheeseshopError, NotFound, TokenRefused, TwoFactorRequired, ValidationError
 from chalicelib.events import Origin, Tag
 from chalicelib.models import Role, Token, User, get_or_none, transaction
 
@@ -26,11 +26,6 @@ MAX_LIFETIME = timedelta(days=366)
 LAST_USED_GRANULARITY = timedelta(minutes=1)
 PURPOSE = "api-token"
 TOKEN_RE = re.compile(r"^pypi-cs_([0-9a-f]{24})_([0-9a-f]{64})_([0-9a-f]{8})$")
-
-
-class TokenRefused(CheeseshopError):
-    status = 403
-    message = "Invalid or expired API token."
 
 
 @dataclass(frozen=True)

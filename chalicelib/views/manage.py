@@ -8,7 +8,7 @@ from chalice import Blueprint
 from chalice.app import Response
 
 from chalicelib import accounts, auth, events, factors, security_keys, tokens, web
-from chalicelib.errors import CheeseshopError
+from chalicelib.errors import AlreadyEnrolled, CheeseshopError, EmailNotVerified
 
 bp = Blueprint(__name__)
 route = web.router(bp)
@@ -94,9 +94,9 @@ def remove_security_key() -> Response:
 def _provisioning_or_redirect(req: web.WebRequest, token: str | None = None) -> factors.Provisioning | Response:
     try:
         return factors.provisioning(req.require_user(), token)
-    except factors.EmailNotVerified:
+    except EmailNotVerified:
         return web.redirect(req, "/manage/account/", notice="verify-first")
-    except factors.AlreadyEnrolled:
+    except AlreadyEnrolled:
         return web.redirect(req, "/manage/account/", notice="totp-exists")
     except CheeseshopError:  # an expired setup token: start again with a new secret
         return factors.provisioning(req.require_user())
