@@ -2,13 +2,12 @@
 the JSON API. Each project's files come from one paginated query."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib.errors import NotFound
 from chalicelib.models import File, Project, Release, get_or_none
-from chalicelib.upload_validation import normalize
+from chalicelib.upload_validation import normalize, ultranormalize
 
 
 @dataclass(frozen=True)
@@ -44,8 +43,8 @@ def all_projects() -> list[tuple[str, str]]:
 
 def search(query: str) -> list[tuple[str, str]]:
     """Projects whose name contains the query ('.', '_', '-' and case ignored); all for none."""
-    wanted = re.sub(r"[._-]", "", query.lower())
-    return [p for p in all_projects() if wanted in re.sub(r"[._-]", "", p[0])]
+    wanted = ultranormalize(query)
+    return [p for p in all_projects() if wanted in ultranormalize(p[0])]
 
 
 def canonical(name: str) -> str:

@@ -106,14 +106,13 @@ def parse(request: Request) -> WebRequest:
         body = body.encode()
     if len(body) > MAX_FORM_BYTES:
         body = b""
-    ip = request.context.get("identity", {}).get("sourceIp", "") or ""
     return WebRequest(
         method=request.method,
         path=request.path,
         query={k: v for k, v in (request.query_params or {}).items()},
         form={k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()},
         cookies={name: morsel.value for name, morsel in jar.items()},
-        origin=Origin(ip=ip, user_agent=headers.get("user-agent", "")[:512]),
+        origin=parse_origin_only(request),
         headers={"host": headers.get("host", ""), "x-csrf-token": headers.get("x-csrf-token", "")},
         body=body,
     )
