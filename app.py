@@ -1,13 +1,21 @@
 from chalice import Chalice
 
-from chalicelib.views import accounts, common, manage, security_keys, simple, two_factor, upload
+from chalicelib.accounts import views as accounts
+from chalicelib.accounts import views_manage as account_settings
+from chalicelib.forklift import views as forklift
+from chalicelib.mfa import views as mfa
+from chalicelib.mfa import views_keys as security_keys
+from chalicelib.packaging import views as packaging
+from chalicelib.tokens import views as tokens
+from chalicelib.web import views as common
 
 app = Chalice(app_name="cheeseshop")
 app.api.binary_types.append("multipart/form-data")
-app.register_blueprint(common.bp)
-app.register_blueprint(accounts.bp)
-app.register_blueprint(manage.bp)
-app.register_blueprint(two_factor.bp)
-app.register_blueprint(security_keys.bp)
-app.register_blueprint(upload.bp)
-app.register_blueprint(simple.bp)
+app.register_blueprint(common.routes.blueprint)
+app.register_blueprint(accounts.routes.blueprint)
+app.register_blueprint(account_settings.routes.blueprint)
+app.register_blueprint(mfa.routes.blueprint)
+app.register_blueprint(security_keys.routes.blueprint)
+app.register_blueprint(tokens.routes.blueprint)
+app.register_blueprint(forklift.routes.blueprint)
+app.register_blueprint(packaging.routes.blueprint)

@@ -49,7 +49,7 @@ def main() -> None:
     with mock_aws():
         from app import app
         from chalicelib import provision
-        from chalicelib.config import get_settings
+        from chalicelib.core.config import get_settings
 
         provision.ensure_all(get_settings())
         client = Client(app, stage_name="bench", project_dir=str(ROOT))

@@ -43,7 +43,7 @@ def _counting(self: Any, operation: str, params: dict[str, Any]) -> Any:
 
 
 def seed(count: int) -> None:
-    from chalicelib.models import File, Project
+    from chalicelib.packaging.models import File, Project
 
     Project("big-project", display_name="big-project", listed="project", serial=count).save()
     now = datetime.now(UTC)
@@ -63,7 +63,7 @@ def main(count: int, runs: int) -> None:
     with mock_aws():
         from app import app
         from chalicelib import provision
-        from chalicelib.config import get_settings
+        from chalicelib.core.config import get_settings
 
         provision.ensure_all(get_settings())
         seed(count)

@@ -27,10 +27,11 @@ def main() -> None:
     import random
 
     with mock_aws():
-        from chalicelib import provision, uploads
-        from chalicelib.config import get_settings
-        from chalicelib.events import Origin
-        from chalicelib.tokens import Authorized
+        from chalicelib import provision
+        from chalicelib.core.config import get_settings
+        from chalicelib.events.services import Origin
+        from chalicelib.forklift import pipeline as uploads
+        from chalicelib.tokens.services import Authorized
 
         provision.ensure_all(get_settings())
         noise = random.Random(1).randbytes(SIZE)  # incompressible, so the wheel is as large as its payload

@@ -7,21 +7,24 @@ from __future__ import annotations
 
 from email.utils import parseaddr
 
-from chalicelib import aws, models
-from chalicelib.config import Settings
+from pynamodb.models import Model
+
+from chalicelib import registry
+from chalicelib.core import aws
+from chalicelib.core.config import Settings
 
 TTL_ATTRIBUTE = "expires"
 
 
 def ensure_all(settings: Settings) -> None:
-    models.bind(settings)
-    for model in models.MODELS:
+    registry.bind(settings)
+    for model in registry.MODELS:
         ensure_table(model)
     ensure_bucket(settings.bucket)
     aws.client("ses").verify_email_identity(EmailAddress=parseaddr(settings.mail_sender)[1])
 
 
-def ensure_table(model: type[models.Model]) -> None:
+def ensure_table(model: type[Model]) -> None:
     if model.exists():
         return
     model.create_table(billing_mode="PAY_PER_REQUEST", wait=True)

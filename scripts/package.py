@@ -20,24 +20,25 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from chalicelib import models  # noqa: E402
+from chalicelib import registry  # noqa: E402
+from chalicelib.core.db import Model, base_table_name  # noqa: E402
 
 RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six")
 TTL = "expires"
 
 
-def resource_name(model: type[models.Model]) -> str:
-    return "".join(part.title() for part in models.BASE_NAMES[model].split("-")) + "Table"
+def resource_name(model: type[Model]) -> str:
+    return "".join(part.title() for part in base_table_name(model).split("-")) + "Table"
 
 
 def hash_first(keys: list[dict[str, str]]) -> list[dict[str, str]]:
     return sorted(keys, key=lambda key: key["KeyType"] != "HASH")
 
 
-def table(model: type[models.Model]) -> dict[str, Any]:
+def table(model: type[Model]) -> dict[str, Any]:
     schema = model._get_schema()
     props: dict[str, Any] = {
-        "TableName": {"Fn::Sub": "${AWS::StackName}-" + models.BASE_NAMES[model]},
+        "TableName": {"Fn::Sub": "${AWS::StackName}-" + base_table_name(model)},
         "BillingMode": "PAY_PER_REQUEST",
         "AttributeDefinitions": schema["attribute_definitions"],
         "KeySchema": hash_first(schema["key_schema"]),
@@ -74,7 +75,7 @@ def policy(tables: list[str]) -> dict[str, Any]:
 
 
 def merge_template() -> dict[str, Any]:
-    tables = {resource_name(model): table(model) for model in models.MODELS}
+    tables = {resource_name(model): table(model) for model in registry.MODELS}
     return {
         "Parameters": {
             "SecretKey": {"Type": "String", "NoEcho": True, "MinLength": 32,

@@ -101,7 +101,7 @@ def compact(recording: Path) -> None:
 
 def provision(env: dict[str, str]) -> None:
     subprocess.run([str(BIN / "python"), "-c",
-                    "from chalicelib import provision; from chalicelib.config import get_settings; "
+                    "from chalicelib import provision; from chalicelib.core.config import get_settings; "
                     "provision.ensure_all(get_settings())"], env=env, cwd=ROOT, check=True)
 
 

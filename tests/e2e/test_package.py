@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib import models
+from chalicelib import registry
+from chalicelib.core.db import base_table_name
 from tests.conftest import ROOT
 
 # What the Lambda Python runtime provides besides the standard library.
@@ -28,7 +29,10 @@ event = {"resource": "/account/login", "path": "/account/login/", "httpMethod": 
 response = app(event, None)
 zxcvbn_loaded = "zxcvbn" in sys.modules
 # What loads only on demand must load from the zip too: compiled wheels for the runtime's Python.
-from chalicelib import crypto, passwords, rendering_readme, totp, upload_validation, webauthn
+from chalicelib.accounts import passwords
+from chalicelib.core import crypto
+from chalicelib.mfa import totp, webauthn
+from chalicelib.packaging import names, readme
 sealed = crypto.seal("secret", purpose="p", owner="o")
 checks = {
     "seal": crypto.unseal(sealed, purpose="p", owner="o") == "secret",
@@ -37,9 +41,9 @@ checks = {
     "qr": totp.qr_svg_data_uri("otpauth://totp/a:b?secret=A").startswith("data:image/svg+xml"),
     "totp": len(totp.code_at(totp.new_secret(), 1)) == 6,
     "webauthn": webauthn.registration_options("u", "U", [])[0]["rp"]["id"] == "example.test",
-    "markdown": "<em>x</em>" in rendering_readme.render("*x*", "text/markdown"),
-    "rst": "<h1>" in rendering_readme.render(chr(10).join(["T", "=", "", "x"]), "text/x-rst"),
-    "versions": upload_validation.normalize("Foo.Bar") == "foo-bar",
+    "markdown": "<em>x</em>" in readme.render("*x*", "text/markdown"),
+    "rst": "<h1>" in readme.render(chr(10).join(["T", "=", "", "x"]), "text/x-rst"),
+    "versions": names.normalize("Foo.Bar") == "foo-bar",
 }
 print(json.dumps({"status": response["statusCode"], "body": response["body"],
                   "zxcvbn_loaded": zxcvbn_loaded, "checks": checks,
@@ -57,7 +61,7 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_zip_has_code_templates_and_compiled_libraries(package):
     names = set(zipfile.ZipFile(package / "deployment.zip").namelist())
-    for required in ("app.py", "chalicelib/web.py", "chalicelib/data/common-passwords.txt",
+    for required in ("app.py", "chalicelib/web/routing.py", "chalicelib/accounts/data/common-passwords.txt",
                      "templates/base.html", "templates/account/login.html", "templates/mail/verify-email.txt"):
         assert required in names
     assert any(name.startswith("_argon2_cffi_bindings/") and name.endswith(".so") for name in names)
@@ -96,10 +100,10 @@ def test_template_has_tables_bucket_and_least_privilege(package):
     resources = template["Resources"]
     assert resources["APIHandler"]["Properties"]["Runtime"] == "python3.12"
     tables = {name: r for name, r in resources.items() if r.get("Type") == "AWS::DynamoDB::Table"}
-    assert len(tables) == len(models.MODELS)
-    for model in models.MODELS:
+    assert len(tables) == len(registry.MODELS)
+    for model in registry.MODELS:
         [declared] = [t["Properties"] for t in tables.values()
-                      if t["Properties"]["TableName"]["Fn::Sub"].endswith("-" + models.BASE_NAMES[model])]
+                      if t["Properties"]["TableName"]["Fn::Sub"].endswith("-" + base_table_name(model))]
         keys = {k["AttributeName"]: k["KeyType"] for k in declared["KeySchema"]}
         assert keys == {k["AttributeName"]: k["KeyType"] for k in model._get_schema()["key_schema"]}
     assert any(r.get("Type") == "AWS::S3::Bucket" for r in resources.values())

@@ -105,6 +105,6 @@ def test_authenticator_app_journey(page, site):
     enter_code(page, phone.next_code())
     expect(page.get_by_role("heading", name="Account settings")).to_be_visible()
     history = page.get_by_role("region", name="Security history")
-    for event in ("Authenticator app added", "Recovery codes generated", "Logged in with a recovery code",
-                  "Wrong two-factor code", "Password reset"):
+    for event in ("Authenticator app added", "Recovery codes generated", "Logged in: with a recovery code",
+                  "Recovery code used", "Wrong two-factor code", "Password reset"):
         expect(history).to_contain_text(event)

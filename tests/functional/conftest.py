@@ -28,15 +28,14 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def aws(env: Path) -> Iterator[None]:
-    from chalicelib import aws as clients
-    from chalicelib import provision
-    from chalicelib.config import get_settings
+    from chalicelib import provision, registry
+    from chalicelib.core.config import get_settings
 
     with mock_aws():
-        clients.reset()
+        registry.reset()
         provision.ensure_all(get_settings())
         yield
-        clients.reset()
+        registry.reset()
 
 
 @pytest.fixture

@@ -16,11 +16,11 @@ def settings_env(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def stores(settings_env: None) -> Iterator[None]:
     """Tables and bucket in moto's in-process twin of AWS."""
-    from chalicelib import aws, provision
-    from chalicelib.config import get_settings
+    from chalicelib import provision, registry
+    from chalicelib.core.config import get_settings
 
     with mock_aws():
-        aws.reset()
+        registry.reset()
         provision.ensure_all(get_settings())
         yield
-        aws.reset()
+        registry.reset()

@@ -1,0 +1,48 @@
+"""Every check of a password outside the login form: re-entering it before a sensitive
+change, the current password on a change, the password that removes a factor.
+
+All of them count against the same limits as logins, so a stolen session cannot be used
+to guess the password, and every failure is a security event.
+"""
+from __future__ import annotations
+
+from chalicelib.accounts import passwords, ratelimit, sessions
+from chalicelib.accounts.models import User
+from chalicelib.core.errors import ValidationError
+from chalicelib.events.services import Origin, record_event
+from chalicelib.events.tags import Tag
+
+Limits = tuple[tuple[ratelimit.Limit, str], ...]
+WRONG_PASSWORD = "Your password is not correct."
+
+
+def password_limits(subject: str, origin: Origin) -> Limits:
+    """The limits every password check counts against: per account (or typed login) and per address."""
+    return ((ratelimit.LOGIN_PER_USER, subject.strip().lower()), (ratelimit.LOGIN_PER_IP, origin.ip))
+
+
+def is_wrong_password(user: User, password: str, origin: Origin) -> bool:
+    """Checks the password within the limits (RateLimited once over them); a wrong one is
+    counted and recorded. For forms that report it beside other errors."""
+    limits = password_limits(user.username, origin)
+    ratelimit.check(*limits)
+    if passwords.verify(user.password_hash, password):
+        return False
+    ratelimit.hit(*limits)
+    record_event(user.username, Tag.PASSWORD_CONFIRM_FAILURE, origin)
+    return True
+
+
+def check_password(user: User, password: str, origin: Origin, *, field: str = "password",
+                   message: str = WRONG_PASSWORD) -> None:
+    """Raises ValidationError on `field` for a wrong password."""
+    if is_wrong_password(user, password, origin):
+        raise ValidationError({field: message})
+
+
+def confirm_password(token: str | None, username: str, password: str, origin: Origin) -> None:
+    """Re-entering the password before a sensitive change: the session counts as fresh again."""
+    check_password(User.get(username), password, origin)
+    if not token:
+        raise ValidationError({"password": WRONG_PASSWORD})
+    sessions.reauthenticated(token)

@@ -1,0 +1,115 @@
+"""Logging in and out: the password step, the state it leaves when a second factor must
+follow, and finish_login, the one way every login method ends."""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.accounts import passwords, ratelimit, registration, sessions
+from chalicelib.accounts.confirm import Limits, password_limits
+from chalicelib.accounts.models import EmailOwner, User
+from chalicelib.core import mail, signing
+from chalicelib.core.db import get_or_none, transaction
+from chalicelib.core.errors import CheeseshopError, InvalidCredentials, LoginExpired
+from chalicelib.events.services import Origin, build, record_event
+from chalicelib.events.tags import Tag
+from chalicelib.mfa import policy
+
+DEFAULT_NEXT = "/manage/account/"
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    username: str
+    session_token: str | None = None  # logged in
+    pending: str | None = None  # the password was right; a second factor must follow
+
+
+def find_user(login: str) -> User | None:
+    """By username, or by an address verified on exactly one account."""
+    login = login.strip()
+    if "@" in login:
+        owner = get_or_none(EmailOwner, login.lower())
+        return get_or_none(User, owner.username) if owner else None
+    if registration.username_problem(login):
+        return None
+    return get_or_none(User, registration.canonical(login))
+
+
+def login(*, login: str, password: str, origin: Origin, previous_session: str | None = None,
+          next_path: str = DEFAULT_NEXT) -> LoginResult:
+    """Checks the password. Without a second factor the result holds a new session; with
+    one, only a short-lived pending state for /account/two-factor/."""
+    limits = password_limits(login, origin)
+    ratelimit.check(*limits)
+    user = find_user(login)
+    ok = passwords.verify(user.password_hash if user else None, password)
+    if user is None or not ok:
+        _failed(user, limits, origin)
+        raise InvalidCredentials()
+    if policy.has_two_factor(user):
+        return LoginResult(user.username, pending=pending_login(user, next_path))
+    rehash = [User.password_hash.set(passwords.hash_password(password))] \
+        if passwords.needs_rehash(user.password_hash) else []
+    token = finish_login(user, origin, previous_session=previous_session, user_actions=rehash)
+    return LoginResult(user.username, session_token=token)
+
+
+def _failed(user: User | None, limits: Limits, origin: Origin) -> None:
+    counts = ratelimit.hit(*limits)
+    if user is None:
+        return
+    record_event(user.username, Tag.LOGIN_FAILURE, origin)
+    if counts[0] == ratelimit.LOGIN_PER_USER.count:  # tell the owner once, when logins pause
+        record_event(user.username, Tag.LOGIN_LOCKED, origin)
+        mail.send(user.primary_email, "login-rate-limited", username=user.display_username,
+                  ip=origin.ip, minutes=ratelimit.LOGIN_PER_USER.seconds // 60)
+
+
+def finish_login(user: User, origin: Origin, *, previous_session: str | None, method: str = "",
+                 user_actions: Sequence[Action] = (), user_condition: Condition | None = None,
+                 also: Callable[[TransactWrite], None] | None = None) -> str:
+    """The one way a login ends, whatever proved it: a new session, the last-login time and
+    the login event, written in one transaction that also ends the session the browser had.
+
+    A second factor adds its own writes (a spent code, a key's sign count) and a condition on
+    the user item, so a code replayed concurrently loses the race. Returns the session token;
+    TransactWriteError when a condition failed."""
+    token, session = sessions.build(user.username, origin)
+    with transaction() as t:
+        t.update(user, actions=[User.last_login_at.set(session.created_at), *user_actions],
+                 condition=user_condition)
+        t.save(session)
+        t.save(build(user.username, Tag.LOGIN_SUCCESS, origin, detail=method))
+        if previous_session:
+            t.delete(sessions.item(previous_session))
+        if also is not None:
+            also(t)
+    return token
+
+
+def pending_login(user: User, next_path: str) -> str:
+    return signing.sign(signing.TWO_FACTOR_LOGIN, {"user": user.username,
+                                                   "changed": user.password_changed_at.isoformat(),
+                                                   "next": next_path})
+
+
+def pending_user(pending: str | None) -> tuple[User, str]:
+    """The user a pending login is for, while it is still good; and where to go after."""
+    try:
+        payload = signing.unsign(signing.TWO_FACTOR_LOGIN, pending or "")
+    except CheeseshopError as exc:
+        raise LoginExpired() from exc
+    user = get_or_none(User, str(payload.get("user", "")))
+    if user is None or payload.get("changed") != user.password_changed_at.isoformat():
+        raise LoginExpired()
+    return user, str(payload.get("next") or DEFAULT_NEXT)
+
+
+def logout(token: str | None, username: str, origin: Origin) -> None:
+    sessions.end(token)
+    record_event(username, Tag.LOGOUT, origin)

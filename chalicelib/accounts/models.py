@@ -1,0 +1,97 @@
+"""Accounts' tables: users, their email addresses, sessions and rate-limit counters.
+
+- users: get by canonical username. The two-factor fields (sealed TOTP secret, recovery
+  code hashes, the count of security keys) live on the user item, so the login path reads
+  one item; chalicelib.mfa.policy is the one reader of what they mean.
+- emails: all of a user's addresses (query by username); email-owners: a verified address
+  -> its user, which both enforces uniqueness and serves login by email.
+- sessions: get by hashed id; GSI by_user to end all of a user's sessions.
+- ratelimits: fixed-window counters, one item per key and window.
+"""
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+
+class User(Model):
+    class Meta:
+        table_name = "users"
+
+    username = UnicodeAttribute(hash_key=True)  # canonical: lower case
+    display_username = UnicodeAttribute()
+    full_name = UnicodeAttribute(default="")
+    primary_email = UnicodeAttribute()
+    password_hash = UnicodeAttribute()
+    password_changed_at = UTCDateTimeAttribute()
+    created_at = UTCDateTimeAttribute()
+    last_login_at = UTCDateTimeAttribute(null=True)
+    # Second factors. The TOTP secret is sealed (chalicelib.core.crypto), recovery codes are keyed hashes.
+    totp_secret = UnicodeAttribute(null=True)
+    totp_last_step = NumberAttribute(null=True)  # the last accepted time step: no replays
+    totp_added_at = UTCDateTimeAttribute(null=True)
+    recovery_codes = UnicodeSetAttribute(null=True)
+    recovery_generated_at = UTCDateTimeAttribute(null=True)
+    webauthn_keys = NumberAttribute(null=True)  # how many security keys: no query on the login path
+
+
+class Email(Model):
+    class Meta:
+        table_name = "emails"
+
+    username = UnicodeAttribute(hash_key=True)
+    email = UnicodeAttribute(range_key=True)  # lower case
+    address = UnicodeAttribute()  # as typed
+    verified = BooleanAttribute(default=False)
+    created_at = UTCDateTimeAttribute()
+    verified_at = UTCDateTimeAttribute(null=True)
+
+
+class EmailOwner(Model):
+    class Meta:
+        table_name = "email-owners"
+
+    email = UnicodeAttribute(hash_key=True)
+    username = UnicodeAttribute()
+
+
+class SessionsByUser(GlobalSecondaryIndex["Session"]):
+    class Meta:
+        index_name = "by_user"
+        projection = AllProjection()
+
+    username = UnicodeAttribute(hash_key=True)
+
+
+class Session(Model):
+    class Meta:
+        table_name = "sessions"
+
+    id = UnicodeAttribute(hash_key=True)  # sha256 of the cookie value
+    username = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    authenticated_at = UTCDateTimeAttribute()
+    expires = TTLAttribute()
+    ip = UnicodeAttribute(default="")
+    user_agent = UnicodeAttribute(default="")
+    by_user = SessionsByUser()
+
+
+class RateLimitCounter(Model):
+    class Meta:
+        table_name = "ratelimits"
+
+    key = UnicodeAttribute(hash_key=True)
+    hits = NumberAttribute(default=0)
+    expires = TTLAttribute()
+
+
+MODELS: tuple[type[Model], ...] = (User, Email, EmailOwner, Session, RateLimitCounter)

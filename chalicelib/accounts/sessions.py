@@ -1,0 +1,103 @@
+"""Server-side sessions and CSRF tokens.
+
+The session cookie holds only a random id; the table is keyed by its SHA-256, so a
+database reader cannot take over a session. CSRF tokens are an HMAC of a separate
+random cookie, which is replaced at login and logout like the session id.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from chalicelib.accounts.models import Session
+from chalicelib.core import clock
+from chalicelib.core.config import get_settings
+from chalicelib.core.db import get_or_none
+from chalicelib.core.errors import CsrfFailure
+from chalicelib.events.services import Origin
+
+SESSION_COOKIE = "cheeseshop_session"
+CSRF_COOKIE = "cheeseshop_csrf"
+MAX_AGE = timedelta(hours=12)
+FRESH_FOR = timedelta(minutes=5)  # sensitive changes ask for the password again after this
+TOKEN_BYTES = 32
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    username: str
+    authenticated_at: datetime
+    expires_at: datetime
+
+    @property
+    def fresh(self) -> bool:
+        return clock.now() - self.authenticated_at < FRESH_FOR
+
+
+def _key(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def build(username: str, origin: Origin) -> tuple[str, Session]:
+    """A fresh session id and its unsaved item (written by the caller, often in a transaction)."""
+    token, now = new_token(), clock.now()
+    item = Session(
+        _key(token),
+        username=username,
+        created_at=now,
+        authenticated_at=now,
+        expires=now + MAX_AGE,
+        ip=origin.ip,
+        user_agent=origin.user_agent[:512],
+    )
+    return token, item
+
+
+def load(token: str | None) -> SessionInfo | None:
+    if not token or len(token) > 128:
+        return None
+    item = get_or_none(Session, _key(token))
+    if item is None or item.expires is None or item.expires <= clock.now():
+        return None
+    return SessionInfo(item.username, item.authenticated_at, item.expires)
+
+
+def reauthenticated(token: str) -> None:
+    """The user typed the password again: sensitive changes are allowed for a while."""
+    item(token).update(actions=[Session.authenticated_at.set(clock.now())])
+
+
+def item(token: str) -> Session:
+    """The (unloaded) item of a session, to delete inside a transaction."""
+    return Session(_key(token))
+
+
+def end(token: str | None) -> None:
+    if token:
+        item(token).delete()
+
+
+def end_all(username: str) -> int:
+    """End every session of this user (after a password change or reset)."""
+    items = list(Session.by_user.query(username))
+    with Session.batch_write() as batch:
+        for item in items:
+            batch.delete(item)
+    return len(items)
+
+
+def csrf_token(csrf_id: str) -> str:
+    key = get_settings().secret_key.encode()
+    return hmac.new(key, b"csrf:" + csrf_id.encode(), hashlib.sha256).hexdigest()
+
+
+def check_csrf(csrf_id: str | None, submitted: str | None) -> None:
+    if not csrf_id or not submitted or not hmac.compare_digest(csrf_token(csrf_id), submitted):
+        raise CsrfFailure()

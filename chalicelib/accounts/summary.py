@@ -1,0 +1,40 @@
+"""What the account page shows of an account: names, addresses, password and factors."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from chalicelib.accounts.models import Email, User
+from chalicelib.core.db import get_or_none
+from chalicelib.core.errors import NotFound
+from chalicelib.mfa import policy
+
+
+@dataclass(frozen=True)
+class EmailInfo:
+    address: str
+    verified: bool
+    primary: bool
+
+
+@dataclass(frozen=True)
+class Account:
+    username: str
+    display_username: str
+    full_name: str
+    primary_email: str
+    emails: list[EmailInfo]
+    last_login_at: datetime | None
+    password_changed_at: datetime
+    factors: policy.Factors
+
+
+def account(username: str) -> Account:
+    user = get_or_none(User, username)
+    if user is None:
+        raise NotFound()
+    emails = [EmailInfo(e.address, bool(e.verified), e.email == user.primary_email)
+              for e in Email.query(username)]
+    return Account(user.username, user.display_username, user.full_name, user.primary_email,
+                   sorted(emails, key=lambda e: (not e.primary, e.address)),
+                   user.last_login_at, user.password_changed_at, policy.factors(user))

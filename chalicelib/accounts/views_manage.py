@@ -1,0 +1,87 @@
+"""/manage/account/: the account page and its forms (emails, password, removing a factor)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from chalicelib import web
+from chalicelib.accounts import registration, reset, summary
+from chalicelib.events import services as events
+from chalicelib.mfa import manage, security_keys
+from chalicelib.web import Response
+
+routes = web.Routes(__name__)
+route = routes.route
+FORM = web.FORM
+ACCOUNT_PAGE = "manage/account.html"
+
+
+def _req() -> web.WebRequest:
+    return routes.web_request()
+
+
+def account_context(username: str) -> dict[str, Any]:
+    """What the account page shows (also when one of its forms is shown again)."""
+    return {"account": summary.account(username), "history": events.history(username),
+            "keys": security_keys.keys(username)}
+
+
+@route("/manage/account", methods=["GET"])
+def account() -> Response:
+    req = _req()
+    return web.gate(req) or web.page(req, ACCOUNT_PAGE, **account_context(req.require_user()))
+
+
+def account_form(run: Callable[[web.WebRequest, str], Response], fresh: bool = False) -> Response:
+    req = _req()
+    if (gate := web.gate(req, fresh=fresh)) is not None:
+        return gate
+    username = req.require_user()
+    return web.form_action(req, ACCOUNT_PAGE, lambda: run(req, username),
+                           lazy_context=lambda: account_context(username))
+
+
+@route("/manage/account/password", methods=["POST"], content_types=FORM)
+def change_password() -> Response:
+    def run(req: web.WebRequest, username: str) -> Response:
+        token = reset.change_password(username, current=req.form.get("current_password", ""),
+                                     new=req.form.get("new_password", ""),
+                                     confirm=req.form.get("password_confirm", ""), origin=req.origin)
+        web.start_session(req, token)
+        return web.redirect(req, "/manage/account/", notice="password-changed")
+    return account_form(run)
+
+
+@route("/manage/account/email", methods=["POST"], content_types=FORM)
+def add_email() -> Response:
+    def run(req: web.WebRequest, username: str) -> Response:
+        registration.add_email(username, req.form.get("email", ""), req.origin)
+        return web.redirect(req, "/manage/account/", notice="email-added")
+    return account_form(run)
+
+
+@route("/manage/account/email/resend", methods=["POST"], content_types=FORM)
+def resend_verification() -> Response:
+    def run(req: web.WebRequest, username: str) -> Response:
+        registration.resend_verification(username, req.form.get("email", ""), req.origin)
+        return web.redirect(req, "/manage/account/", notice="verification-sent")
+    return account_form(run)
+
+
+@route("/manage/account/totp/remove", methods=["POST"], content_types=FORM)
+def remove_totp() -> Response:
+    def run(req: web.WebRequest, username: str) -> Response:
+        manage.remove_totp(username, password=req.form.get("remove_password", ""),
+                            code=req.form.get("remove_code", ""), origin=req.origin)
+        return web.redirect(req, "/manage/account/", notice="totp-removed")
+    return account_form(run)
+
+
+@route("/manage/account/webauthn/remove", methods=["POST"], content_types=FORM)
+def remove_security_key() -> Response:
+    def run(req: web.WebRequest, username: str) -> Response:
+        key = req.form.get("credential_id", "")
+        security_keys.remove_key(username, credential_id=key, password=req.form.get(f"password-{key}", ""),
+                                 origin=req.origin)
+        return web.redirect(req, "/manage/account/", notice="webauthn-removed")
+    return account_form(run)

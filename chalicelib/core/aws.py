@@ -1,0 +1,49 @@
+"""The one place that builds AWS clients and binds the tables to settings.
+
+Clients are made on first use and remade when the settings change, never at import.
+"""
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from chalicelib.core.config import Settings, get_settings
+
+LOCAL_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+
+
+def client(service: str) -> Any:
+    return _client(service, get_settings())
+
+
+@functools.lru_cache(maxsize=16)
+def _client(service: str, settings: Settings) -> Any:
+    extra: dict[str, Any] = dict(LOCAL_CREDENTIALS) if settings.is_local else {}
+    if service == "s3":  # presigned download URLs need SigV4
+        extra["config"] = Config(signature_version="s3v4")
+    return boto3.session.Session().client(
+        service, region_name=settings.region, endpoint_url=settings.aws_endpoint, **extra
+    )
+
+
+def reset() -> None:
+    """Forget every client (tests start moto afresh)."""
+    _client.cache_clear()
+
+
+UNAVAILABLE_CODES = {"ThrottlingException", "ProvisionedThroughputExceededException",
+                     "RequestLimitExceeded", "InternalServerError", "ServiceUnavailable",
+                     "SlowDown", "Throttling"}
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether an error means a store could not be reached or shed load (a 503, not a bug)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    cause = getattr(exc, "cause", None) or exc.__cause__ or exc
+    if isinstance(cause, BotoCoreError):
+        return True
+    return isinstance(cause, ClientError) and cause.response.get("Error", {}).get("Code") in UNAVAILABLE_CODES

@@ -1,0 +1,66 @@
+"""pynamodb plumbing shared by every package's models: binding tables to settings,
+write transactions, and a get that answers None for a missing item.
+
+Each package declares its own models; chalicelib.registry lists them all.
+Items that expire carry a TTL attribute; code checks expiry too (moto never deletes).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.core.config import Settings
+
+__all__ = ["Model", "bind", "get_or_none", "transaction", "unbind"]
+
+_bound: list[Settings | None] = [None]
+_first: list[type[Model] | None] = [None]
+
+
+def bind(models: Iterable[type[Model]], settings: Settings) -> None:
+    """Point these models at the tables, endpoint and region of these settings."""
+    if _bound[0] == settings:
+        return
+    for model in models:
+        meta: Any = model.Meta
+        base = getattr(meta, "base_table_name", None) or meta.table_name
+        meta.base_table_name = base
+        meta.table_name = settings.table_prefix + base
+        meta.host = settings.aws_endpoint
+        meta.region = settings.region
+        if settings.is_local:
+            meta.aws_access_key_id = "testing"
+            meta.aws_secret_access_key = "testing"
+        model._connection = None
+        _first[0] = _first[0] or model
+    _bound[0] = settings
+
+
+def unbind(models: Iterable[type[Model]]) -> None:
+    _bound[0] = None
+    for model in models:
+        model._connection = None
+
+
+def base_table_name(model: type[Model]) -> str:
+    """The table's name without the deployment's prefix."""
+    meta: Any = model.Meta
+    return str(getattr(meta, "base_table_name", None) or meta.table_name)
+
+
+def transaction() -> TransactWrite:
+    """A write transaction on the bound endpoint (every table shares it)."""
+    if _first[0] is None:
+        raise RuntimeError("models are not bound to settings yet")
+    return TransactWrite(connection=_first[0]._get_connection().connection)
+
+
+def get_or_none[M: Model](model: type[M], hash_key: str, range_key: str | None = None) -> M | None:
+    try:
+        return model.get(hash_key, range_key)
+    except DoesNotExist:
+        return None

@@ -1,0 +1,39 @@
+"""Signed, expiring tokens: links for email verification and password reset, and the
+short-lived states between a right password and a second factor.
+
+A link is bound to the state it changes (an unverified address; the password-change
+and last-login times), so it dies once used, or once the user logs in or changes the
+password, without any table of issued links.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from itsdangerous import BadData, URLSafeTimedSerializer
+
+from chalicelib.core.config import get_settings
+from chalicelib.core.errors import InvalidLink
+
+VERIFY_EMAIL = "email-verify"
+PASSWORD_RESET = "password-reset"
+TWO_FACTOR_LOGIN = "two-factor-login"  # a right password, waiting for the second factor
+TOTP_PROVISION = "totp-provision"  # a secret shown for enrollment, not yet confirmed
+MAX_AGE = {VERIFY_EMAIL: 24 * 3600, PASSWORD_RESET: 3600, TWO_FACTOR_LOGIN: 300, TOTP_PROVISION: 900}
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(get_settings().secret_key, salt=f"cheeseshop.{purpose}")
+
+
+def sign(purpose: str, payload: dict[str, Any]) -> str:
+    return str(_serializer(purpose).dumps(payload))
+
+
+def unsign(purpose: str, token: str) -> dict[str, Any]:
+    try:
+        payload = _serializer(purpose).loads(token, max_age=MAX_AGE[purpose])
+    except BadData as exc:
+        raise InvalidLink() from exc
+    if not isinstance(payload, dict):
+        raise InvalidLink()
+    return payload

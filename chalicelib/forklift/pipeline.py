@@ -1,0 +1,211 @@
+"""The legacy upload API (POST /legacy/) as a pipeline of named steps:
+authenticate -> parse -> validate -> authorize -> store -> record.
+
+A file is listed only once its bytes are in S3: objects are written first, then one
+DynamoDB transaction records the file (condition: a filename is used once, ever), the
+project, its release and the event. A refusal or a lost race deletes only the objects
+this request created, so nothing is left behind.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.update import Action
+
+from chalicelib.core import clock, storage
+from chalicelib.core.db import get_or_none, transaction
+from chalicelib.core.errors import UploadRefused
+from chalicelib.events.services import Origin, build
+from chalicelib.events.tags import Tag
+from chalicelib.forklift import checks as check
+from chalicelib.packaging import readme
+from chalicelib.packaging.models import File, Project, Release
+from chalicelib.packaging.names import normalize, ultranormalize
+from chalicelib.packaging.permissions import Permission, creator_role, may
+from chalicelib.tokens import services as tokens
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Received:
+    fields: dict[str, list[str]]
+    filename: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class Stored:
+    path: str
+    created: list[str]  # object keys this request created (to remove if it fails)
+    metadata_sha256: str | None
+
+
+def authenticate(authorization: str | None) -> tokens.Authorized:
+    """Basic __token__:<token>, or 'token <token>' / 'Bearer <token>'; never a password."""
+    scheme, _, value = (authorization or "").strip().partition(" ")
+    if scheme.lower() in ("token", "bearer"):
+        return tokens.authenticate(value)
+    if scheme.lower() == "basic":
+        try:
+            username, _, secret = base64.b64decode(value, validate=True).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError) as exc:
+            raise UploadRefused("Malformed Authorization header.", status=401) from exc
+        if username == "__token__":
+            return tokens.authenticate(secret)
+        raise UploadRefused("Username/password uploads are not supported: make an API token in your account "
+                            "settings and upload with the username __token__.", status=403)
+    raise UploadRefused("Upload needs an API token: use the username __token__ and the token as password.",
+                        status=401)
+
+
+def parse(content_type: str, body: bytes) -> Received:
+    import multipart
+
+    if len(body) > check.MAX_BODY:
+        raise UploadRefused("Upload too large: this index accepts files up to 4 MiB.", status=413)
+    kind, options = multipart.parse_options_header(content_type or "")
+    if kind != "multipart/form-data" or not options.get("boundary"):
+        raise UploadRefused("The upload must be multipart/form-data.")
+    fields: dict[str, list[str]] = {}
+    filename, content = "", b""
+    try:
+        for part in multipart.MultipartParser(io.BytesIO(body), options["boundary"], len(body),
+                                              memory_limit=check.MAX_BODY, spool_limit=check.MAX_BODY):
+            if part.name == "content":
+                filename, content = part.filename or "", part.raw
+            else:
+                fields.setdefault(part.name, []).append(part.value)
+    except multipart.MultipartError as exc:
+        raise UploadRefused(f"The multipart body could not be read: {exc}") from exc
+    if not filename:
+        raise UploadRefused("Upload has no file (the 'content' field is missing).")
+    return Received(fields, filename, content)
+
+
+def validate(received: Received) -> tuple[check.Metadata, check.Digests, bytes | None]:
+    check.check_action(received.fields)
+    meta = check.metadata(received.fields)
+    check.check_filename(received.filename, meta, check.first(received.fields, "filetype"),
+                         check.first(received.fields, "pyversion"))
+    check.check_size(received.content)
+    digests = check.digests(received.content)
+    check.check_digests(received.fields, digests)
+    if received.filename.endswith(".whl"):
+        return meta, digests, check.wheel_metadata(received.content)
+    check.check_sdist(received.filename, received.content)
+    return meta, digests, None
+
+
+def authorize(who: tokens.Authorized, meta: check.Metadata) -> Project | None:
+    """The existing project (None: a new one) once this token may upload to it."""
+    name = normalize(meta.name)
+    project = get_or_none(Project, name)
+    if project is None:
+        if who.projects is not None:
+            raise UploadRefused("This API token is scoped to other projects; a new project needs a token "
+                                "for all your projects.", status=403)
+        check.check_new_project_name(meta.name)
+        if get_or_none(Project, "ultra:" + ultranormalize(meta.name)) is not None:
+            raise UploadRefused(f"The name '{meta.name}' is too similar to an existing project.")
+        return None
+    if not who.may_upload_to(name):
+        raise UploadRefused(f"This API token is not scoped to the project '{project.display_name}'.", status=403)
+    if not may(who.username, Permission.UPLOAD, name):
+        raise UploadRefused(f"The user '{who.username}' isn't allowed to upload to project "
+                            f"'{project.display_name}'.", status=403)
+    return project
+
+
+def already_uploaded(filename: str, digests: check.Digests) -> bool:
+    """True for the identical file again (harmless); refused for a filename used before."""
+    existing = get_or_none(File, filename)
+    if existing is None:
+        return False
+    if existing.sha256 == digests.sha256:
+        return True
+    raise UploadRefused("File already exists. A filename can be used only once, even after the file is deleted.")
+
+
+def store(received: Received, digests: check.Digests, metadata: bytes | None) -> Stored:
+    path = f"packages/{digests.sha256[:2]}/{digests.sha256[2:4]}/{digests.sha256[4:]}/{received.filename}"
+    created: list[str] = []
+    for key, data in ((path, received.content), (path + ".metadata", metadata)):
+        if data is None:
+            continue
+        try:
+            storage.put(key, data)
+            created.append(key)
+        except storage.AlreadyStored:  # the same bytes under their content address: keep them
+            pass
+    sha = check.digests(metadata).sha256 if metadata is not None else None
+    return Stored(path, created, sha)
+
+
+def record(who: tokens.Authorized, project: Project | None, meta: check.Metadata, received: Received,
+           digests: check.Digests, stored: Stored, origin: Origin) -> None:
+    name, now = normalize(meta.name), clock.now()
+    with transaction() as t:
+        t.save(File(received.filename, project=name, version=meta.version,
+                    packagetype=check.first(received.fields, "filetype"),
+                    python_version=check.first(received.fields, "pyversion"), requires_python=meta.requires_python,
+                    size=len(received.content), sha256=digests.sha256, md5=digests.md5,
+                    blake2_256=digests.blake2_256, path=stored.path, metadata_sha256=stored.metadata_sha256,
+                    uploaded_at=now, uploaded_by=who.username), condition=File.filename.does_not_exist())
+        if project is None:
+            t.save(Project(name, display_name=meta.name, listed="project", created_at=now, serial=1),
+                   condition=Project.name.does_not_exist())
+            t.save(Project("ultra:" + ultranormalize(meta.name)), condition=Project.name.does_not_exist())
+            t.save(creator_role(who.username, name, meta.name))
+        else:
+            t.update(project, actions=[Project.serial.add(1)])
+        # A release keeps the metadata of its first file: each value is set only if not there yet.
+        t.update(Release(name, meta.version), actions=_release_actions(name, meta, now))
+        t.save(build(who.username, Tag.FILE_UPLOAD, origin, detail=received.filename))
+
+
+def _release_actions(name: str, meta: check.Metadata, now: datetime) -> list[Action]:
+    values: list[tuple[Any, Any]] = [
+        (Release.summary, meta.summary), (Release.requires_python, meta.requires_python),
+        (Release.description_html, readme.render(meta.description, meta.description_content_type)),
+        (Release.classifiers, meta.classifiers), (Release.author, meta.author),
+        (Release.license, meta.license[:1000]), (Release.home_page, meta.home_page), (Release.created_at, now)]
+    return [attribute.set(attribute | value) for attribute, value in values]
+
+
+def upload(*, authorization: str | None, content_type: str, body: bytes, origin: Origin) -> str:
+    """Runs the pipeline; returns the message for a 200, raises UploadRefused otherwise."""
+    who = authenticate(authorization)
+    received = parse(content_type, body)
+    meta, digests, metadata = validate(received)
+    project = authorize(who, meta)
+    if already_uploaded(received.filename, digests):
+        return "OK (this file was already uploaded)"
+    stored = store(received, digests, metadata)
+    try:
+        record(who, project, meta, received, digests, stored, origin)
+    except TransactWriteError as exc:
+        _remove(stored.created)
+        if already_uploaded(received.filename, digests):  # a concurrent upload of these same bytes won
+            return "OK (this file was already uploaded)"
+        raise UploadRefused("The upload conflicted with another change to this project; please retry.",
+                            status=409) from exc
+    except BaseException:
+        _remove(stored.created)
+        raise
+    return "OK"
+
+
+def _remove(keys: list[str]) -> None:
+    for key in keys:
+        try:
+            storage.delete(key)
+        except Exception:  # noqa: BLE001 - a leftover object is logged, the refusal still goes out
+            log.exception("could not remove %s after a failed upload", key)

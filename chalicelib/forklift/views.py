@@ -1,0 +1,25 @@
+"""POST /legacy/: the upload API twine speaks."""
+from __future__ import annotations
+
+from chalicelib import web
+from chalicelib.core.errors import CheeseshopError
+from chalicelib.forklift import pipeline
+from chalicelib.web import Response
+
+routes = web.Routes(__name__)
+route = routes.route
+
+
+@route("/legacy", methods=["POST"], content_types=["multipart/form-data"])
+def legacy_upload() -> Response:
+    request = routes.request
+    req = web.parse_origin_only(request)
+    headers = request.headers
+    body = request.raw_body if isinstance(request.raw_body, bytes) else request.raw_body.encode()
+    try:
+        message = pipeline.upload(authorization=headers.get("authorization"),
+                                 content_type=headers.get("content-type", ""), body=body, origin=req)
+    except CheeseshopError as exc:
+        return web.plain(exc.status, exc.message, {"WWW-Authenticate": 'Basic realm="cheeseshop"'}
+                         if exc.status == 401 else None)
+    return web.plain(200, message)

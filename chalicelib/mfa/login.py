@@ -1,0 +1,106 @@
+"""The second login step: an authenticator code, a recovery code (a security key's step is
+in security_keys.py). After a right password there is no session yet, only the signed,
+five-minute pending state of chalicelib.accounts.login; a right second factor turns it into
+a session through finish_login."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.accounts import ratelimit
+from chalicelib.accounts.login import finish_login, pending_user
+from chalicelib.accounts.models import User
+from chalicelib.core import clock, crypto, mail
+from chalicelib.core.errors import InvalidCode
+from chalicelib.events.services import Origin, build, record_event
+from chalicelib.events.tags import Tag
+from chalicelib.mfa import policy, recovery, totp
+
+TOTP_PURPOSE = "totp-secret"
+
+
+@dataclass(frozen=True)
+class Completed:
+    session_token: str
+    username: str
+    next_path: str
+    recovery_codes_left: int | None = None
+
+
+@dataclass(frozen=True)
+class Methods:
+    """The second factors a pending login can finish with."""
+
+    totp: bool
+    security_keys: bool
+
+
+def pending_methods(pending: str | None) -> Methods:
+    found = policy.factors(pending_user(pending)[0])
+    return Methods(found.totp, found.security_keys > 0)
+
+
+def _limits(username: str, origin: Origin) -> tuple[tuple[ratelimit.Limit, str], ...]:
+    return ((ratelimit.TWO_FACTOR_PER_USER, username), (ratelimit.TWO_FACTOR_PER_IP, origin.ip))
+
+
+def check_limits(username: str, origin: Origin) -> None:
+    ratelimit.check(*_limits(username, origin))
+
+
+def wrong_code(username: str, origin: Origin) -> InvalidCode:
+    """Counts a wrong code against the shared limits and records it; returns the error to raise."""
+    ratelimit.hit(*_limits(username, origin))
+    record_event(username, Tag.TWO_FACTOR_FAILURE, origin)
+    return InvalidCode()
+
+
+def totp_secret(user: User) -> str:
+    return crypto.unseal(user.totp_secret or "", purpose=TOTP_PURPOSE, owner=user.username)
+
+
+def current_totp_step(user: User, code: str) -> int | None:
+    """The time step a code of the user's enrolled app belongs to, if right and not used before."""
+    if user.totp_secret is None:
+        return None
+    last = int(user.totp_last_step) if user.totp_last_step is not None else -1
+    return totp.matching_step(totp_secret(user), code, now=clock.now().timestamp(), after_step=last)
+
+
+def complete_with_totp(pending: str | None, code: str, origin: Origin,
+                       previous_session: str | None = None) -> Completed:
+    user, next_path = pending_user(pending)
+    check_limits(user.username, origin)
+    step = current_totp_step(user, code)
+    if step is None:
+        raise wrong_code(user.username, origin)
+    try:  # the condition refuses a code replayed by a concurrent request
+        token = finish_login(user, origin, previous_session=previous_session, method="with an authenticator app",
+                             user_actions=[User.totp_last_step.set(step)],
+                             user_condition=User.totp_last_step.does_not_exist() | (User.totp_last_step < step))
+    except TransactWriteError as exc:
+        raise wrong_code(user.username, origin) from exc
+    return Completed(token, user.username, next_path)
+
+
+def complete_with_recovery_code(pending: str | None, code: str, origin: Origin,
+                                previous_session: str | None = None) -> Completed:
+    user, next_path = pending_user(pending)
+    check_limits(user.username, origin)
+    matched = recovery.match(code, set(user.recovery_codes or ()))
+    if matched is None:
+        raise wrong_code(user.username, origin)
+
+    def spend(t: TransactWrite) -> None:
+        t.save(build(user.username, Tag.RECOVERY_CODE_USE, origin))
+    try:  # removing the code only if still there makes it single-use
+        token = finish_login(user, origin, previous_session=previous_session, method="with a recovery code",
+                             user_actions=[User.recovery_codes.delete({matched})],
+                             user_condition=User.recovery_codes.contains(matched), also=spend)
+    except TransactWriteError as exc:
+        raise wrong_code(user.username, origin) from exc
+    left = len(user.recovery_codes or ()) - 1
+    mail.send(user.primary_email, "recovery-code-used", username=user.display_username, ip=origin.ip, left=left)
+    return Completed(token, user.username, next_path, recovery_codes_left=left)

@@ -1,0 +1,95 @@
+"""Managing the authenticator app (enroll, remove) and recovery codes."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pynamodb.exceptions import UpdateError
+
+from chalicelib.accounts.confirm import is_wrong_password
+from chalicelib.accounts.models import User
+from chalicelib.core import clock, crypto, mail, signing
+from chalicelib.core.config import get_settings
+from chalicelib.core.errors import AlreadyEnrolled, InvalidCode, InvalidLink, ValidationError
+from chalicelib.events.services import Origin, record_event
+from chalicelib.events.tags import Tag
+from chalicelib.mfa import login, policy, recovery, totp
+from chalicelib.mfa.policy import Factor
+
+
+@dataclass(frozen=True)
+class Provisioning:
+    secret: str
+    uri: str
+    qr_data_uri: str
+    token: str  # carries the unconfirmed secret to the confirming POST, signed
+
+
+def provisioning(username: str, token: str | None = None) -> Provisioning:
+    """A new secret to enroll, or the one a still-good token carries (a retried code)."""
+    user = User.get(username)
+    policy.require_verified_primary(user)
+    if policy.factors(user).totp:
+        raise AlreadyEnrolled()
+    secret = _secret_from(token, username) if token else totp.new_secret()
+    uri = totp.provisioning_uri(secret, user.display_username, get_settings().totp_issuer)
+    token = signing.sign(signing.TOTP_PROVISION, {"user": username, "secret": secret})
+    return Provisioning(secret, uri, totp.qr_svg_data_uri(uri), token)
+
+
+def _secret_from(token: str, username: str) -> str:
+    payload = signing.unsign(signing.TOTP_PROVISION, token)
+    if payload.get("user") != username or not isinstance(payload.get("secret"), str):
+        raise InvalidLink("This setup has expired. Scan the new QR code.")
+    return str(payload["secret"])
+
+
+def enroll_totp(username: str, *, token: str, code: str, origin: Origin) -> bool:
+    """Saves the secret once a right code proves the app has it. True if recovery codes exist."""
+    secret = _secret_from(token, username)
+    login.check_limits(username, origin)
+    step = totp.matching_step(secret, code, now=clock.now().timestamp(), after_step=-1)
+    if step is None:
+        raise login.wrong_code(username, origin)
+    sealed = crypto.seal(secret, purpose=login.TOTP_PURPOSE, owner=username)
+    user = User.get(username)
+    try:
+        user.update(actions=[User.totp_secret.set(sealed), User.totp_last_step.set(step),
+                             User.totp_added_at.set(clock.now())],
+                    condition=User.totp_secret.does_not_exist())
+    except UpdateError as exc:
+        raise AlreadyEnrolled() from exc
+    record_event(username, Tag.TOTP_ADD, origin)
+    mail.send(user.primary_email, "two-factor-changed", username=user.display_username,
+              change="An authenticator app was added to", ip=origin.ip)
+    return bool(user.recovery_codes)
+
+
+def remove_totp(username: str, *, password: str, code: str, origin: Origin) -> None:
+    """Needs the password and a current code; refused for the last factor of a maintainer."""
+    user = User.get(username)
+    errors = {}
+    if is_wrong_password(user, password, origin):
+        errors["remove_password"] = "Your password is not correct."
+    login.check_limits(username, origin)
+    if login.current_totp_step(user, code) is None:
+        login.wrong_code(username, origin)
+        errors["remove_code"] = InvalidCode.message
+    if errors:
+        raise ValidationError(errors)
+    policy.check_removal(user, Factor.TOTP, field="remove_code")
+    user.update(actions=policy.removal_actions(user, Factor.TOTP))
+    record_event(username, Tag.TOTP_REMOVE, origin)
+    mail.send(user.primary_email, "two-factor-changed", username=user.display_username,
+              change="The authenticator app was removed from", ip=origin.ip)
+
+
+def generate_recovery_codes(username: str, origin: Origin) -> list[str]:
+    """New codes, shown once; the old ones stop working."""
+    user = User.get(username)
+    if not policy.has_two_factor(user):
+        raise ValidationError({"recovery": "Add a second factor before generating recovery codes."})
+    codes, hashes = recovery.generate()
+    user.update(actions=[User.recovery_codes.set(hashes), User.recovery_generated_at.set(clock.now())])
+    record_event(username, Tag.RECOVERY_CODES_GENERATE, origin)
+    mail.send(user.primary_email, "recovery-codes-generated", username=user.display_username, ip=origin.ip)
+    return codes

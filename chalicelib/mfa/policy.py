@@ -1,0 +1,101 @@
+"""The one two-factor policy: which second factors an account has, whether it must have
+one (the mandate), whether a factor may be removed, and what removing it clears.
+
+Every factor is treated alike: an account has two-factor while any factor remains; the
+last one cannot go while the account needs two-factor; when none remains, the recovery
+codes go too, since they would stand in for nothing.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from pynamodb.expressions.update import Action
+
+from chalicelib.accounts.models import Email, User
+from chalicelib.core.db import get_or_none
+from chalicelib.core.errors import EmailNotVerified, TwoFactorRequired, ValidationError
+from chalicelib.packaging import permissions
+
+LAST_FACTOR = ("You maintain projects, which require two-factor authentication: "
+               "add another factor before removing this one.")
+
+
+class Factor(enum.StrEnum):
+    TOTP = "totp"
+    SECURITY_KEY = "security-key"
+
+
+@dataclass(frozen=True)
+class Factors:
+    """What second factors an account has, read from its user item."""
+
+    totp_added_at: datetime | None
+    security_keys: int
+    recovery_codes: int
+    recovery_generated_at: datetime | None
+
+    @property
+    def totp(self) -> bool:
+        return self.totp_added_at is not None
+
+    @property
+    def any(self) -> bool:
+        return self.totp or self.security_keys > 0
+
+    def without(self, factor: Factor) -> Factors:
+        """What would remain once one factor of this kind is removed."""
+        if factor is Factor.TOTP:
+            return Factors(None, self.security_keys, self.recovery_codes, self.recovery_generated_at)
+        return Factors(self.totp_added_at, max(0, self.security_keys - 1), self.recovery_codes,
+                       self.recovery_generated_at)
+
+
+def factors(user: User) -> Factors:
+    totp_added = user.totp_added_at if user.totp_secret is not None else None
+    if user.totp_secret is not None and totp_added is None:  # enrolled before the date was kept
+        totp_added = user.created_at
+    return Factors(totp_added, int(user.webauthn_keys or 0), len(user.recovery_codes or ()),
+                   user.recovery_generated_at)
+
+
+def has_two_factor(user: User) -> bool:
+    return factors(user).any
+
+
+def needs_two_factor(username: str) -> bool:
+    """The mandate: maintaining a project requires two-factor."""
+    return permissions.has_projects(username)
+
+
+def require_two_factor(username: str) -> None:
+    """Raises TwoFactorRequired unless this user has a second factor."""
+    user = get_or_none(User, username)
+    if user is None or not has_two_factor(user):
+        raise TwoFactorRequired()
+
+
+def check_removal(user: User, factor: Factor, *, field: str) -> None:
+    """Refuses to remove the last factor of an account that needs two-factor."""
+    if not factors(user).without(factor).any and needs_two_factor(user.username):
+        raise ValidationError({field: LAST_FACTOR})
+
+
+def removal_actions(user: User, factor: Factor) -> list[Action]:
+    """The writes to the user item that removing this factor makes."""
+    actions: list[Action]
+    if factor is Factor.TOTP:
+        actions = [User.totp_secret.remove(), User.totp_last_step.remove(), User.totp_added_at.remove()]
+    else:
+        actions = [User.webauthn_keys.add(-1)]
+    if not factors(user).without(factor).any:
+        actions += [User.recovery_codes.remove(), User.recovery_generated_at.remove()]
+    return actions
+
+
+def require_verified_primary(user: User) -> None:
+    """A second factor is added only once the primary address is known to be the user's."""
+    primary = Email.get(user.username, user.primary_email)
+    if not primary.verified:
+        raise EmailNotVerified()

@@ -1,0 +1,137 @@
+"""Two-factor pages: the second login step (/account/two-factor/, /account/recovery-code/),
+adding an authenticator app, and recovery codes."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from chalicelib import web
+from chalicelib.accounts.views_manage import account_context
+from chalicelib.core.errors import AlreadyEnrolled, CheeseshopError, EmailNotVerified, LoginExpired
+from chalicelib.mfa import login, manage
+from chalicelib.web import Response
+
+routes = web.Routes(__name__)
+route = routes.route
+FORM = web.FORM
+TOTP_PAGE = "manage/totp-provision.html"
+RECOVERY_PAGE = "manage/recovery-codes.html"
+
+
+def _req() -> web.WebRequest:
+    return routes.web_request()
+
+
+def _methods_context(req: web.WebRequest, methods: login.Methods) -> dict[str, Any]:
+    return {"has_totp": methods.totp, "has_keys": methods.security_keys, "elsewhere": web.webauthn_elsewhere(req)}
+
+
+def _pending_page(template: str) -> Response:
+    req = _req()
+    try:
+        methods = login.pending_methods(req.cookies.get(web.PENDING_COOKIE))
+    except LoginExpired:
+        return web.redirect(req, "/account/login/", notice="login-expired")
+    return web.page(req, template, **_methods_context(req, methods))
+
+
+def _complete(template: str, complete: Callable[..., login.Completed]) -> Response:
+    req = _req()
+
+    def act() -> Response:
+        try:
+            done = complete(req.cookies.get(web.PENDING_COOKIE), req.form.get("code", ""), req.origin,
+                            previous_session=req.session_token)
+        except LoginExpired:
+            web.clear_pending_login(req)
+            return web.redirect(req, "/account/login/", notice="login-expired")
+        web.clear_pending_login(req)
+        web.start_session(req, done.session_token)
+        if done.recovery_codes_left is not None:
+            return web.redirect(req, "/manage/account/recovery-codes/",
+                                notice="recovery-code-used" if done.recovery_codes_left else "recovery-codes-used-up")
+        return web.redirect(req, done.next_path)
+    def context() -> dict[str, Any]:
+        try:
+            return _methods_context(req, login.pending_methods(req.cookies.get(web.PENDING_COOKIE)))
+        except LoginExpired:
+            return {}
+    return web.form_action(req, template, act, lazy_context=context)
+
+
+@route("/account/two-factor", methods=["GET"])
+def two_factor_form() -> Response:
+    return _pending_page("account/two-factor.html")
+
+
+@route("/account/two-factor", methods=["POST"], content_types=FORM)
+def two_factor_code() -> Response:
+    return _complete("account/two-factor.html", login.complete_with_totp)
+
+
+@route("/account/recovery-code", methods=["GET"])
+def recovery_code_form() -> Response:
+    return _pending_page("account/recovery-code.html")
+
+
+@route("/account/recovery-code", methods=["POST"], content_types=FORM)
+def recovery_code() -> Response:
+    return _complete("account/recovery-code.html", login.complete_with_recovery_code)
+
+
+def _provisioning_or_redirect(req: web.WebRequest, token: str | None = None) -> manage.Provisioning | Response:
+    try:
+        return manage.provisioning(req.require_user(), token)
+    except EmailNotVerified:
+        return web.redirect(req, "/manage/account/", notice="verify-first")
+    except AlreadyEnrolled:
+        return web.redirect(req, "/manage/account/", notice="totp-exists")
+    except CheeseshopError:  # an expired setup token: start again with a new secret
+        return manage.provisioning(req.require_user())
+
+
+@route("/manage/account/totp-provision", methods=["GET"])
+def totp_provision_form() -> Response:
+    req = _req()
+    if (gate := web.gate(req, fresh=True)) is not None:
+        return gate
+    setup = _provisioning_or_redirect(req)
+    return setup if isinstance(setup, Response) else web.page(req, TOTP_PAGE, setup=setup)
+
+
+@route("/manage/account/totp-provision", methods=["POST"], content_types=FORM)
+def totp_provision() -> Response:
+    req = _req()
+    if (gate := web.gate(req, fresh=True)) is not None:
+        return gate
+    username, token = req.require_user(), req.form.get("setup_token", "")
+
+    def act() -> Response:
+        has_codes = manage.enroll_totp(username, token=token, code=req.form.get("code", ""), origin=req.origin)
+        if has_codes:
+            return web.redirect(req, "/manage/account/", notice="totp-added")
+        return web.redirect(req, "/manage/account/recovery-codes/", notice="totp-added-make-codes")
+
+    def context() -> dict[str, Any]:
+        setup = _provisioning_or_redirect(req, token)
+        return {"setup": setup} if isinstance(setup, manage.Provisioning) else {}
+    return web.form_action(req, TOTP_PAGE, act, lazy_context=context)
+
+
+@route("/manage/account/recovery-codes", methods=["GET"])
+def recovery_codes_page() -> Response:
+    req = _req()
+    return web.gate(req) or web.page(req, RECOVERY_PAGE, **account_context(req.require_user()))
+
+
+@route("/manage/account/recovery-codes", methods=["POST"], content_types=FORM)
+def generate_recovery_codes() -> Response:
+    req = _req()
+    if (gate := web.gate(req, fresh=True)) is not None:
+        return gate
+    username = req.require_user()
+
+    def act() -> Response:
+        codes = manage.generate_recovery_codes(username, req.origin)
+        return web.page(req, RECOVERY_PAGE, codes=codes, **account_context(username))
+    return web.form_action(req, RECOVERY_PAGE, act, lazy_context=lambda: account_context(username))

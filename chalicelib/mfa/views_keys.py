@@ -1,0 +1,80 @@
+"""Security keys: the enrollment page and the JSON steps its script and the two-factor
+page's script call (options out, the browser's answer in)."""
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib import web
+from chalicelib.accounts.login import pending_user
+from chalicelib.core.errors import LoginExpired
+from chalicelib.mfa import security_keys
+from chalicelib.web import Response
+from chalicelib.web import jsonapi as web_json
+
+routes = web.Routes(__name__)
+route = routes.route
+PROVISION = "/manage/account/webauthn-provision"
+
+
+def _req() -> web.WebRequest:
+    return routes.web_request()
+
+
+@route(PROVISION, methods=["GET"])
+def provision_page() -> Response:
+    req = _req()
+    return web.gate(req, fresh=True) or web.page(req, "manage/webauthn-provision.html",
+                                                  elsewhere=web.webauthn_elsewhere(req))
+
+
+@route(PROVISION + "/options", methods=["POST"])
+def provision_options() -> Response:
+    req = _req()
+    if (gate := web_json.gate(req, fresh=True)) is not None:
+        return gate
+    body, username = web_json.body(req), req.require_user()
+    return web_json.action(req, lambda: security_keys.begin_registration(username, str(body.get("label", ""))))
+
+
+@route(PROVISION + "/verify", methods=["POST"])
+def provision_verify() -> Response:
+    req = _req()
+    if (gate := web_json.gate(req, fresh=True)) is not None:
+        return gate
+    body, username = web_json.body(req), req.require_user()
+
+    def act() -> dict[str, Any]:
+        security_keys.finish_registration(username, challenge_id=str(body.get("challengeId", "")),
+                                          label=str(body.get("label", "")), credential=_dict(body.get("credential")),
+                                          origin=req.origin)
+        return {"redirect": web.url("/manage/account/?notice=webauthn-added")}
+    return web_json.action(req, act)
+
+
+@route("/account/webauthn/options", methods=["POST"])
+def login_options() -> Response:
+    req = _req()
+    return web_json.action(req, lambda: security_keys.begin_authentication(req.cookies.get(web.PENDING_COOKIE)))
+
+
+@route("/account/webauthn/verify", methods=["POST"])
+def login_verify() -> Response:
+    req = _req()
+    body = web_json.body(req)
+
+    def act() -> dict[str, Any]:
+        done = security_keys.finish_authentication(
+            req.cookies.get(web.PENDING_COOKIE), challenge_id=str(body.get("challengeId", "")),
+            credential=_dict(body.get("credential")), origin=req.origin, previous_session=req.session_token)
+        web.clear_pending_login(req)
+        web.start_session(req, done.session_token)
+        return {"redirect": web.url(done.next_path)}
+    try:
+        pending_user(req.cookies.get(web.PENDING_COOKIE))
+    except LoginExpired:
+        return web_json.response(req, 401, {"error": LoginExpired.message, "redirect": web.url("/account/login/")})
+    return web_json.action(req, act)
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}

@@ -1,0 +1,124 @@
+"""WebAuthn ceremonies through py_webauthn: options for the browser, responses verified.
+
+The relying-party id and origin come from settings. py_webauthn is imported on demand:
+it is large, and only the security-key pages need it.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.core.config import get_settings
+
+TIMEOUT_MS = 120_000
+
+
+class WebAuthnFailure(Exception):
+    """A response did not verify: wrong challenge, origin, RP id, signature or flags."""
+
+
+class ClonedKey(Exception):
+    """A validly signed response whose sign count did not grow: the key was copied."""
+
+
+@dataclass(frozen=True)
+class Credential:
+    credential_id: str  # base64url
+    public_key: str  # COSE, base64url
+    sign_count: int
+    transports: list[str]
+
+
+def user_handle(username: str) -> bytes:
+    """A stable, opaque id for the user, not the name (authenticators may show or store it)."""
+    key = get_settings().secret_key.encode()
+    return hmac.new(key, b"webauthn-user:" + username.encode(), hashlib.sha256).digest()[:32]
+
+
+def _descriptors(credentials: list[Credential]) -> list[Any]:
+    from webauthn.helpers import base64url_to_bytes
+    from webauthn.helpers.structs import AuthenticatorTransport, PublicKeyCredentialDescriptor
+
+    known = {t.value for t in AuthenticatorTransport}
+    return [PublicKeyCredentialDescriptor(
+        id=base64url_to_bytes(c.credential_id),
+        transports=[AuthenticatorTransport(t) for t in c.transports if t in known] or None)
+        for c in credentials]
+
+
+def registration_options(username: str, display_name: str, exclude: list[Credential]) -> tuple[dict[str, Any], bytes]:
+    import webauthn
+    from webauthn.helpers.structs import (
+        AttestationConveyancePreference,
+        AuthenticatorSelectionCriteria,
+        ResidentKeyRequirement,
+        UserVerificationRequirement,
+    )
+
+    settings = get_settings()
+    options = webauthn.generate_registration_options(
+        rp_id=settings.webauthn_rp_id, rp_name="cheeseshop", user_name=username, user_id=user_handle(username),
+        user_display_name=display_name or username, timeout=TIMEOUT_MS,
+        attestation=AttestationConveyancePreference.NONE, exclude_credentials=_descriptors(exclude),
+        authenticator_selection=AuthenticatorSelectionCriteria(
+            resident_key=ResidentKeyRequirement.DISCOURAGED,
+            user_verification=UserVerificationRequirement.DISCOURAGED))
+    return json.loads(webauthn.options_to_json(options)), options.challenge
+
+
+def verify_registration(credential: dict[str, Any], challenge: bytes) -> Credential:
+    import webauthn
+    from webauthn.helpers import bytes_to_base64url
+    from webauthn.helpers.exceptions import WebAuthnException
+
+    settings = get_settings()
+    try:
+        verified = webauthn.verify_registration_response(
+            credential=credential, expected_challenge=challenge, expected_rp_id=settings.webauthn_rp_id,
+            expected_origin=settings.webauthn_origin, require_user_presence=True)
+    except (WebAuthnException, ValueError, KeyError, TypeError) as exc:
+        raise WebAuthnFailure(str(exc)) from exc
+    transports = credential.get("response", {}).get("transports") or []
+    return Credential(bytes_to_base64url(verified.credential_id), bytes_to_base64url(verified.credential_public_key),
+                      verified.sign_count, [str(t) for t in transports][:8])
+
+
+def authentication_options(allow: list[Credential]) -> tuple[dict[str, Any], bytes]:
+    import webauthn
+    from webauthn.helpers.structs import UserVerificationRequirement
+
+    options = webauthn.generate_authentication_options(
+        rp_id=get_settings().webauthn_rp_id, timeout=TIMEOUT_MS, allow_credentials=_descriptors(allow),
+        user_verification=UserVerificationRequirement.DISCOURAGED)
+    return json.loads(webauthn.options_to_json(options)), options.challenge
+
+
+def verify_authentication(credential: dict[str, Any], challenge: bytes, stored: Credential) -> int:
+    """The new sign count, once everything (signature, challenge, origin, RP id, user presence)
+    is right and the count has grown; ClonedKey when only the count is wrong."""
+    import webauthn
+    from webauthn.helpers import base64url_to_bytes
+    from webauthn.helpers.exceptions import WebAuthnException
+
+    settings = get_settings()
+    try:
+        # Verified against a count of 0 so that a stale count is told apart from other failures.
+        verified = webauthn.verify_authentication_response(
+            credential=credential, expected_challenge=challenge, expected_rp_id=settings.webauthn_rp_id,
+            expected_origin=settings.webauthn_origin, credential_public_key=base64url_to_bytes(stored.public_key),
+            credential_current_sign_count=0)
+    except (WebAuthnException, ValueError, KeyError, TypeError) as exc:
+        raise WebAuthnFailure(str(exc)) from exc
+    new = verified.new_sign_count
+    if (new > 0 or stored.sign_count > 0) and new <= stored.sign_count:
+        raise ClonedKey(f"sign count {new} after {stored.sign_count}")
+    return int(new)
+
+
+def credential_id(credential: dict[str, Any]) -> str:
+    """The credential id a browser response names, as base64url (empty when there is none)."""
+    value = credential.get("rawId") or credential.get("id") or ""
+    return str(value).rstrip("=") if isinstance(value, str) and len(value) <= 1400 else ""

@@ -1,0 +1,119 @@
+"""The index's tables: projects, their releases and files, and who holds which role.
+
+- roles: a project's collaborators (by project); GSI by_user for a user's projects.
+- projects (GSI all: every project by name), releases (by project and version),
+  files (by filename; GSI by_project for the simple index).
+"""
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+
+class RolesByUser(GlobalSecondaryIndex["Role"]):
+    class Meta:
+        index_name = "by_user"
+        projection = AllProjection()
+
+    username = UnicodeAttribute(hash_key=True)
+    project = UnicodeAttribute(range_key=True)
+
+
+class Role(Model):
+    """A user's role on a project (a chalicelib.packaging.permissions.RoleName)."""
+
+    class Meta:
+        table_name = "roles"
+
+    project = UnicodeAttribute(hash_key=True)  # normalized project name
+    username = UnicodeAttribute(range_key=True)
+    role = UnicodeAttribute()
+    project_name = UnicodeAttribute()  # as first uploaded
+    created_at = UTCDateTimeAttribute()
+    by_user = RolesByUser()
+
+
+class AllProjects(GlobalSecondaryIndex["Project"]):
+    class Meta:
+        index_name = "all"
+        projection = AllProjection()
+
+    listed = UnicodeAttribute(hash_key=True)  # one constant value; guard items leave it out
+    name = UnicodeAttribute(range_key=True)
+
+
+class Project(Model):
+    """A project by normalized name. A guard item keyed "ultra:<name without ._->" makes
+    names that differ only by '.', '_', '-' or case impossible to register twice."""
+
+    class Meta:
+        table_name = "projects"
+
+    name = UnicodeAttribute(hash_key=True)
+    display_name = UnicodeAttribute(null=True)
+    listed = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute(null=True)
+    serial = NumberAttribute(default=0)  # grows with every upload: the simple page's ETag
+    all = AllProjects()
+
+
+class Release(Model):
+    """A version's metadata, from its first uploaded file."""
+
+    class Meta:
+        table_name = "releases"
+
+    project = UnicodeAttribute(hash_key=True)
+    version = UnicodeAttribute(range_key=True)
+    summary = UnicodeAttribute(default="")
+    description_html = UnicodeAttribute(default="")
+    requires_python = UnicodeAttribute(default="")
+    classifiers = ListAttribute(of=UnicodeAttribute, default=list)  # type: ignore[var-annotated]
+    author = UnicodeAttribute(default="")
+    license = UnicodeAttribute(default="")
+    home_page = UnicodeAttribute(default="")
+    created_at = UTCDateTimeAttribute()
+
+
+class FilesByProject(GlobalSecondaryIndex["File"]):
+    class Meta:
+        index_name = "by_project"
+        projection = AllProjection()
+
+    project = UnicodeAttribute(hash_key=True)
+    filename = UnicodeAttribute(range_key=True)
+
+
+class File(Model):
+    """A distribution file by name: a name once used is never used again, even if deleted."""
+
+    class Meta:
+        table_name = "files"
+
+    filename = UnicodeAttribute(hash_key=True)
+    project = UnicodeAttribute()
+    version = UnicodeAttribute()
+    packagetype = UnicodeAttribute()
+    python_version = UnicodeAttribute(default="")
+    requires_python = UnicodeAttribute(default="")
+    size = NumberAttribute()
+    sha256 = UnicodeAttribute()
+    md5 = UnicodeAttribute()
+    blake2_256 = UnicodeAttribute()
+    path = UnicodeAttribute()  # S3 key
+    metadata_sha256 = UnicodeAttribute(null=True)  # PEP 658: METADATA stored at path + ".metadata"
+    uploaded_at = UTCDateTimeAttribute()
+    uploaded_by = UnicodeAttribute()
+    yanked = BooleanAttribute(default=False)
+    yanked_reason = UnicodeAttribute(default="")
+    by_project = FilesByProject()
+
+
+MODELS: tuple[type[Model], ...] = (Role, Project, Release, File)

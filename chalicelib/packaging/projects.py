@@ -1,0 +1,158 @@
+"""The read side of the index: the simple API (PEP 503/691/658/714), project pages and
+the JSON API. Each project's files come from one paginated query."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from chalicelib.core.db import get_or_none
+from chalicelib.core.errors import NotFound
+from chalicelib.packaging.models import File, Project, Release
+from chalicelib.packaging.names import normalize, ultranormalize
+
+
+@dataclass(frozen=True)
+class ProjectInfo:
+    name: str  # normalized
+    display_name: str
+    serial: int
+
+
+@dataclass(frozen=True)
+class ReleaseInfo:
+    version: str
+    summary: str
+    description_html: str
+    requires_python: str
+    classifiers: list[str]
+    author: str
+    license: str
+    home_page: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    filename: str
+    url_path: str
+    version: str
+    packagetype: str
+    python_version: str
+    requires_python: str
+    size: int
+    sha256: str
+    md5: str
+    blake2_256: str
+    metadata_sha256: str | None
+    uploaded_at: datetime
+    yanked: bool
+    yanked_reason: str
+
+
+@dataclass(frozen=True)
+class ProjectFiles:
+    name: str  # normalized
+    display_name: str
+    serial: int
+    files: list[FileInfo]
+
+
+def all_projects() -> list[tuple[str, str]]:
+    """(normalized, display) names of every project, by name."""
+    return [(p.name, p.display_name or p.name) for p in Project.all.query("project")]
+
+
+def search(query: str) -> list[tuple[str, str]]:
+    """Projects whose name contains the query ('.', '_', '-' and case ignored); all for none."""
+    wanted = ultranormalize(query)
+    return [p for p in all_projects() if wanted in ultranormalize(p[0])]
+
+
+def canonical(name: str) -> str:
+    return normalize(name)
+
+
+def project(name: str) -> ProjectInfo:
+    found = get_or_none(Project, normalize(name))
+    if found is None:
+        raise NotFound(f"No project named '{name}'.")
+    return ProjectInfo(found.name, found.display_name or found.name, int(found.serial))
+
+
+LISTED = ["filename", "path", "version", "packagetype", "python_version", "requires_python", "size", "sha256",
+          "md5", "blake2_256", "metadata_sha256", "uploaded_at", "yanked", "yanked_reason"]
+
+
+def files(found: ProjectInfo) -> ProjectFiles:
+    """Every file of a project from one paginated query, read as raw items: building a
+    model object per file costs more than the page itself for projects with thousands."""
+    connection, start = File._get_connection(), None
+    listed: list[FileInfo] = []
+    while True:
+        page = connection.query(found.name, index_name="by_project", attributes_to_get=LISTED,
+                                exclusive_start_key=start)
+        listed.extend(_file_info(item) for item in page.get("Items", []))
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            break
+    return ProjectFiles(found.name, found.display_name, found.serial, listed)
+
+
+def _file_info(item: dict[str, dict[str, str]]) -> FileInfo:
+    def text(name: str) -> str:
+        return item.get(name, {}).get("S", "")
+
+    return FileInfo(text("filename"), "/" + text("path"), text("version"), text("packagetype"),
+                    text("python_version"), text("requires_python"), int(item["size"]["N"]), text("sha256"),
+                    text("md5"), text("blake2_256"), text("metadata_sha256") or None,
+                    datetime.fromisoformat(text("uploaded_at").replace("Z", "+00:00")),
+                    bool(item.get("yanked", {}).get("BOOL")), text("yanked_reason"))
+
+
+def releases(name: str) -> list[ReleaseInfo]:
+    """Newest version first."""
+    from packaging.version import Version
+
+    found = [ReleaseInfo(r.version, r.summary, r.description_html, r.requires_python, [str(c) for c in r.classifiers],
+                         r.author, r.license, r.home_page, r.created_at) for r in Release.query(name)]
+    return sorted(found, key=lambda r: Version(r.version), reverse=True)
+
+
+def file_path(a: str, b: str, c: str, filename: str) -> str:
+    return f"packages/{a}/{b}/{c}/{filename}"
+
+
+def known_file(path: str) -> bool:
+    """Whether a /packages/ path names a listed file (or its .metadata)."""
+    filename = path.rsplit("/", 1)[-1]
+    base = filename.removesuffix(".metadata")
+    item = get_or_none(File, base)
+    if item is None:
+        return False
+    return path == item.path or (filename.endswith(".metadata") and path == item.path + ".metadata"
+                                 and item.metadata_sha256 is not None)
+
+
+def json_api(found: ProjectInfo, url: str) -> dict[str, object]:
+    """PyPI's JSON API: info from the newest release, every release's files, the newest files."""
+    listing = files(found)
+    ordered = releases(found.name)
+    latest = ordered[0] if ordered else None
+
+    def describe(f: FileInfo) -> dict[str, object]:
+        return {"filename": f.filename, "url": url + f.url_path, "packagetype": f.packagetype,
+                "python_version": f.python_version, "requires_python": f.requires_python or None,
+                "size": f.size, "digests": {"md5": f.md5, "sha256": f.sha256, "blake2b_256": f.blake2_256},
+                "md5_digest": f.md5, "upload_time_iso_8601": f.uploaded_at.isoformat(), "yanked": f.yanked,
+                "yanked_reason": f.yanked_reason or None}
+
+    by_version: dict[str, list[dict[str, object]]] = {r.version: [] for r in ordered}
+    for f in listing.files:
+        by_version.setdefault(f.version, []).append(describe(f))
+    info = {"name": listing.display_name, "version": latest.version if latest else None,
+            "summary": latest.summary if latest else "", "requires_python": latest.requires_python if latest else "",
+            "classifiers": latest.classifiers if latest else [], "author": latest.author if latest else "",
+            "license": latest.license if latest else "", "home_page": latest.home_page if latest else "",
+            "package_url": f"{url}/project/{found.name}/", "project_url": f"{url}/project/{found.name}/"}
+    return {"info": info, "releases": by_version,
+            "urls": by_version.get(latest.version, []) if latest else [], "last_serial": found.serial}

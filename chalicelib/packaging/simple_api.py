@@ -1,0 +1,88 @@
+"""The simple repository API: PEP 503 HTML and PEP 691 JSON by content negotiation,
+with PEP 658/714 core-metadata, PEP 592 yanking and PEP 700's sizes and versions."""
+from __future__ import annotations
+
+import html
+import json
+
+from chalicelib.packaging.projects import ProjectFiles
+
+API_VERSION = "1.1"
+JSON = "application/vnd.pypi.simple.v1+json"
+HTML = "application/vnd.pypi.simple.v1+html"
+TEXT_HTML = "text/html"
+OFFERED = (JSON, HTML, TEXT_HTML)
+
+
+def negotiate(accept: str | None) -> str | None:
+    """The best offered type for an Accept header (text/html when none is given); None: 406."""
+    if not accept or not accept.strip():
+        return TEXT_HTML
+    best, best_q = None, 0.0
+    for position, item in enumerate(accept.split(",")):
+        kind, *params = [p.strip() for p in item.split(";")]
+        q = 1.0
+        for param in params:
+            if param.startswith("q="):
+                try:
+                    q = float(param[2:])
+                except ValueError:
+                    q = 0.0
+        for offered in OFFERED:
+            if kind in (offered, "*/*") or (kind == "text/*" and offered == TEXT_HTML) or (
+                    kind == "application/*" and offered != TEXT_HTML):
+                score = q - position * 1e-6  # earlier entries win ties
+                if q > 0 and score > best_q:
+                    best, best_q = (offered if kind == offered else TEXT_HTML if kind == "*/*" else offered), score
+                break
+    return best
+
+
+def etag(name: str, serial: int, kind: str) -> str:
+    return f'"{name}-{serial}-{"json" if kind == JSON else "html"}"'
+
+
+def index(projects: list[tuple[str, str]], kind: str, url: str) -> str:
+    if kind == JSON:
+        return json.dumps({"meta": {"api-version": API_VERSION},
+                           "projects": [{"name": display} for _, display in projects]})
+    links = "".join(f'<a href="{html.escape(url + "/simple/" + name + "/")}">{html.escape(display)}</a><br>\n'
+                    for name, display in projects)
+    return _page("Simple index", links)
+
+
+def project(found: ProjectFiles, kind: str, url: str) -> str:
+    if kind == JSON:
+        return json.dumps(_project_json(found, url))
+    lines = []
+    for f in found.files:
+        attributes = [f'href="{html.escape(url + f.url_path)}#sha256={f.sha256}"']
+        if f.requires_python:
+            attributes.append(f'data-requires-python="{html.escape(f.requires_python)}"')
+        if f.metadata_sha256:
+            attributes.append(f'data-dist-info-metadata="sha256={f.metadata_sha256}"')
+            attributes.append(f'data-core-metadata="sha256={f.metadata_sha256}"')
+        if f.yanked:
+            attributes.append(f'data-yanked="{html.escape(f.yanked_reason)}"')
+        lines.append(f'<a {" ".join(attributes)}>{html.escape(f.filename)}</a><br>\n')
+    return _page(f"Links for {found.display_name}", "".join(lines))
+
+
+def _project_json(found: ProjectFiles, url: str) -> dict[str, object]:
+    from packaging.version import Version
+
+    files = []
+    for f in found.files:
+        metadata: dict[str, str] | bool = {"sha256": f.metadata_sha256} if f.metadata_sha256 else False
+        files.append({"filename": f.filename, "url": url + f.url_path, "hashes": {"sha256": f.sha256},
+                      "requires-python": f.requires_python or None, "core-metadata": metadata,
+                      "dist-info-metadata": metadata, "yanked": (f.yanked_reason or True) if f.yanked else False,
+                      "size": f.size, "upload-time": f.uploaded_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")})
+    versions = sorted({f.version for f in found.files}, key=Version)
+    return {"meta": {"api-version": API_VERSION}, "name": found.name, "files": files, "versions": versions}
+
+
+def _page(title: str, body: str) -> str:
+    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta name="pypi:repository-version" '
+            f'content="{API_VERSION}">\n<title>{html.escape(title)}</title>\n</head>\n<body>\n'
+            f"<h1>{html.escape(title)}</h1>\n{body}</body>\n</html>\n")

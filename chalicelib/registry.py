@@ -1,0 +1,27 @@
+"""Every table of every package, in one list: provisioning, `make package` and the
+request middleware bind or create them from here. A new package's models.py adds its
+MODELS tuple below."""
+from __future__ import annotations
+
+from pynamodb.models import Model
+
+from chalicelib.accounts import models as accounts
+from chalicelib.core import aws, db
+from chalicelib.core.config import Settings
+from chalicelib.events import models as events
+from chalicelib.mfa import models as mfa
+from chalicelib.packaging import models as packaging
+from chalicelib.tokens import models as tokens
+
+MODELS: tuple[type[Model], ...] = (*accounts.MODELS, *events.MODELS, *mfa.MODELS, *packaging.MODELS,
+                                   *tokens.MODELS)
+
+
+def bind(settings: Settings) -> None:
+    db.bind(MODELS, settings)
+
+
+def reset() -> None:
+    """Forget every client and binding (tests start moto afresh)."""
+    aws.reset()
+    db.unbind(MODELS)

@@ -1,0 +1,34 @@
+"""API tokens' table: tokens by id (GSI by_user); only an HMAC of each secret is stored."""
+from __future__ import annotations
+
+from pynamodb.attributes import ListAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+
+class TokensByUser(GlobalSecondaryIndex["Token"]):
+    class Meta:
+        index_name = "by_user"
+        projection = AllProjection()
+
+    username = UnicodeAttribute(hash_key=True)
+
+
+class Token(Model):
+    """An API token by id. A guard item keyed "name:<user>:<name>" keeps names unique per user."""
+
+    class Meta:
+        table_name = "tokens"
+
+    id = UnicodeAttribute(hash_key=True)
+    username = UnicodeAttribute(null=True)
+    name = UnicodeAttribute(null=True)
+    secret_hash = UnicodeAttribute(null=True)
+    projects = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]  # None: all
+    expires_at = UTCDateTimeAttribute(null=True)
+    created_at = UTCDateTimeAttribute(null=True)
+    last_used_at = UTCDateTimeAttribute(null=True)
+    by_user = TokensByUser()
+
+
+MODELS: tuple[type[Model], ...] = (Token,)

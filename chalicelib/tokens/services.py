@@ -1,0 +1,167 @@
+"""API tokens for uploads: made and listed on the account pages, checked by /legacy/.
+
+A token reads pypi-cs_<id>_<secret>_<crc32>: the checksum lets scanners (and we) tell a
+real token from noise without a lookup. Only an HMAC of the secret is stored, so the
+database alone cannot produce a working token.
+"""
+from __future__ import annotations
+
+import hmac
+import re
+import secrets
+import zlib
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+
+from pynamodb.exceptions import TransactWriteError
+
+from chalicelib.accounts.models import User
+from chalicelib.core import clock, crypto, mail
+from chalicelib.core.db import get_or_none, transaction
+from chalicelib.core.errors import CheeseshopError, NotFound, TokenRefused, TwoFactorRequired, ValidationError
+from chalicelib.events.services import Origin, build
+from chalicelib.events.tags import Tag
+from chalicelib.mfa import policy
+from chalicelib.packaging.names import normalize
+from chalicelib.packaging.permissions import Permission, may
+from chalicelib.tokens.models import Token
+
+PREFIX = "pypi-cs_"
+NAME_MAX = 100
+MAX_LIFETIME = timedelta(days=366)
+LAST_USED_GRANULARITY = timedelta(minutes=1)
+PURPOSE = "api-token"
+TOKEN_RE = re.compile(r"^pypi-cs_([0-9a-f]{24})_([0-9a-f]{64})_([0-9a-f]{8})$")
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    id: str
+    name: str
+    projects: list[str] | None  # None: every project of the user
+    created_at: datetime | None
+    last_used_at: datetime | None
+    expires_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Authorized:
+    username: str
+    token_id: str
+    projects: list[str] | None
+
+    def may_upload_to(self, project: str) -> bool:
+        return self.projects is None or project in self.projects
+
+
+def _checksum(body: str) -> str:
+    return f"{zlib.crc32(body.encode()) & 0xFFFFFFFF:08x}"
+
+
+def _compose(token_id: str, secret: str) -> str:
+    body = f"{PREFIX}{token_id}_{secret}"
+    return f"{body}_{_checksum(body)}"
+
+
+def parse(token: str) -> tuple[str, str] | None:
+    """(id, secret) of a well-formed token whose checksum is right."""
+    match = TOKEN_RE.match(token.strip())
+    if not match or not hmac.compare_digest(_checksum(token.strip()[:-9]), match.group(3)):
+        return None
+    return match.group(1), match.group(2)
+
+
+def _guard(username: str, name: str) -> str:
+    return f"name:{username}:{name.strip().lower()}"
+
+
+def _expiry(value: str) -> datetime | None:
+    if not value.strip():
+        return None
+    try:
+        day = datetime.strptime(value.strip(), "%Y-%m-%d").date()
+    except ValueError as exc:
+        raise ValidationError({"expires": "Give the date as YYYY-MM-DD, or leave it empty."}) from exc
+    expires = datetime.combine(day, time.max, tzinfo=UTC)
+    if expires <= clock.now() or expires - clock.now() > MAX_LIFETIME:
+        raise ValidationError({"expires": "The date must be in the future and within a year."})
+    return expires
+
+
+def _may_make_tokens(username: str) -> None:
+    """The mandate: tokens are for users with a second factor and a verified email."""
+    user = get_or_none(User, username)
+    if user is None or not policy.has_two_factor(user):
+        raise TwoFactorRequired()
+    policy.require_verified_primary(user)
+
+
+def create(username: str, *, name: str, project: str, expires: str, origin: Origin) -> str:
+    _may_make_tokens(username)
+    name, project = name.strip(), normalize(project) if project.strip() else ""
+    errors = {}
+    if not name or len(name) > NAME_MAX:
+        errors["name"] = f"Give the token a name of 1 to {NAME_MAX} characters."
+    elif get_or_none(Token, _guard(username, name)) is not None:
+        errors["name"] = "You already have a token with this name."
+    if project and not may(username, Permission.UPLOAD, project):
+        errors["scope"] = "You can only scope a token to a project you maintain."
+    if errors:
+        raise ValidationError(errors)
+    expires_at = _expiry(expires)
+    token_id, secret = secrets.token_hex(12), secrets.token_hex(32)
+    try:
+        with transaction() as t:
+            t.save(Token(token_id, username=username, name=name, projects=[project] if project else None,
+                         secret_hash=crypto.keyed_hash(secret, purpose=PURPOSE), expires_at=expires_at,
+                         created_at=clock.now()), condition=Token.id.does_not_exist())
+            t.save(Token(_guard(username, name)), condition=Token.id.does_not_exist())
+            t.save(build(username, Tag.TOKEN_CREATE, origin, detail=name))
+    except TransactWriteError as exc:
+        raise ValidationError({"name": "You already have a token with this name."}) from exc
+    user = User.get(username)
+    mail.send(user.primary_email, "token-created", username=user.display_username, name=name,
+              scope=project or "all your projects", ip=origin.ip)
+    return _compose(token_id, secret)
+
+
+def _projects(token: Token) -> list[str] | None:
+    return None if token.projects is None else [str(p) for p in token.projects]
+
+
+def list_tokens(username: str) -> list[TokenInfo]:
+    return sorted((TokenInfo(t.id, t.name or "", _projects(t), t.created_at, t.last_used_at, t.expires_at)
+                   for t in Token.by_user.query(username)), key=lambda t: t.name.lower())
+
+
+def revoke(username: str, token_id: str, origin: Origin) -> None:
+    token = get_or_none(Token, token_id) if token_id else None
+    if token is None or token.username != username:
+        raise NotFound("That token is not on your account.")
+    with transaction() as t:
+        t.delete(token)
+        t.delete(Token(_guard(username, token.name or "")))
+        t.save(build(username, Tag.TOKEN_REVOKE, origin, detail=token.name or ""))
+    user = User.get(username)
+    mail.send(user.primary_email, "token-revoked", username=user.display_username, name=token.name, ip=origin.ip)
+
+
+def authenticate(value: str) -> Authorized:
+    """The user and scope a presented token stands for; TokenRefused otherwise."""
+    parsed = parse(value)
+    token = get_or_none(Token, parsed[0]) if parsed else None
+    if parsed is None or token is None or token.secret_hash is None or token.username is None:
+        raise TokenRefused()
+    if not hmac.compare_digest(crypto.keyed_hash(parsed[1], purpose=PURPOSE), token.secret_hash):
+        raise TokenRefused()
+    if token.expires_at is not None and token.expires_at <= clock.now():
+        raise TokenRefused("This API token has expired. Make a new one in your account settings.")
+    try:
+        _may_make_tokens(token.username)
+    except CheeseshopError as exc:
+        raise TokenRefused("API tokens work only for accounts with two-factor authentication and a "
+                           "verified email address.") from exc
+    now = clock.now()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_GRANULARITY:
+        token.update(actions=[Token.last_used_at.set(now)])  # a minute's precision spares a write per file
+    return Authorized(token.username, token.id, _projects(token))

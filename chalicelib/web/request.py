@@ -1,0 +1,129 @@
+"""A request as the views see it: parsed once into plain values (form, cookies, origin),
+with the session loaded on first need and the cookies to set on the way out."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from chalice.app import Request
+
+from chalicelib.accounts import sessions
+from chalicelib.core.config import get_settings
+from chalicelib.core.errors import NotLoggedIn
+from chalicelib.events.services import Origin
+
+MAX_FORM_BYTES = 64 * 1024
+PENDING_COOKIE = "cheeseshop_2fa"
+
+
+@dataclass
+class WebRequest:
+    method: str
+    path: str
+    query: dict[str, str]
+    form: dict[str, str]
+    cookies: dict[str, str]
+    origin: Origin
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    set_cookies: list[str] = field(default_factory=list)
+    _session: Any = None
+    _session_loaded: bool = False
+
+    @property
+    def session_token(self) -> str | None:
+        return self.cookies.get(sessions.SESSION_COOKIE)
+
+    @property
+    def session(self) -> sessions.SessionInfo | None:
+        if not self._session_loaded:
+            self._session = sessions.load(self.session_token)
+            self._session_loaded = True
+        return self._session  # type: ignore[no-any-return]
+
+    @property
+    def username(self) -> str | None:
+        return self.session.username if self.session else None
+
+    def require_user(self) -> str:
+        if self.username is None:
+            raise NotLoggedIn()
+        return self.username
+
+    @property
+    def csrf_id(self) -> str:
+        """The browser's CSRF cookie, issued on first need."""
+        if not self.cookies.get(sessions.CSRF_COOKIE):
+            self.cookies[sessions.CSRF_COOKIE] = sessions.new_token()
+            self.set_cookies.append(cookie(sessions.CSRF_COOKIE, self.cookies[sessions.CSRF_COOKIE]))
+        return self.cookies[sessions.CSRF_COOKIE]
+
+
+def parse(request: Request) -> WebRequest:
+    headers = request.headers
+    jar = SimpleCookie()
+    jar.load(headers.get("cookie", ""))
+    body = request.raw_body if request.method == "POST" else b""
+    if isinstance(body, str):
+        body = body.encode()
+    if len(body) > MAX_FORM_BYTES:
+        body = b""
+    return WebRequest(
+        method=request.method,
+        path=request.path,
+        query={k: v for k, v in (request.query_params or {}).items()},
+        form={k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()},
+        cookies={name: morsel.value for name, morsel in jar.items()},
+        origin=parse_origin_only(request),
+        headers={"host": headers.get("host", ""), "x-csrf-token": headers.get("x-csrf-token", "")},
+        body=body,
+    )
+
+
+def parse_origin_only(request: Request) -> Origin:
+    """Where a tool's request came from, without reading its body as a form."""
+    ip = request.context.get("identity", {}).get("sourceIp", "") or ""
+    return Origin(ip=ip, user_agent=request.headers.get("user-agent", "")[:512])
+
+
+def cookie(name: str, value: str, max_age: int | None = None) -> str:
+    parts = [f"{name}={value}", "Path=/", "HttpOnly", "SameSite=Lax"]
+    if max_age is not None:
+        parts.append(f"Max-Age={max_age}")
+    if get_settings().cookie_secure:
+        parts.append("Secure")
+    return "; ".join(parts)
+
+
+def start_session(req: WebRequest, token: str) -> None:
+    """A new session id and a new CSRF cookie (no fixation of either)."""
+    req.set_cookies.append(cookie(sessions.SESSION_COOKIE, token, int(sessions.MAX_AGE.total_seconds())))
+    req.set_cookies.append(cookie(sessions.CSRF_COOKIE, sessions.new_token()))
+
+
+def set_pending_login(req: WebRequest, pending: str) -> None:
+    req.set_cookies.append(cookie(PENDING_COOKIE, pending, 300))
+
+
+def clear_pending_login(req: WebRequest) -> None:
+    req.set_cookies.append(cookie(PENDING_COOKIE, "", 0))
+
+
+def clear_session(req: WebRequest) -> None:
+    req.set_cookies.append(cookie(sessions.SESSION_COOKIE, "", 0))
+    req.set_cookies.append(cookie(sessions.CSRF_COOKIE, sessions.new_token()))
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only same-site absolute paths; never '//host' or a scheme."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+def webauthn_elsewhere(req: WebRequest) -> str | None:
+    """The address security keys work at, when this request came to another one."""
+    origin = get_settings().webauthn_origin
+    return None if urlsplit(origin).netloc == req.headers.get("host") else origin

@@ -1,0 +1,48 @@
+"""Blueprints whose every view is guarded: a store that cannot be reached is a 503 page.
+(Chalice turns a view's exception into its own 500 before any middleware sees it.)
+Views get their blueprint and request from here and never import chalice themselves."""
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from chalice import Blueprint
+from chalice.app import Request, Response
+
+from chalicelib.core import aws
+from chalicelib.web.request import WebRequest, parse
+from chalicelib.web.responses import unavailable
+
+log = logging.getLogger(__name__)
+ViewFunction = Callable[..., Response]
+
+
+class Routes:
+    """A blueprint and its guarded route decorator, for one package's views."""
+
+    def __init__(self, name: str) -> None:
+        self.blueprint = Blueprint(name)
+
+    @property
+    def request(self) -> Request:
+        return self.blueprint.current_request
+
+    def web_request(self) -> WebRequest:
+        return parse(self.blueprint.current_request)
+
+    def route(self, path: str, **options: Any) -> Callable[[ViewFunction], ViewFunction]:
+        def register(view: ViewFunction) -> ViewFunction:
+            @functools.wraps(view)
+            def guarded(*args: Any, **kwargs: Any) -> Response:
+                try:
+                    return view(*args, **kwargs)
+                except Exception as exc:
+                    if not aws.is_unavailable(exc):
+                        raise
+                    log.exception("a store is unavailable")
+                    return unavailable()
+            self.blueprint.route(path, **options)(guarded)
+            return view
+        return register

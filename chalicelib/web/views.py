@@ -1,0 +1,51 @@
+"""Home page and what every response shares: bound stores and security headers."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from chalice.app import Request, Response
+
+from chalicelib import registry
+from chalicelib.core.config import get_settings
+from chalicelib.packaging import projects
+from chalicelib.web.responses import page, static_file
+from chalicelib.web.routing import Routes
+
+routes = Routes(__name__)
+route = routes.route
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",  # reset and verification links carry tokens
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+                               "base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+}
+
+
+@routes.blueprint.middleware("http")
+def bind_and_harden(event: Request, get_response: Callable[[Request], Response]) -> Response:
+    registry.bind(get_settings())
+    response = get_response(event)
+    headers: dict[str, Any] = response.headers
+    for name, value in SECURITY_HEADERS.items():
+        headers.setdefault(name, value)
+    return response
+
+
+@route("/", methods=["GET"])
+def home() -> Response:
+    req = routes.web_request()
+    query = req.query.get("q", "").strip()[:100]
+    return page(req, "home.html", query=query, projects=projects.search(query))
+
+
+@route("/static/{name}", methods=["GET"])
+def static(name: str) -> Response:
+    found = static_file(name)
+    if found is None:
+        return Response(body="Not found", status_code=404, headers={"Content-Type": "text/plain"})
+    body, content_type = found
+    return Response(body=body, status_code=200, headers={
+        "Content-Type": content_type, "Cache-Control": "public, max-age=3600"})

@@ -1,0 +1,112 @@
+"""API tokens on /manage/account/token/: made by users with 2FA, shown once, stored
+as a keyed hash, scoped, expiring and revocable at once."""
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from freezegun import freeze_time
+
+from chalicelib.accounts.models import User
+from chalicelib.events.models import Event
+from chalicelib.packaging.permissions import creator_role
+from chalicelib.tokens import services as tokens
+from chalicelib.tokens.models import Token
+from tests import distributions as d
+from tests.functional.conftest import enroll_totp, make_token
+from tests.functional.forklift.test_upload import upload
+
+PAGE = "/manage/account/token/"
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with freeze_time("2026-06-01 12:00:05") as clock:
+        yield clock
+
+
+def test_tokens_need_two_factor(alice):
+    assert alice.get(PAGE).location == "/manage/account/?notice=two-factor-required"
+    refused = alice.post(PAGE, {"name": "x"}, csrf=alice.get("/").csrf())
+    assert refused.status == 303 and Token.count() == 0
+
+
+def test_a_token_is_shown_once_and_stored_only_as_a_keyed_hash(alice, mailbox):
+    enroll_totp(alice)
+    token = make_token(alice, "ci")
+    token_id, secret = tokens.parse(token)
+    stored = Token.get(token_id)
+    assert secret not in (stored.secret_hash or "")
+    assert stored.secret_hash != hashlib.sha256(secret.encode()).hexdigest()  # keyed, not a bare hash
+    assert token.startswith("pypi-") and token not in alice.get(PAGE).text
+    assert "ci" in alice.get(PAGE).text and "All projects" in alice.get(PAGE).text
+    assert mailbox.to("alice@example.com")[-1]["Subject"] == "A new API token was made for your cheeseshop account"
+    assert "account:api-token:create" in [e.tag for e in Event.query("alice")]
+
+
+def test_checksum_recognises_tokens():
+    token_id, secret = "a" * 24, "b" * 64
+    token = tokens._compose(token_id, secret)
+    assert tokens.parse(token) == (token_id, secret)
+    assert tokens.parse(token[:-1] + ("0" if token[-1] != "0" else "1")) is None
+    assert tokens.parse("pypi-" + "x" * 40) is None
+
+
+@pytest.mark.parametrize("fields, message", [
+    ({"name": ""}, "Give the token a name"),
+    ({"name": "n" * 101}, "Give the token a name of 1 to 100"),
+    ({"name": "ok", "scope": "not-mine"}, "only scope a token to a project you maintain"),
+    ({"name": "ok", "expires": "yesterday"}, "YYYY-MM-DD"),
+    ({"name": "ok", "expires": "2026-05-01"}, "in the future and within a year"),
+    ({"name": "ok", "expires": "2028-01-01"}, "in the future and within a year"),
+])
+def test_token_form_refusals(alice, fields, message):
+    enroll_totp(alice)
+    page = alice.post(PAGE, {"scope": "", "expires": "", **fields}, csrf=alice.get(PAGE).csrf())
+    assert page.status == 400 and message in page.text
+    assert Token.count() == 0
+
+
+def test_token_names_are_unique_per_user(alice):
+    enroll_totp(alice)
+    make_token(alice, "ci")
+    page = alice.post(PAGE, {"name": "CI", "scope": "", "expires": ""}, csrf=alice.get(PAGE).csrf())
+    assert page.status == 400 and "already have a token with this name" in page.text
+
+
+def test_revoked_tokens_stop_at_once(client, alice, mailbox):
+    enroll_totp(alice)
+    token = make_token(alice, "ci")
+    assert upload(client, d.basic(token), d.wheel(), d.wheel_name())[0] == 200
+    token_id = tokens.parse(token)[0]
+    assert Token.get(token_id).last_used_at is not None
+    done = alice.post(PAGE + "revoke/", {"token_id": token_id}, csrf=alice.get(PAGE).csrf())
+    assert done.location == "/manage/account/token/?notice=token-revoked"
+    assert upload(client, d.basic(token), d.sdist(), d.sdist_name())[0] == 403
+    assert mailbox.to("alice@example.com")[-1]["Subject"].startswith("An API token of your cheeseshop account")
+    make_token(alice, "ci")  # the name is free again
+
+
+def test_expired_tokens_are_refused(client, alice, frozen):
+    enroll_totp(alice)
+    token = make_token(alice, "short", expires="2026-06-02")
+    assert upload(client, d.basic(token), d.wheel(), d.wheel_name())[0] == 200
+    frozen.tick(2 * 24 * 3600)
+    status, text = upload(client, d.basic(token), d.sdist(), d.sdist_name())
+    assert status == 403 and "expired" in text
+
+
+def test_tokens_stop_working_when_two_factor_is_removed(client, alice):
+    enroll_totp(alice)
+    token = make_token(alice, "ci")
+    User("alice").update(actions=[User.totp_secret.remove()])
+    status, text = upload(client, d.basic(token), d.wheel(), d.wheel_name())
+    assert status == 403 and "two-factor authentication" in text
+
+
+def test_a_scoped_token_lists_its_project(alice):
+    enroll_totp(alice)
+    creator_role("alice", "cheese-demo", "cheese-demo").save()
+    make_token(alice, "one", scope="cheese-demo")
+    assert [t.projects for t in tokens.list_tokens("alice")] == [["cheese-demo"]]
+    assert "Only cheese-demo" in alice.get(PAGE).text

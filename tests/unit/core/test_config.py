@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.core import config
+
+
+def settings(monkeypatch, **env: str) -> config.Settings:
+    for name in config.ENV_NAMES:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return config.get_settings()
+
+
+def test_local_defaults_point_at_moto(monkeypatch):
+    s = settings(monkeypatch)
+    assert s.stage == "local" and s.aws_endpoint == "http://127.0.0.1:5000"
+    assert s.secret_key == config.DEV_SECRET_KEY
+    assert not s.cookie_secure
+    assert s.url("/account/login/") == "http://127.0.0.1:8000/account/login/"
+
+
+def test_prod_needs_a_secret_and_uses_secure_cookies_and_the_stage_prefix(monkeypatch):
+    with pytest.raises(config.ConfigurationError):
+        settings(monkeypatch, CHEESESHOP_STAGE="prod")
+    s = settings(monkeypatch, CHEESESHOP_STAGE="prod", CHEESESHOP_SECRET_KEY="s" * 40,
+                 CHEESESHOP_PATH_PREFIX="/api/", CHEESESHOP_BASE_URL="https://x.example.execute-api.test")
+    assert s.cookie_secure and s.aws_endpoint is None
+    assert s.url("/account/") == "https://x.example.execute-api.test/api/account/"
+
+
+def test_settings_follow_the_environment_per_call(monkeypatch):
+    assert settings(monkeypatch, CHEESESHOP_BUCKET="one").bucket == "one"
+    monkeypatch.setenv("CHEESESHOP_BUCKET", "two")
+    assert config.get_settings().bucket == "two"

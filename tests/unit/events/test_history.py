@@ -1,0 +1,33 @@
+"""The security history."""
+from __future__ import annotations
+
+from freezegun import freeze_time
+
+from chalicelib.events import services as events
+from chalicelib.events.models import Event
+from chalicelib.events.tags import Tag
+
+
+def test_history_is_newest_first_with_descriptions(stores):
+    origin = events.Origin(ip="192.0.2.7", user_agent="pytest")
+    with freeze_time("2026-01-01 00:00:00") as frozen:
+        events.record_event("alice", Tag.LOGIN_FAILURE, origin)
+        frozen.tick(5)
+        events.record_event("alice", Tag.LOGIN_SUCCESS, origin)
+    history = events.history("alice")
+    assert [entry.description for entry in history] == ["Logged in", "Failed login"]
+    assert history[0].ip == "192.0.2.7" and history[0].user_agent == "pytest"
+    assert events.history("bob") == []
+
+
+def test_a_tag_no_longer_known_shows_as_recorded(stores):
+    with freeze_time("2026-01-01 00:00:00") as frozen:
+        events.record_event("alice", Tag.LOGIN_SUCCESS, events.Origin())
+        frozen.tick(5)
+        stale = events.build("alice", Tag.LOGIN_SUCCESS, events.Origin(), detail="old")
+        stale.tag = "account:retired:thing"
+        stale.save()
+    history = events.history("alice")
+    assert [(entry.tag, entry.description) for entry in history] == [
+        ("account:retired:thing", "account:retired:thing"), ("account:login:success", "Logged in")]
+    assert Event.count("alice") == 2
