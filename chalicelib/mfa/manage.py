@@ -60,7 +60,7 @@ def enroll_totp(username: str, *, token: str, code: str, origin: Origin) -> bool
         raise AlreadyEnrolled() from exc
     record_event(username, Tag.TOTP_ADD, origin)
     mail.send(user.primary_email, "two-factor-changed", username=user.display_username,
-              change="An authenticator app was added to", ip=origin.ip)
+              change="totp-added", ip=origin.ip)
     return bool(user.recovery_codes)
 
 
@@ -80,7 +80,7 @@ def remove_totp(username: str, *, password: str, code: str, origin: Origin) -> N
     user.update(actions=policy.removal_actions(user, Factor.TOTP))
     record_event(username, Tag.TOTP_REMOVE, origin)
     mail.send(user.primary_email, "two-factor-changed", username=user.display_username,
-              change="The authenticator app was removed from", ip=origin.ip)
+              change="totp-removed", ip=origin.ip)
 
 
 def generate_recovery_codes(username: str, origin: Origin) -> list[str]:

@@ -118,7 +118,7 @@ def finish_registration(username: str, *, challenge_id: str, label: str, credent
         raise ValidationError({"label": "This security key is already registered, or the name is in use."}) from exc
     user = User.get(username)
     mail.send(user.primary_email, "two-factor-changed", username=user.display_username,
-              change=f"A security key named “{label}” was added to", ip=origin.ip)
+              change="key-added", label=label, ip=origin.ip)
 
 
 def begin_authentication(pending: str | None) -> dict[str, Any]:
@@ -181,4 +181,4 @@ def remove_key(username: str, *, credential_id: str, password: str, origin: Orig
         t.update(user, actions=policy.removal_actions(user, Factor.SECURITY_KEY), condition=User.webauthn_keys > 0)
         t.save(build(username, Tag.WEBAUTHN_REMOVE, origin, detail=key.label or ""))
     mail.send(user.primary_email, "two-factor-changed", username=user.display_username,
-              change=f"The security key named “{key.label}” was removed from", ip=origin.ip)
+              change="key-removed", label=key.label, ip=origin.ip)
