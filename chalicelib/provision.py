@@ -26,6 +26,7 @@ def ensure_all(settings: Settings) -> None:
 
 def ensure_table(model: type[Model]) -> None:
     if model.exists():
+        ensure_indexes(model)
         return
     model.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
     if TTL_ATTRIBUTE in model.get_attributes():
@@ -33,6 +34,21 @@ def ensure_table(model: type[Model]) -> None:
             TableName=model.Meta.table_name,
             TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE},
         )
+
+
+def ensure_indexes(model: type[Model]) -> None:
+    """Adds the secondary indexes a model gained since its table was made (local state)."""
+    dynamodb = aws.client("dynamodb")
+    table = dynamodb.describe_table(TableName=model.Meta.table_name)["Table"]
+    have = {index["IndexName"] for index in table.get("GlobalSecondaryIndexes", [])}
+    for index in model._get_schema().get("global_secondary_indexes", []):
+        if index["index_name"] in have:
+            continue
+        key_schema = sorted(index["key_schema"], key=lambda key: key["KeyType"] != "HASH")
+        dynamodb.update_table(TableName=model.Meta.table_name, AttributeDefinitions=index["attribute_definitions"],
+                              GlobalSecondaryIndexUpdates=[{"Create": {
+                                  "IndexName": index["index_name"], "KeySchema": key_schema,
+                                  "Projection": index["projection"]}}])
 
 
 def ensure_bucket(name: str) -> None:

@@ -92,6 +92,11 @@ def merge_template() -> dict[str, Any]:
                                     "IgnorePublicAcls": True, "RestrictPublicBuckets": True},
                                 "BucketEncryption": {"ServerSideEncryptionConfiguration": [
                                     {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}}},
+            # Paths no resource matches: the site's 404, not API Gateway's "Missing Authentication Token".
+            "NotFoundResponse": {"Type": "AWS::ApiGateway::GatewayResponse", "Properties": {
+                "RestApiId": {"Ref": "RestAPI"}, "ResponseType": "MISSING_AUTHENTICATION_TOKEN",
+                "StatusCode": "404", "ResponseTemplates": {"text/plain": "Not found.",
+                                                           "application/json": '{"message": "Not Found"}'}}},
             "DefaultRole": {"Properties": {"Policies": [
                 {"PolicyName": "DefaultRolePolicy", "PolicyDocument": policy(list(tables))}]}},
             "APIHandler": {"Properties": {"Environment": {"Variables": {

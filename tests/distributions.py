@@ -11,26 +11,32 @@ from typing import Any
 from urllib3 import encode_multipart_formdata
 
 
-def wheel(name: str = "cheese-demo", version: str = "1.0", *, record: bool = True, extra: bytes = b"") -> bytes:
+def core_metadata(name: str, version: str, metadata_version: str = "2.1", extra: str = "") -> str:
+    return f"Metadata-Version: {metadata_version}\nName: {name}\nVersion: {version}\n{extra}"
+
+
+def wheel(name: str = "cheese-demo", version: str = "1.0", *, record: bool = True, extra: bytes = b"",
+          metadata: str | None = None) -> bytes:
     module = name.replace("-", "_")
     info = f"{module}-{version}.dist-info"
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr(f"{module}/__init__.py", b"VALUE = 1\n" + extra)
-        archive.writestr(f"{info}/METADATA", f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
+        archive.writestr(f"{info}/METADATA", metadata or core_metadata(name, version))
         archive.writestr(f"{info}/WHEEL", "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
         if record:
             archive.writestr(f"{info}/RECORD", f"{module}/__init__.py,,\n{info}/RECORD,,\n")
     return buffer.getvalue()
 
 
-def sdist(name: str = "cheese-demo", version: str = "1.0", *, pkg_info: bool = True) -> bytes:
+def sdist(name: str = "cheese-demo", version: str = "1.0", *, pkg_info: bool = True,
+          metadata: str | None = None) -> bytes:
     top = f"{name.replace('-', '_')}-{version}"
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
         files = {f"{top}/setup.py": b"from setuptools import setup\nsetup()\n"}
         if pkg_info:
-            files[f"{top}/PKG-INFO"] = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode()
+            files[f"{top}/PKG-INFO"] = (metadata or core_metadata(name, version)).encode()
         for path, data in files.items():
             entry = tarfile.TarInfo(path)
             entry.size = len(data)

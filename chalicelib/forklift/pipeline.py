@@ -24,7 +24,9 @@ from chalicelib.core.db import get_or_none, transaction
 from chalicelib.core.errors import UploadRefused
 from chalicelib.events.services import Origin, build
 from chalicelib.events.tags import Tag
+from chalicelib.forklift import archives, metadata
 from chalicelib.forklift import checks as check
+from chalicelib.forklift.metadata import Metadata
 from chalicelib.packaging import readme
 from chalicelib.packaging.models import File, Project, Release
 from chalicelib.packaging.names import normalize, ultranormalize
@@ -90,21 +92,23 @@ def parse(content_type: str, body: bytes) -> Received:
     return Received(fields, filename, content)
 
 
-def validate(received: Received) -> tuple[check.Metadata, check.Digests, bytes | None]:
+def validate(received: Received) -> tuple[Metadata, check.Digests, bytes | None]:
+    """The upload's metadata (the file's own where it says), digests, and the wheel's METADATA."""
     check.check_action(received.fields)
-    meta = check.metadata(received.fields)
-    check.check_filename(received.filename, meta, check.first(received.fields, "filetype"),
+    form = metadata.from_form(received.fields)
+    check.check_filename(received.filename, form.name, form.version, check.first(received.fields, "filetype"),
                          check.first(received.fields, "pyversion"))
     check.check_size(received.content)
     digests = check.digests(received.content)
     check.check_digests(received.fields, digests)
     if received.filename.endswith(".whl"):
-        return meta, digests, check.wheel_metadata(received.content)
-    check.check_sdist(received.filename, received.content)
-    return meta, digests, None
+        core = archives.wheel_metadata(received.content)
+        return metadata.with_file(form, core, "METADATA"), digests, core
+    pkg_info = archives.sdist_metadata(received.filename, received.content)
+    return metadata.with_file(form, pkg_info, "PKG-INFO"), digests, None
 
 
-def authorize(who: tokens.Authorized, meta: check.Metadata) -> Project | None:
+def authorize(who: tokens.Authorized, meta: Metadata) -> Project | None:
     """The existing project (None: a new one) once this token may upload to it."""
     name = normalize(meta.name)
     project = get_or_none(Project, name)
@@ -149,13 +153,13 @@ def store(received: Received, digests: check.Digests, metadata: bytes | None) ->
     return Stored(path, created, sha)
 
 
-def record(who: tokens.Authorized, project: Project | None, meta: check.Metadata, received: Received,
+def record(who: tokens.Authorized, project: Project | None, meta: Metadata, received: Received,
            digests: check.Digests, stored: Stored, origin: Origin) -> None:
     name, now = normalize(meta.name), clock.now()
     with transaction() as t:
         t.save(File(received.filename, project=name, version=meta.version,
                     packagetype=check.first(received.fields, "filetype"),
-                    python_version=check.first(received.fields, "pyversion"), requires_python=meta.requires_python,
+                    python_version=check.python_version(received.fields), requires_python=meta.requires_python,
                     size=len(received.content), sha256=digests.sha256, md5=digests.md5,
                     blake2_256=digests.blake2_256, path=stored.path, metadata_sha256=stored.metadata_sha256,
                     uploaded_at=now, uploaded_by=who.username), condition=File.filename.does_not_exist())
@@ -171,12 +175,28 @@ def record(who: tokens.Authorized, project: Project | None, meta: check.Metadata
         t.save(build(who.username, Tag.FILE_UPLOAD, origin, detail=received.filename))
 
 
-def _release_actions(name: str, meta: check.Metadata, now: datetime) -> list[Action]:
+RELEASE_BUDGET = 350_000  # bytes of text on one release item; DynamoDB takes 400 KB an item
+
+
+def _release_actions(name: str, meta: Metadata, now: datetime) -> list[Action]:
+    description = meta.description[:readme.DESCRIPTION_MAX]
+    html = readme.render(description, meta.description_content_type)
+    if len(description.encode()) + len(html.encode()) > RELEASE_BUDGET:
+        raise UploadRefused(f"Shorten the description: with its rendered form it must stay under "
+                            f"{RELEASE_BUDGET // 1000} KB on this index.")
     values: list[tuple[Any, Any]] = [
         (Release.summary, meta.summary), (Release.requires_python, meta.requires_python),
-        (Release.description_html, readme.render(meta.description, meta.description_content_type)),
+        (Release.description_html, html), (Release.description, description),
+        (Release.description_content_type, meta.description_content_type),
         (Release.classifiers, meta.classifiers), (Release.author, meta.author),
-        (Release.license, meta.license[:1000]), (Release.home_page, meta.home_page), (Release.created_at, now)]
+        (Release.license, meta.license[:1000]), (Release.home_page, meta.home_page),
+        (Release.created_at, now), (Release.listed, "release"),
+        (Release.metadata_version, meta.metadata_version), (Release.author_email, meta.author_email),
+        (Release.maintainer, meta.maintainer), (Release.maintainer_email, meta.maintainer_email),
+        (Release.keywords, meta.keywords), (Release.download_url, meta.download_url),
+        (Release.license_expression, meta.license_expression), (Release.license_files, meta.license_files),
+        (Release.requires_dist, meta.requires_dist), (Release.provides_extra, meta.provides_extra),
+        (Release.project_urls, meta.project_urls)]
     return [attribute.set(attribute | value) for attribute, value in values]
 
 

@@ -49,6 +49,15 @@ class AllProjects(GlobalSecondaryIndex["Project"]):
     name = UnicodeAttribute(range_key=True)
 
 
+class ProjectsByAge(GlobalSecondaryIndex["Project"]):
+    class Meta:
+        index_name = "by_age"
+        projection = AllProjection()
+
+    listed = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
 class Project(Model):
     """A project by normalized name. A guard item keyed "ultra:<name without ._->" makes
     names that differ only by '.', '_', '-' or case impossible to register twice."""
@@ -62,6 +71,16 @@ class Project(Model):
     created_at = UTCDateTimeAttribute(null=True)
     serial = NumberAttribute(default=0)  # grows with every upload: the simple page's ETag
     all = AllProjects()
+    by_age = ProjectsByAge()  # the newest projects, for the feed
+
+
+class ReleasesByAge(GlobalSecondaryIndex["Release"]):
+    class Meta:
+        index_name = "by_age"
+        projection = AllProjection()
+
+    listed = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
 
 
 class Release(Model):
@@ -80,6 +99,22 @@ class Release(Model):
     license = UnicodeAttribute(default="")
     home_page = UnicodeAttribute(default="")
     created_at = UTCDateTimeAttribute()
+    listed = UnicodeAttribute(null=True)  # one constant value: every release in by_age
+    by_age = ReleasesByAge()  # the newest releases, for the feed
+    # From the first file's own METADATA/PKG-INFO (null on releases uploaded before they were kept).
+    metadata_version = UnicodeAttribute(null=True)
+    description = UnicodeAttribute(null=True)
+    description_content_type = UnicodeAttribute(null=True)
+    author_email = UnicodeAttribute(null=True)
+    maintainer = UnicodeAttribute(null=True)
+    maintainer_email = UnicodeAttribute(null=True)
+    keywords = UnicodeAttribute(null=True)
+    download_url = UnicodeAttribute(null=True)
+    license_expression = UnicodeAttribute(null=True)
+    license_files = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]
+    requires_dist = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]
+    provides_extra = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]
+    project_urls = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]  # "Label, URL"
 
 
 class FilesByProject(GlobalSecondaryIndex["File"]):

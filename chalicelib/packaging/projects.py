@@ -2,8 +2,9 @@
 the JSON API. Each project's files come from one paginated query."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from chalicelib.core.db import get_or_none
 from chalicelib.core.errors import NotFound
@@ -29,6 +30,18 @@ class ReleaseInfo:
     license: str
     home_page: str
     created_at: datetime
+    description: str = ""
+    description_content_type: str = ""
+    author_email: str = ""
+    maintainer: str = ""
+    maintainer_email: str = ""
+    keywords: str = ""
+    download_url: str = ""
+    license_expression: str = ""
+    license_files: list[str] = field(default_factory=list)
+    requires_dist: list[str] = field(default_factory=list)
+    provides_extra: list[str] = field(default_factory=list)
+    project_urls: list[tuple[str, str]] = field(default_factory=list)  # (label, URL)
 
 
 @dataclass(frozen=True)
@@ -113,9 +126,20 @@ def releases(name: str) -> list[ReleaseInfo]:
     """Newest version first."""
     from packaging.version import Version
 
-    found = [ReleaseInfo(r.version, r.summary, r.description_html, r.requires_python, [str(c) for c in r.classifiers],
-                         r.author, r.license, r.home_page, r.created_at) for r in Release.query(name)]
-    return sorted(found, key=lambda r: Version(r.version), reverse=True)
+    return sorted(map(_release_info, Release.query(name)), key=lambda r: Version(r.version), reverse=True)
+
+
+def _release_info(r: Release) -> ReleaseInfo:
+    def strings(values: Any) -> list[str]:
+        return [str(v) for v in values or []]
+
+    urls = [tuple(part.strip() for part in entry.split(",", 1)) for entry in strings(r.project_urls)]
+    return ReleaseInfo(r.version, r.summary, r.description_html, r.requires_python, strings(r.classifiers),
+                       r.author, r.license, r.home_page, r.created_at, r.description or "",
+                       r.description_content_type or "", r.author_email or "", r.maintainer or "",
+                       r.maintainer_email or "", r.keywords or "", r.download_url or "", r.license_expression or "",
+                       strings(r.license_files), strings(r.requires_dist), strings(r.provides_extra),
+                       [(u[0], u[1]) for u in urls if len(u) == 2])
 
 
 def file_path(a: str, b: str, c: str, filename: str) -> str:
@@ -131,28 +155,3 @@ def known_file(path: str) -> bool:
         return False
     return path == item.path or (filename.endswith(".metadata") and path == item.path + ".metadata"
                                  and item.metadata_sha256 is not None)
-
-
-def json_api(found: ProjectInfo, url: str) -> dict[str, object]:
-    """PyPI's JSON API: info from the newest release, every release's files, the newest files."""
-    listing = files(found)
-    ordered = releases(found.name)
-    latest = ordered[0] if ordered else None
-
-    def describe(f: FileInfo) -> dict[str, object]:
-        return {"filename": f.filename, "url": url + f.url_path, "packagetype": f.packagetype,
-                "python_version": f.python_version, "requires_python": f.requires_python or None,
-                "size": f.size, "digests": {"md5": f.md5, "sha256": f.sha256, "blake2b_256": f.blake2_256},
-                "md5_digest": f.md5, "upload_time_iso_8601": f.uploaded_at.isoformat(), "yanked": f.yanked,
-                "yanked_reason": f.yanked_reason or None}
-
-    by_version: dict[str, list[dict[str, object]]] = {r.version: [] for r in ordered}
-    for f in listing.files:
-        by_version.setdefault(f.version, []).append(describe(f))
-    info = {"name": listing.display_name, "version": latest.version if latest else None,
-            "summary": latest.summary if latest else "", "requires_python": latest.requires_python if latest else "",
-            "classifiers": latest.classifiers if latest else [], "author": latest.author if latest else "",
-            "license": latest.license if latest else "", "home_page": latest.home_page if latest else "",
-            "package_url": f"{url}/project/{found.name}/", "project_url": f"{url}/project/{found.name}/"}
-    return {"info": info, "releases": by_version,
-            "urls": by_version.get(latest.version, []) if latest else [], "last_serial": found.serial}

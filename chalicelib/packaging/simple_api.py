@@ -12,6 +12,8 @@ JSON = "application/vnd.pypi.simple.v1+json"
 HTML = "application/vnd.pypi.simple.v1+html"
 TEXT_HTML = "text/html"
 OFFERED = (JSON, HTML, TEXT_HTML)
+# PEP 691: "latest" asks for the newest version of a form; the answer names the real one.
+LATEST = {"application/vnd.pypi.simple.latest+json": JSON, "application/vnd.pypi.simple.latest+html": HTML}
 
 
 def negotiate(accept: str | None) -> str | None:
@@ -21,6 +23,7 @@ def negotiate(accept: str | None) -> str | None:
     best, best_q = None, 0.0
     for position, item in enumerate(accept.split(",")):
         kind, *params = [p.strip() for p in item.split(";")]
+        kind = LATEST.get(kind.lower(), kind.lower())
         q = 1.0
         for param in params:
             if param.startswith("q="):

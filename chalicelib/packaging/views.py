@@ -7,7 +7,7 @@ import json
 from chalicelib import web
 from chalicelib.core import storage
 from chalicelib.core.errors import NotFound
-from chalicelib.packaging import permissions, projects, simple_api
+from chalicelib.packaging import feeds, json_api, permissions, projects, simple_api
 from chalicelib.web import Response
 
 routes = web.Routes(__name__)
@@ -20,7 +20,7 @@ def _simple_response(body: str, kind: str, tag: str | None = None) -> Response:
                                            "Cache-Control": "max-age=60, public"}
     if tag:
         headers["ETag"] = tag
-    return Response(body=body, status_code=200, headers=headers)
+    return Response(body="" if routes.request.method == "HEAD" else body, status_code=200, headers=headers)
 
 
 def _kind() -> str | None:
@@ -31,7 +31,7 @@ def _not_acceptable() -> Response:
     return web.plain(406, "Not acceptable: this index serves " + ", ".join(simple_api.OFFERED) + ".")
 
 
-@route("/simple", methods=["GET"])
+@route("/simple", methods=["GET", "HEAD"])
 def simple_index() -> Response:
     kind = _kind()
     if kind is None:
@@ -39,7 +39,7 @@ def simple_index() -> Response:
     return _simple_response(simple_api.index(projects.all_projects(), kind, web.url("")), kind)
 
 
-@route("/simple/{name}", methods=["GET"])
+@route("/simple/{name}", methods=["GET", "HEAD"])
 def simple_project(name: str) -> Response:
     kind = _kind()
     if kind is None:
@@ -79,15 +79,24 @@ def project_page(name: str) -> Response:
     return web.page(req, "project.html", project=projects.files(found), releases=projects.releases(found.name))
 
 
+def _json(status: int, body: object) -> Response:
+    return Response(body=json.dumps(body), status_code=status, headers={"Content-Type": "application/json"})
+
+
 @route("/pypi/{name}/json", methods=["GET"])
 def project_json(name: str) -> Response:
     try:
-        found = projects.project(name)
+        return _json(200, json_api.project(projects.project(name)))
     except NotFound:
-        return Response(body=json.dumps({"message": "Not Found"}), status_code=404,
-                        headers={"Content-Type": "application/json"})
-    body = projects.json_api(found, web.url(""))
-    return Response(body=json.dumps(body), status_code=200, headers={"Content-Type": "application/json"})
+        return _json(404, {"message": "Not Found"})
+
+
+@route("/pypi/{name}/{version}/json", methods=["GET"])
+def release_json(name: str, version: str) -> Response:
+    try:
+        return _json(200, json_api.release(projects.project(name), version))
+    except NotFound:
+        return _json(404, {"message": "Not Found"})
 
 
 @route("/manage/projects", methods=["GET"])
@@ -96,3 +105,37 @@ def my_projects() -> Response:
     if (gate := web.gate(req, mandate=True)) is not None:
         return gate
     return web.page(req, "manage/projects.html", projects=permissions.projects_of(req.require_user()))
+
+
+def _rss(body: str) -> Response:
+    return Response(body=body, status_code=200, headers={"Content-Type": "application/rss+xml; charset=utf-8",
+                                                         "Cache-Control": "max-age=60, public"})
+
+
+@route("/rss/updates.xml", methods=["GET"])
+def rss_updates() -> Response:
+    return _rss(feeds.updates())
+
+
+@route("/rss/packages.xml", methods=["GET"])
+def rss_packages() -> Response:
+    return _rss(feeds.packages())
+
+
+@route("/rss/project/{name}/releases.xml", methods=["GET"])
+def rss_project(name: str) -> Response:
+    try:
+        return _rss(feeds.project_releases(projects.project(name)))
+    except NotFound:
+        return web.plain(404, f"No project named '{name}' on this index.")
+
+
+@route("/pypi", methods=["POST"], content_types=["text/xml", "application/xml"])
+def xmlrpc() -> Response:
+    """`pip search` speaks XML-RPC here; as on PyPI, search is answered with a fault."""
+    import xmlrpc.client
+
+    fault = xmlrpc.client.Fault(-32500, "RuntimeError: this index does not support 'pip search' (or XML-RPC "
+                                        "search). Search in a browser on the home page instead.")
+    return Response(body=xmlrpc.client.dumps(fault, methodresponse=True), status_code=200,
+                    headers={"Content-Type": "text/xml; charset=utf-8"})

@@ -49,3 +49,24 @@ def static(name: str) -> Response:
     body, content_type = found
     return Response(body=body, status_code=200, headers={
         "Content-Type": content_type, "Cache-Control": "public, max-age=3600"})
+
+
+CATCH_ALL_DEPTH = 8
+ANY_BODY = ["application/json", "application/x-www-form-urlencoded", "multipart/form-data", "text/xml",
+            "application/xml", "text/plain", "application/octet-stream"]
+
+
+def not_found(**_parts: str) -> Response:
+    """The site's own 404 for a path no route knows: a page for browsers, plain text for tools."""
+    req = routes.web_request()
+    if "text/html" in routes.request.headers.get("accept", ""):
+        return page(req, "not-found.html", 404)
+    return Response(body="Not found.\n", status_code=404, headers={"Content-Type": "text/plain; charset=utf-8"})
+
+
+# chalice local matches a route by its number of segments, so one route per depth catches every
+# unknown path; a deployed stage answers the same through the API's MISSING_AUTHENTICATION_TOKEN response.
+for depth in range(1, CATCH_ALL_DEPTH + 1):
+    route("/" + "/".join(f"{{p{i}}}" for i in range(depth)),
+          methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"], content_types=ANY_BODY,
+          name=f"not_found_{depth}")(not_found)

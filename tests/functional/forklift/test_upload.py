@@ -194,3 +194,35 @@ def test_a_release_keeps_the_metadata_of_its_first_file(client, token):
     assert upload(client, d.basic(token), d.sdist(), d.sdist_name(), summary="Second")[0] == 200
     assert Release.get("cheese-demo", "1.0").summary == "First"
     assert File.count() == 2
+
+
+def test_metadata_2_5_inside_the_file_is_accepted_and_wins(client, token):
+    inside = d.core_metadata("cheese-demo", "1.0", "2.5", "Summary: From the file\nLicense-Expression: MIT\n")
+    status, text = upload(client, d.basic(token), d.wheel(metadata=inside), d.wheel_name(), metadata_version="2.3")
+    assert status == 200, text
+    release = Release.get("cheese-demo", "1.0")
+    assert release.metadata_version == "2.3" and release.summary == "From the file"
+    assert release.license_expression == "MIT"
+
+
+@pytest.mark.parametrize("inside, message", [
+    (d.core_metadata("other-name", "1.0"), "its METADATA says 'other-name' '1.0'"),
+    (d.core_metadata("cheese-demo", "1.1"), "its METADATA says 'cheese-demo' '1.1'"),
+    (d.core_metadata("cheese-demo", "1.0", "9.9"), "'9.9' in the file's METADATA"),
+])
+def test_the_files_own_metadata_must_agree(client, token, inside, message):
+    status, text = upload(client, d.basic(token), d.wheel(metadata=inside), d.wheel_name())
+    assert status == 400 and message in text, text
+    assert objects() == [] and File.count() == 0
+
+
+def test_an_sdist_without_pyversion_is_source_as_flit_sends_it(client, token):
+    status, text = upload(client, d.basic(token), d.sdist(), d.sdist_name(), pyversion=None)
+    assert status == 200, text
+    assert File.get(d.sdist_name()).python_version == "source"
+
+
+def test_a_huge_metadata_member_is_refused_without_inflating_it(client, token):
+    huge = d.core_metadata("cheese-demo", "1.0", extra="Summary: x\n\n" + "A" * (2 * 1024 * 1024))
+    status, text = upload(client, d.basic(token), d.wheel(metadata=huge), d.wheel_name())
+    assert status == 400 and "METADATA is larger than 1024 KiB" in text

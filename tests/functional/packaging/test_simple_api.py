@@ -110,3 +110,20 @@ def test_home_page_lists_and_searches_projects(published):
     assert 'href="/project/cheese-demo/"' in get(published, "/?q=Cheese_Demo").body.decode()
     missing = get(published, "/?q=nothing").body.decode()
     assert "0 projects matching" in missing and 'href="/project/cheese-demo/"' not in missing
+
+
+@pytest.mark.parametrize("accept, answered", [
+    ("application/vnd.pypi.simple.latest+json", JSON),
+    ("application/vnd.pypi.simple.latest+html", "application/vnd.pypi.simple.v1+html"),
+])
+def test_latest_names_the_version_it_answers_with(published, accept, answered):
+    for path in ("/simple/", "/simple/cheese-demo/"):
+        response = get(published, path, accept=accept)
+        assert response.status_code == 200 and response.headers["Content-Type"].split(";")[0] == answered
+
+
+def test_head_on_simple_pages(published):
+    for path in ("/simple/", "/simple/cheese-demo/"):
+        response = published.http.request("HEAD", path, headers={})
+        assert response.status_code == 200 and response.body == b""
+        assert response.headers["Content-Type"].startswith("text/html")

@@ -1,0 +1,148 @@
+"""An upload's core metadata: from the form twine sends, then from the file's own METADATA
+or PKG-INFO, which must agree on name and version and wins for what it says."""
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from chalicelib.core.errors import UploadRefused
+from chalicelib.forklift.checks import first
+from chalicelib.packaging.names import NAME_RE, normalize
+
+SUMMARY_MAX = 512
+LEGACY_VERSIONS = frozenset({"2.0"})  # never a standard, but written by old tools
+TEXT_FIELDS = ("description", "description_content_type", "author", "license", "home_page", "author_email",
+               "maintainer", "maintainer_email", "keywords", "download_url", "license_expression")
+
+
+@dataclass(frozen=True)
+class Metadata:
+    metadata_version: str
+    name: str
+    version: str
+    summary: str = ""
+    description: str = ""
+    description_content_type: str = ""
+    requires_python: str = ""
+    classifiers: list[str] = field(default_factory=list)
+    author: str = ""
+    license: str = ""
+    home_page: str = ""
+    author_email: str = ""
+    maintainer: str = ""
+    maintainer_email: str = ""
+    keywords: str = ""
+    download_url: str = ""
+    license_expression: str = ""
+    license_files: list[str] = field(default_factory=list)
+    requires_dist: list[str] = field(default_factory=list)
+    provides_extra: list[str] = field(default_factory=list)
+    project_urls: list[str] = field(default_factory=list)  # "Label, URL", as the field is written
+
+
+@functools.lru_cache(maxsize=1)
+def accepted_versions() -> frozenset[str]:
+    """Every Metadata-Version the shipped `packaging` release knows (2.5 with packaging 25+)."""
+    from packaging import metadata as core
+
+    return frozenset(getattr(core, "_VALID_METADATA_VERSIONS", ())) | LEGACY_VERSIONS
+
+
+def _check_version_field(value: str, where: str) -> None:
+    if value not in accepted_versions():
+        raise UploadRefused(f"Use a Metadata-Version this index accepts ({', '.join(sorted(accepted_versions()))}): "
+                            f"'{value}' in {where} is an invalid value for Metadata-Version.")
+
+
+def from_form(fields: dict[str, list[str]]) -> Metadata:
+    from packaging.version import InvalidVersion, Version
+
+    version_field = first(fields, "metadata_version")
+    _check_version_field(version_field, "the upload form")
+    name = first(fields, "name")
+    if not NAME_RE.match(name):
+        raise UploadRefused(f"'{name}' is an invalid value for Name. Names start and end with a letter or "
+                            "digit and contain only ASCII letters, digits, '.', '_' and '-'.")
+    raw_version = first(fields, "version")
+    try:
+        version = Version(raw_version)
+    except InvalidVersion as exc:
+        raise UploadRefused(f"'{raw_version}' is an invalid value for Version: it must be a PEP 440 version.") from exc
+    if version.local is not None:
+        raise UploadRefused(f"'{raw_version}' is an invalid value for Version: local versions (+...) "
+                            "cannot be uploaded.")
+    texts: dict[str, Any] = {key: first(fields, key) for key in TEXT_FIELDS}
+    lists: dict[str, Any] = {key: _values(fields, key) for key in ("requires_dist", "provides_extra", "project_urls")}
+    return _checked(Metadata(version_field, name, str(version), first(fields, "summary"),
+                             requires_python=first(fields, "requires_python"),
+                             classifiers=classifiers(_values(fields, "classifiers")),
+                             license_files=_values(fields, "license_file"), **texts, **lists))
+
+
+def _checked(meta: Metadata) -> Metadata:
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    if len(meta.summary) > SUMMARY_MAX or "\n" in meta.summary or "\r" in meta.summary:
+        raise UploadRefused(f"Summary must be a single line of at most {SUMMARY_MAX} characters.")
+    try:
+        SpecifierSet(meta.requires_python)
+    except InvalidSpecifier as exc:
+        raise UploadRefused(f"'{meta.requires_python}' is an invalid value for Requires-Python.") from exc
+    return meta
+
+
+def _values(fields: dict[str, list[str]], name: str) -> list[str]:
+    return [value.strip() for value in fields.get(name, []) if value.strip()]
+
+
+def classifiers(given: list[str]) -> list[str]:
+    from trove_classifiers import classifiers as known
+    from trove_classifiers import deprecated_classifiers
+
+    for classifier in given:
+        if classifier in deprecated_classifiers:
+            raise UploadRefused(f"Classifier '{classifier}' has been deprecated.")
+        if classifier not in known and not classifier.startswith("Private ::"):
+            raise UploadRefused(f"Classifier '{classifier}' is not a valid classifier.")
+    return given
+
+
+def with_file(form: Metadata, raw: bytes, what: str) -> Metadata:
+    """The form's metadata, checked against the file's own (METADATA or PKG-INFO), which
+    wins for every field it fills."""
+    from packaging.metadata import parse_email
+    from packaging.version import InvalidVersion, Version
+
+    parsed, _ = parse_email(raw)
+    _check_version_field(str(parsed.get("metadata_version", "")), f"the file's {what}")
+    name, version = str(parsed.get("name", "")), str(parsed.get("version", ""))
+    try:
+        same_version = Version(version) == Version(form.version)
+    except InvalidVersion:
+        same_version = False
+    if normalize(name) != normalize(form.name) or not same_version:
+        raise UploadRefused(f"Make the upload's name and version match the file: its {what} says "
+                            f"'{name}' '{version}', the upload '{form.name}' '{form.version}'.")
+    return _checked(replace(form, **_file_values(dict(parsed))))
+
+
+def _file_values(parsed: Mapping[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key in ("summary", "description", "description_content_type", "requires_python", "author", "license",
+                "home_page", "author_email", "maintainer", "maintainer_email", "download_url",
+                "license_expression"):
+        value = parsed.get(key)
+        if isinstance(value, str) and value.strip():
+            values[key] = value if key == "description" else value.strip()
+    if isinstance(keywords := parsed.get("keywords"), list):
+        values["keywords"] = ",".join(str(k) for k in keywords)
+    for key in ("requires_dist", "provides_extra", "license_files", "classifiers"):
+        if isinstance(items := parsed.get(key), list) and items:
+            values[key] = [str(v).strip() for v in items]
+    if isinstance(urls := parsed.get("project_urls"), dict) and urls:
+        values["project_urls"] = [f"{label}, {url}" for label, url in urls.items()]
+    if "classifiers" in values:
+        values["classifiers"] = classifiers(values["classifiers"])
+    return values
