@@ -21,6 +21,13 @@ $(STAMP): $(PY) requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $(STAMP)
 
+# pdm, for the client tests, in a venv of its own: its locked install pins versions
+# (httpx, hishel) that the rest of the tools do not share.
+PDM := $(VENV)/pdm/bin/pdm
+$(PDM): $(PY)
+	$(PY) -m venv $(VENV)/pdm
+	$(VENV)/pdm/bin/python -m pip install --quiet "pdm[locked]==2.29.3"
+
 run: $(STAMP)
 	$(PY) scripts/run_local.py
 
@@ -35,9 +42,10 @@ $(AXE): package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	@touch $(AXE)
 
-test: $(STAMP) browser $(AXE) lint
+test: $(STAMP) browser $(AXE) $(PDM) lint
 	$(PY) -m pytest tests
 
+e2e: $(PDM)
 unit functional e2e: $(STAMP)
 	$(PY) -m pytest tests/$@
 

@@ -94,4 +94,4 @@ class ChallengeExpired(CheeseshopError):
 
 class TokenRefused(CheeseshopError):
     status = 403
-    message = "Invalid or expired API token."
+    message = "Make a new API token in your account settings: this one is invalid or expired."

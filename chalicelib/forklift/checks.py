@@ -83,7 +83,8 @@ def check_size(content: bytes) -> None:
     if not content:
         raise UploadRefused("The file is empty.")
     if len(content) > MAX_FILE:
-        raise UploadRefused(f"File too large: the limit is {MAX_FILE // (1024 * 1024)} MiB per file.", status=413)
+        raise UploadRefused(f"Upload files of at most {MAX_FILE // (1024 * 1024)} MiB to this index: File too large.",
+                            status=413)
 
 
 def check_new_project_name(name: str) -> None:

@@ -72,7 +72,7 @@ def parse(content_type: str, body: bytes) -> Received:
     import multipart
 
     if len(body) > check.MAX_BODY:
-        raise UploadRefused("Upload too large: this index accepts files up to 4 MiB.", status=413)
+        raise UploadRefused("Upload files of at most 4 MiB to this index: Upload too large.", status=413)
     kind, options = multipart.parse_options_header(content_type or "")
     if kind != "multipart/form-data" or not options.get("boundary"):
         raise UploadRefused("The upload must be multipart/form-data.")
@@ -114,17 +114,18 @@ def authorize(who: tokens.Authorized, meta: Metadata) -> Project | None:
     project = get_or_none(Project, name)
     if project is None:
         if who.projects is not None:
-            raise UploadRefused("This API token is scoped to other projects; a new project needs a token "
-                                "for all your projects.", status=403)
+            raise UploadRefused("Use a token for all your projects to create a new project: this API token "
+                                "is scoped to other projects.", status=403)
         check.check_new_project_name(meta.name)
         if get_or_none(Project, "ultra:" + ultranormalize(meta.name)) is not None:
-            raise UploadRefused(f"The name '{meta.name}' is too similar to an existing project.")
+            raise UploadRefused(f"Choose another name: '{meta.name}' is too similar to an existing project.")
         return None
     if not who.may_upload_to(name):
-        raise UploadRefused(f"This API token is not scoped to the project '{project.display_name}'.", status=403)
+        raise UploadRefused(f"Use a token for '{project.display_name}': this API token is not scoped to the "
+                            f"project '{project.display_name}'.", status=403)
     if not may(who.username, Permission.UPLOAD, name):
-        raise UploadRefused(f"The user '{who.username}' isn't allowed to upload to project "
-                            f"'{project.display_name}'.", status=403)
+        raise UploadRefused(f"Ask an owner to invite you, or choose another name: the user '{who.username}' "
+                            f"isn't allowed to upload to project '{project.display_name}'.", status=403)
     return project
 
 
@@ -135,7 +136,8 @@ def already_uploaded(filename: str, digests: check.Digests) -> bool:
         return False
     if existing.sha256 == digests.sha256:
         return True
-    raise UploadRefused("File already exists. A filename can be used only once, even after the file is deleted.")
+    raise UploadRefused("Upload a new version or another file: File already exists, and a filename can be "
+                        "used only once, even after the file is deleted.")
 
 
 def store(received: Received, digests: check.Digests, metadata: bytes | None) -> Stored:

@@ -57,7 +57,7 @@ def test_token_and_bearer_schemes(client, token, scheme):
 @pytest.mark.parametrize("authorization, status, message", [
     (None, 401, "needs an API token"),
     (d.basic("correct horse battery staple", "alice"), 403, "Username/password uploads are not supported"),
-    (d.basic("pypi-nonsense"), 403, "Invalid or expired API token"),
+    (d.basic("pypi-nonsense"), 403, "Make a new API token in your account settings"),
     ("Basic !!!", 401, "Malformed"),
 ])
 def test_authentication_refusals(client, token, authorization, status, message):
@@ -141,7 +141,7 @@ def test_other_users_projects_and_scoped_tokens(client, token, alice):
     assert upload(client, d.basic(token), d.wheel(), d.wheel_name())[0] == 200
     scoped = make_token(alice, "scoped", scope="cheese-demo")
     status, text = upload(client, d.basic(scoped), d.wheel("new-thing"), d.wheel_name("new-thing"), name="new-thing")
-    assert status == 403 and "new project needs a token for all your projects" in text
+    assert status == 403 and "Use a token for all your projects to create a new project" in text
     assert upload(client, d.basic(scoped), d.sdist(), d.sdist_name())[0] == 200
     Project("other-project", display_name="other-project", listed="project", serial=1).save()
     status, text = upload(client, d.basic(scoped), d.wheel("other-project"), d.wheel_name("other-project"),
