@@ -32,6 +32,8 @@ class LoginResult:
 def find_user(login: str) -> User | None:
     """By username, or by an address verified on exactly one account."""
     login = login.strip()
+    if len(login) > registration.EMAIL_MAX:  # longer than any name or address: no key to look up
+        return None
     if "@" in login:
         owner = get_or_none(EmailOwner, login.lower())
         return get_or_none(User, owner.username) if owner else None

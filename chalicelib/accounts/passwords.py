@@ -10,6 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 MIN_LENGTH = 8
 MAX_LENGTH = 4096
 MIN_STRENGTH = 2  # zxcvbn score, 0..4, as PyPI
+STRENGTH_PREFIX = 72
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
 
@@ -62,7 +63,8 @@ def _common_passwords() -> frozenset[str]:
 def _weakness(password: str, user_inputs: list[str]) -> str | None:
     from zxcvbn import zxcvbn  # imported on demand: it is large and only forms need it
 
-    result = zxcvbn(password[:256], user_inputs=[value for value in user_inputs if value])
+    # zxcvbn refuses passwords over 72 characters; a longer one is judged by its start.
+    result = zxcvbn(password[:STRENGTH_PREFIX], user_inputs=[value[:STRENGTH_PREFIX] for value in user_inputs if value])
     if result["score"] >= MIN_STRENGTH:
         return None
     hint = result["feedback"].get("warning") or "Add another word or two; uncommon words are better."

@@ -5,12 +5,15 @@ to each. Over any limit, RateLimited carries the seconds until that window ends.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from chalicelib.accounts.models import RateLimitCounter
 from chalicelib.core import clock
 from chalicelib.core.errors import RateLimited
+
+SUBJECT_MAX = 256
 
 
 @dataclass(frozen=True)
@@ -32,8 +35,10 @@ TWO_FACTOR_PER_IP = Limit("2fa-ip", 20, 300, "wrong authentication codes")
 
 
 def _key(limit: Limit, subject: str, now: int) -> tuple[str, int]:
-    window = now // limit.seconds
-    return f"{limit.name}:{subject.lower()}:{window}", (window + 1) * limit.seconds
+    window, subject = now // limit.seconds, subject.lower()
+    if len(subject) > SUBJECT_MAX:  # a key must stay well under DynamoDB's 2 KB
+        subject = "sha256:" + hashlib.sha256(subject.encode()).hexdigest()
+    return f"{limit.name}:{subject}:{window}", (window + 1) * limit.seconds
 
 
 def check(*pairs: tuple[Limit, str]) -> None:

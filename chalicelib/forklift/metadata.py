@@ -12,6 +12,8 @@ from chalicelib.forklift.checks import first
 from chalicelib.packaging.names import NAME_RE, normalize
 
 SUMMARY_MAX = 512
+NAME_MAX = 200  # names and versions become keys and filenames: DynamoDB keys stay under 2 KB
+VERSION_MAX = 100
 LEGACY_VERSIONS = frozenset({"2.0"})  # never a standard, but written by old tools
 TEXT_FIELDS = ("description", "description_content_type", "author", "license", "home_page", "author_email",
                "maintainer", "maintainer_email", "keywords", "download_url", "license_expression")
@@ -62,10 +64,13 @@ def from_form(fields: dict[str, list[str]]) -> Metadata:
     version_field = first(fields, "metadata_version")
     _check_version_field(version_field, "the upload form")
     name = first(fields, "name")
-    if not NAME_RE.match(name):
+    if len(name) > NAME_MAX or not NAME_RE.match(name):
         raise UploadRefused(f"'{name}' is an invalid value for Name. Names start and end with a letter or "
-                            "digit and contain only ASCII letters, digits, '.', '_' and '-'.")
+                            f"digit, contain only ASCII letters, digits, '.', '_' and '-', and are at most {NAME_MAX} "
+                            "characters long.")
     raw_version = first(fields, "version")
+    if len(raw_version) > VERSION_MAX:
+        raise UploadRefused(f"Use a shorter version: at most {VERSION_MAX} characters.")
     try:
         version = Version(raw_version)
     except InvalidVersion as exc:

@@ -10,7 +10,10 @@ routes = web.Routes(__name__)
 route = routes.route
 
 
-@route("/legacy", methods=["POST"], content_types=["multipart/form-data"])
+# Any body type reaches the pipeline, which refuses all but multipart with a plain-text 400
+# (Chalice would otherwise answer a form post with its own JSON 415).
+@route("/legacy", methods=["POST"], content_types=["multipart/form-data", "application/x-www-form-urlencoded",
+                                                   "application/json", "text/plain", "application/octet-stream"])
 def legacy_upload() -> Response:
     request = routes.request
     req = web.parse_origin_only(request)

@@ -118,7 +118,8 @@ def clear_session(req: WebRequest) -> None:
 
 def safe_next(target: str | None, default: str) -> str:
     """Only same-site absolute paths; never '//host' or a scheme."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and not any(ord(c) < 33 or ord(c) == 127 for c in target)):
         return target
     return default
 
