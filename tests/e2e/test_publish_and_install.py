@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import subprocess
 import sys
@@ -50,7 +51,8 @@ def build(tmp: Path, name: str, version: str = "1.0") -> list[Path]:
 def twine(site, token: str, files: list[Path]) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(BIN / "twine"), "upload", "--verbose", "--disable-progress-bar", "--non-interactive",
                            "--repository-url", site.url + "/legacy/", "-u", "__token__", "-p", token,
-                           *map(str, files)], capture_output=True, text=True, timeout=120)
+                           *map(str, files)], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "COLUMNS": "400"})  # twine wraps its output to the terminal
 
 
 def make_token(page, site, name: str, scope: str = "All projects") -> str:
