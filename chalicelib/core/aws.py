@@ -13,6 +13,11 @@ from botocore.config import Config
 from chalicelib.core.config import Settings, get_settings
 
 LOCAL_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+# A store that fails or hangs must be a 503 within seconds, not botocore's 60 s per attempt
+# with retries: short timeouts, one retry. The same numbers bind the pynamodb models (core.db).
+CONNECT_TIMEOUT = 2
+READ_TIMEOUT = 3
+ATTEMPTS = 2
 
 
 def client(service: str) -> Any:
@@ -22,8 +27,11 @@ def client(service: str) -> Any:
 @functools.lru_cache(maxsize=16)
 def _client(service: str, settings: Settings) -> Any:
     extra: dict[str, Any] = dict(LOCAL_CREDENTIALS) if settings.is_local else {}
+    config = Config(connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT,
+                    retries={"max_attempts": ATTEMPTS, "mode": "standard"})
     if service == "s3":  # presigned download URLs need SigV4
-        extra["config"] = Config(signature_version="s3v4")
+        config = config.merge(Config(signature_version="s3v4"))
+    extra["config"] = config
     return boto3.session.Session().client(
         service, region_name=settings.region, endpoint_url=settings.aws_endpoint, **extra
     )

@@ -13,6 +13,7 @@ from pynamodb.exceptions import DoesNotExist
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.core import aws
 from chalicelib.core.config import Settings
 
 __all__ = ["Model", "bind", "get_or_none", "transaction", "unbind"]
@@ -32,6 +33,9 @@ def bind(models: Iterable[type[Model]], settings: Settings) -> None:
         meta.table_name = settings.table_prefix + base
         meta.host = settings.aws_endpoint
         meta.region = settings.region
+        meta.connect_timeout_seconds = aws.CONNECT_TIMEOUT
+        meta.read_timeout_seconds = aws.READ_TIMEOUT
+        meta.max_retry_attempts = aws.ATTEMPTS - 1  # pynamodb counts retries, botocore attempts
         if settings.is_local:
             meta.aws_access_key_id = "testing"
             meta.aws_secret_access_key = "testing"
