@@ -27,8 +27,9 @@ ENV_NAMES = (
     "AWS_DEFAULT_REGION",
     "PORT",
 )
-# Only for `local` and tests: a deployed stage must be given its own key.
+# Only for `local` and the test suite's `test`: every other stage must be given its own key.
 DEV_SECRET_KEY = "cheeseshop-local-development-key-not-secret"
+LOCAL_STAGES = frozenset({"local", "test"})
 
 
 class ConfigurationError(RuntimeError):
@@ -53,11 +54,11 @@ class Settings:
 
     @property
     def is_local(self) -> bool:
-        return self.stage != "prod"
+        return self.stage in LOCAL_STAGES
 
     @property
     def cookie_secure(self) -> bool:
-        return self.stage == "prod"
+        return not self.is_local
 
     def url(self, path: str) -> str:
         """An absolute URL for links that leave the site (mails)."""
@@ -74,8 +75,8 @@ def _settings(values: tuple[str | None, ...]) -> Settings:
     stage = env["CHEESESHOP_STAGE"] or "local"
     secret = env["CHEESESHOP_SECRET_KEY"]
     if not secret:
-        if stage == "prod":
-            raise ConfigurationError("CHEESESHOP_SECRET_KEY must be set outside local stages")
+        if stage not in LOCAL_STAGES:
+            raise ConfigurationError(f"CHEESESHOP_SECRET_KEY must be set for the stage '{stage}'")
         secret = DEV_SECRET_KEY
     endpoint = env["AWS_ENDPOINT_URL"]
     if not endpoint and stage == "local":

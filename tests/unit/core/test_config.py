@@ -30,6 +30,14 @@ def test_prod_needs_a_secret_and_uses_secure_cookies_and_the_stage_prefix(monkey
     assert s.url("/account/") == "https://x.example.execute-api.test/api/account/"
 
 
+@pytest.mark.parametrize("stage", ["staging", "dev", "Local"])
+def test_only_the_local_stages_run_on_the_development_key(monkeypatch, stage):
+    with pytest.raises(config.ConfigurationError):
+        settings(monkeypatch, CHEESESHOP_STAGE=stage)
+    s = settings(monkeypatch, CHEESESHOP_STAGE=stage, CHEESESHOP_SECRET_KEY="s" * 40)
+    assert s.cookie_secure and not s.is_local
+
+
 def test_settings_follow_the_environment_per_call(monkeypatch):
     assert settings(monkeypatch, CHEESESHOP_BUCKET="one").bucket == "one"
     monkeypatch.setenv("CHEESESHOP_BUCKET", "two")
