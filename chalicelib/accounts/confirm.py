@@ -12,23 +12,22 @@ from chalicelib.core.errors import ValidationError
 from chalicelib.events.services import Origin, record_event
 from chalicelib.events.tags import Tag
 
-Limits = tuple[tuple[ratelimit.Limit, str], ...]
 WRONG_PASSWORD = "Your password is not correct."
 
 
-def password_limits(subject: str, origin: Origin) -> Limits:
-    """The limits every password check counts against: per account (or typed login) and per address."""
+def password_limits(subject: str, origin: Origin) -> tuple[tuple[ratelimit.Limit, str], ...]:
+    """The limits every password check counts against: per account (whatever identifies it:
+    username or address) and per address."""
     return ((ratelimit.LOGIN_PER_USER, subject.strip().lower()), (ratelimit.LOGIN_PER_IP, origin.ip))
 
 
 def is_wrong_password(user: User, password: str, origin: Origin) -> bool:
     """Checks the password within the limits (RateLimited once over them); a wrong one is
     counted and recorded. For forms that report it beside other errors."""
-    limits = password_limits(user.username, origin)
-    ratelimit.check(*limits)
+    attempt = ratelimit.reserve(*password_limits(user.username, origin))
     if passwords.verify(user.password_hash, password):
+        ratelimit.release(attempt)
         return False
-    ratelimit.hit(*limits)
     record_event(user.username, Tag.PASSWORD_CONFIRM_FAILURE, origin)
     return True
 

@@ -10,7 +10,7 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.accounts import passwords, ratelimit, registration, sessions
-from chalicelib.accounts.confirm import Limits, password_limits
+from chalicelib.accounts.confirm import password_limits
 from chalicelib.accounts.models import EmailOwner, User
 from chalicelib.core import mail, signing
 from chalicelib.core.db import get_or_none, transaction
@@ -46,27 +46,28 @@ def login(*, login: str, password: str, origin: Origin, previous_session: str | 
           next_path: str = DEFAULT_NEXT) -> LoginResult:
     """Checks the password. Without a second factor the result holds a new session; with
     one, only a short-lived pending state for /account/two-factor/."""
-    limits = password_limits(login, origin)
-    ratelimit.check(*limits)
     user = find_user(login)
+    attempt = ratelimit.reserve(*password_limits(user.username if user else login, origin))
     ok = passwords.verify(user.password_hash if user else None, password)
     if user is None or not ok:
-        _failed(user, limits, origin)
+        _failed(user, origin)
         raise InvalidCredentials()
     if policy.has_two_factor(user):
+        ratelimit.release(attempt)
         return LoginResult(user.username, pending=pending_login(user, next_path))
     rehash = [User.password_hash.set(passwords.hash_password(password))] \
         if passwords.needs_rehash(user.password_hash) else []
-    token = finish_login(user, origin, previous_session=previous_session, user_actions=rehash)
+    token = finish_login(user, origin, previous_session=previous_session, user_actions=rehash,
+                         also=lambda t: ratelimit.release_in(t, attempt))
     return LoginResult(user.username, session_token=token)
 
 
-def _failed(user: User | None, limits: Limits, origin: Origin) -> None:
-    counts = ratelimit.hit(*limits)
+def _failed(user: User | None, origin: Origin) -> None:
     if user is None:
         return
     record_event(user.username, Tag.LOGIN_FAILURE, origin)
-    if counts[0] == ratelimit.LOGIN_PER_USER.count:  # tell the owner once, when logins pause
+    # Tell the owner once, when logins pause.
+    if ratelimit.count(ratelimit.LOGIN_PER_USER, user.username) == ratelimit.LOGIN_PER_USER.count:
         record_event(user.username, Tag.LOGIN_LOCKED, origin)
         mail.send(user.primary_email, "login-rate-limited", username=user.display_username,
                   ip=origin.ip, minutes=ratelimit.LOGIN_PER_USER.seconds // 60)

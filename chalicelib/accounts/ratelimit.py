@@ -1,7 +1,10 @@
-"""Fixed-window rate limits on DynamoDB counters.
+"""Fixed-window rate limits on DynamoDB counters, counted before the attempt is judged.
 
-check() reads every counter an action is limited by in one BatchGet; hit() adds one
-to each. Over any limit, RateLimited carries the seconds until that window ends.
+reserve() adds one to each counter an action is limited by, in one conditional update per
+counter that succeeds only while under the limit, so concurrent attempts cannot all slip
+through; over a limit, RateLimited carries the seconds until that window ends. An attempt
+that turns out right gives its count back with release() (or release_in() a transaction),
+so the limits count failures, as PyPI's do.
 """
 from __future__ import annotations
 
@@ -9,8 +12,12 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
 from chalicelib.accounts.models import RateLimitCounter
 from chalicelib.core import clock
+from chalicelib.core.db import get_or_none, transaction
 from chalicelib.core.errors import RateLimited
 
 SUBJECT_MAX = 256
@@ -32,6 +39,7 @@ REGISTER_PER_IP = Limit("register-ip", 10, 3600, "accounts created")
 # Wrong second-factor codes (TOTP, recovery, security key) share these, as on PyPI.
 TWO_FACTOR_PER_USER = Limit("2fa-user", 5, 300, "wrong authentication codes")
 TWO_FACTOR_PER_IP = Limit("2fa-ip", 20, 300, "wrong authentication codes")
+CHALLENGES_PER_USER = Limit("webauthn-challenge", 30, 300, "security key requests")
 
 
 def _key(limit: Limit, subject: str, now: int) -> tuple[str, int]:
@@ -41,30 +49,44 @@ def _key(limit: Limit, subject: str, now: int) -> tuple[str, int]:
     return f"{limit.name}:{subject}:{window}", (window + 1) * limit.seconds
 
 
-def check(*pairs: tuple[Limit, str]) -> None:
+@dataclass(frozen=True)
+class Reservation:
+    keys: tuple[str, ...]  # the counters this attempt counted against
+
+
+def reserve(*pairs: tuple[Limit, str]) -> Reservation:
+    """Counts one attempt against every limit, or raises RateLimited counting nothing: one
+    transaction of conditional updates, each succeeding only while its counter is under the limit."""
     now = clock.timestamp()
-    keys = {_key(limit, subject, now)[0]: limit for limit, subject in pairs}
-    for counter in RateLimitCounter.batch_get(list(keys)):
-        limit = keys[counter.key]
-        if counter.hits >= limit.count:
-            retry_after = _key(limit, "", now)[1] - now
-            raise RateLimited(retry_after=max(1, retry_after), what=limit.what)
+    keyed = [(limit, *_key(limit, subject, now)) for limit, subject in pairs]
+    try:
+        with transaction() as t:
+            for limit, key, window_end in keyed:
+                t.update(RateLimitCounter(key),
+                         actions=[RateLimitCounter.hits.add(1),
+                                  RateLimitCounter.expires.set(datetime.fromtimestamp(window_end, UTC))],
+                         condition=RateLimitCounter.hits.does_not_exist() | (RateLimitCounter.hits < limit.count))
+    except TransactWriteError as exc:
+        for (limit, _, window_end), reason in zip(keyed, exc.cancellation_reasons or [], strict=False):
+            if reason is not None and reason.code == "ConditionalCheckFailed":
+                raise RateLimited(retry_after=max(1, window_end - now), what=limit.what) from exc
+        raise
+    return Reservation(tuple(key for _, key, _ in keyed))
 
 
-def hit(*pairs: tuple[Limit, str]) -> list[int]:
-    """Counts one more against each limit; returns the new counts, in order."""
-    now, counts = clock.timestamp(), []
-    for limit, subject in pairs:
-        key, window_end = _key(limit, subject, now)
-        counter = RateLimitCounter(key)
-        counter.update(actions=[
-            RateLimitCounter.hits.add(1),
-            RateLimitCounter.expires.set(datetime.fromtimestamp(window_end, UTC)),
-        ])
-        counts.append(int(counter.hits))
-    return counts
+def count(limit: Limit, subject: str) -> int:
+    """How many attempts the current window of this limit holds."""
+    counter = get_or_none(RateLimitCounter, _key(limit, subject, clock.timestamp())[0])
+    return int(counter.hits) if counter is not None else 0
 
 
-def check_and_hit(*pairs: tuple[Limit, str]) -> None:
-    check(*pairs)
-    hit(*pairs)
+def release_in(t: TransactWrite, reservation: Reservation) -> None:
+    for key in reservation.keys:
+        t.update(RateLimitCounter(key), actions=[RateLimitCounter.hits.add(-1)])
+
+
+def release(reservation: Reservation) -> None:
+    """Gives back the counts of an attempt that was right (one write for all of them)."""
+    if reservation.keys:
+        with transaction() as t:
+            release_in(t, reservation)

@@ -17,10 +17,10 @@ from chalicelib.events.tags import Tag
 log = logging.getLogger(__name__)
 
 USERNAME_MAX = 50
-USERNAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?$", re.IGNORECASE)
+USERNAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?\Z", re.IGNORECASE | re.ASCII)  # no look-alikes
 FULL_NAME_MAX = 100
 EMAIL_MAX = 254
-EMAIL_RE = re.compile(r"^[^@\s<>,;:\"()\[\]]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$", re.IGNORECASE)
+EMAIL_RE = re.compile(r"^[^@\s<>,;:\"()\[\]]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\Z", re.IGNORECASE | re.ASCII)
 EMAILS_PER_USER = 10
 
 
@@ -70,7 +70,7 @@ def register(*, username: str, full_name: str, email: str, password: str, confir
     username, full_name, email = username.strip(), full_name.strip(), email.strip()
     if errors := _registration_errors(username, full_name, email, password, confirm):
         raise ValidationError(errors)
-    ratelimit.check_and_hit((ratelimit.REGISTER_PER_IP, origin.ip))
+    ratelimit.reserve((ratelimit.REGISTER_PER_IP, origin.ip))
     now, key = clock.now(), canonical(username)
     user = User(key, display_username=username, full_name=full_name, primary_email=email.lower(),
                 password_hash=passwords.hash_password(password), password_changed_at=now,
@@ -98,7 +98,7 @@ def resend_verification(username: str, address: str, origin: Origin) -> None:
         raise NotFound("That email address is not on your account.")
     if item.verified:
         raise ValidationError({"email": "This email address is already verified."})
-    ratelimit.check_and_hit((ratelimit.MAIL_PER_USER, username), (ratelimit.MAIL_PER_IP, origin.ip))
+    ratelimit.reserve((ratelimit.MAIL_PER_USER, username), (ratelimit.MAIL_PER_IP, origin.ip))
     _send_verification(username, item.address)
 
 
@@ -127,7 +127,7 @@ def add_email(username: str, address: str, origin: Origin) -> None:
     existing = list(Email.query(username))
     if len(existing) >= EMAILS_PER_USER:
         raise ValidationError({"email": f"An account can have at most {EMAILS_PER_USER} addresses."})
-    ratelimit.check_and_hit((ratelimit.MAIL_PER_USER, username), (ratelimit.MAIL_PER_IP, origin.ip))
+    ratelimit.reserve((ratelimit.MAIL_PER_USER, username), (ratelimit.MAIL_PER_IP, origin.ip))
     try:
         Email(username, address.lower(), address=address, created_at=clock.now()).save(
             condition=Email.email.does_not_exist())

@@ -62,7 +62,7 @@ def _reset_payload(user: User) -> dict[str, str]:
 
 def request_password_reset(login: str, origin: Origin) -> None:
     """Mails a reset link if the account exists; answers the same either way."""
-    ratelimit.check_and_hit((ratelimit.MAIL_PER_USER, login.strip().lower() or "-"),
+    ratelimit.reserve((ratelimit.MAIL_PER_USER, login.strip().lower() or "-"),
                             (ratelimit.MAIL_PER_IP, origin.ip))
     user = find_user(login)
     if user is None:

@@ -46,13 +46,14 @@ def _limits(username: str, origin: Origin) -> tuple[tuple[ratelimit.Limit, str],
     return ((ratelimit.TWO_FACTOR_PER_USER, username), (ratelimit.TWO_FACTOR_PER_IP, origin.ip))
 
 
-def check_limits(username: str, origin: Origin) -> None:
-    ratelimit.check(*_limits(username, origin))
+def code_attempt(username: str, origin: Origin) -> ratelimit.Reservation:
+    """Counts a code attempt against the limits every second factor shares, before it is checked
+    (RateLimited once over them); a right code gives it back with ratelimit.release."""
+    return ratelimit.reserve(*_limits(username, origin))
 
 
 def wrong_code(username: str, origin: Origin) -> InvalidCode:
-    """Counts a wrong code against the shared limits and records it; returns the error to raise."""
-    ratelimit.hit(*_limits(username, origin))
+    """Records a wrong code (its attempt stays counted); returns the error to raise."""
     record_event(username, Tag.TWO_FACTOR_FAILURE, origin)
     return InvalidCode()
 
@@ -72,14 +73,15 @@ def current_totp_step(user: User, code: str) -> int | None:
 def complete_with_totp(pending: str | None, code: str, origin: Origin,
                        previous_session: str | None = None) -> Completed:
     user, next_path = pending_user(pending)
-    check_limits(user.username, origin)
+    attempt = code_attempt(user.username, origin)
     step = current_totp_step(user, code)
     if step is None:
         raise wrong_code(user.username, origin)
     try:  # the condition refuses a code replayed by a concurrent request
         token = finish_login(user, origin, previous_session=previous_session, method="with an authenticator app",
                              user_actions=[User.totp_last_step.set(step)],
-                             user_condition=User.totp_last_step.does_not_exist() | (User.totp_last_step < step))
+                             user_condition=User.totp_last_step.does_not_exist() | (User.totp_last_step < step),
+                             also=lambda t: ratelimit.release_in(t, attempt))
     except TransactWriteError as exc:
         raise wrong_code(user.username, origin) from exc
     return Completed(token, user.username, next_path)
@@ -88,13 +90,14 @@ def complete_with_totp(pending: str | None, code: str, origin: Origin,
 def complete_with_recovery_code(pending: str | None, code: str, origin: Origin,
                                 previous_session: str | None = None) -> Completed:
     user, next_path = pending_user(pending)
-    check_limits(user.username, origin)
+    attempt = code_attempt(user.username, origin)
     matched = recovery.match(code, set(user.recovery_codes or ()))
     if matched is None:
         raise wrong_code(user.username, origin)
 
     def spend(t: TransactWrite) -> None:
         t.save(build(user.username, Tag.RECOVERY_CODE_USE, origin))
+        ratelimit.release_in(t, attempt)
     try:  # removing the code only if still there makes it single-use
         token = finish_login(user, origin, previous_session=previous_session, method="with a recovery code",
                              user_actions=[User.recovery_codes.delete({matched})],

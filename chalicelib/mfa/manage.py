@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from pynamodb.exceptions import UpdateError
 
+from chalicelib.accounts import ratelimit
 from chalicelib.accounts.confirm import is_wrong_password
 from chalicelib.accounts.models import User
 from chalicelib.core import clock, crypto, mail, signing
@@ -46,10 +47,11 @@ def _secret_from(token: str, username: str) -> str:
 def enroll_totp(username: str, *, token: str, code: str, origin: Origin) -> bool:
     """Saves the secret once a right code proves the app has it. True if recovery codes exist."""
     secret = _secret_from(token, username)
-    login.check_limits(username, origin)
+    attempt = login.code_attempt(username, origin)
     step = totp.matching_step(secret, code, now=clock.now().timestamp(), after_step=-1)
     if step is None:
         raise login.wrong_code(username, origin)
+    ratelimit.release(attempt)
     sealed = crypto.seal(secret, purpose=login.TOTP_PURPOSE, owner=username)
     user = User.get(username)
     try:
@@ -70,10 +72,12 @@ def remove_totp(username: str, *, password: str, code: str, origin: Origin) -> N
     errors = {}
     if is_wrong_password(user, password, origin):
         errors["remove_password"] = "Your password is not correct."
-    login.check_limits(username, origin)
+    attempt = login.code_attempt(username, origin)
     if login.current_totp_step(user, code) is None:
         login.wrong_code(username, origin)
         errors["remove_code"] = InvalidCode.message
+    else:
+        ratelimit.release(attempt)
     if errors:
         raise ValidationError(errors)
     policy.check_removal(user, Factor.TOTP, field="remove_code")

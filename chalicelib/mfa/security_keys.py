@@ -10,6 +10,7 @@ from typing import Any
 from pynamodb.exceptions import DeleteError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.accounts import ratelimit
 from chalicelib.accounts.confirm import check_password
 from chalicelib.accounts.login import finish_login, pending_user
 from chalicelib.accounts.models import User
@@ -65,6 +66,7 @@ def _label_problem(username: str, label: str) -> str | None:
 
 
 def _new_challenge(username: str, purpose: str, challenge: bytes) -> str:
+    ratelimit.reserve((ratelimit.CHALLENGES_PER_USER, username))  # each one is a stored item
     challenge_id = secrets.token_urlsafe(24)
     Challenge(challenge_id, username=username, purpose=purpose, challenge=base64.b64encode(challenge).decode(),
               expires=clock.now() + CHALLENGE_LIFETIME).save()
@@ -130,7 +132,7 @@ def begin_authentication(pending: str | None) -> dict[str, Any]:
 def finish_authentication(pending: str | None, *, challenge_id: str, credential: dict[str, Any], origin: Origin,
                           previous_session: str | None = None) -> login.Completed:
     user, next_path = pending_user(pending)
-    login.check_limits(user.username, origin)
+    attempt = login.code_attempt(user.username, origin)
     challenge = _consume_challenge(challenge_id, user.username, AUTHENTICATE)
     key = get_or_none(WebAuthnKey, webauthn.credential_id(credential) or "-")
     if key is None or key.username != user.username:
@@ -145,6 +147,7 @@ def finish_authentication(pending: str | None, *, challenge_id: str, credential:
     def count_use(t: TransactWrite) -> None:  # the count condition also refuses a response replayed concurrently
         t.update(key, actions=[WebAuthnKey.sign_count.set(count), WebAuthnKey.last_used_at.set(clock.now())],
                  condition=WebAuthnKey.sign_count == key.sign_count)
+        ratelimit.release_in(t, attempt)
     try:
         token = finish_login(user, origin, previous_session=previous_session,
                              method=f"with security key “{key.label}”", also=count_use)

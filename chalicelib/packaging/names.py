@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-NAME_RE = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
+# ASCII as PEP 508 says: with IGNORECASE alone, 'ſ', 'ı' and the Kelvin sign match [a-z].
+NAME_RE = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])\Z", re.IGNORECASE | re.ASCII)
 
 
 def normalize(name: str) -> str:

@@ -31,6 +31,8 @@ def bind_and_harden(event: Request, get_response: Callable[[Request], Response])
     headers: dict[str, Any] = response.headers
     for name, value in SECURITY_HEADERS.items():
         headers.setdefault(name, value)
+    if get_settings().cookie_secure:  # a deployed stage is served over HTTPS only
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response
 
 

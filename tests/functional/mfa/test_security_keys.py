@@ -216,3 +216,11 @@ def test_the_last_factor_of_a_maintainer_stays(alice, enrolled):
     refused = remove(alice, enrolled, PASSWORD)
     assert refused.status == 400 and "You maintain projects" in refused.text
     assert WebAuthnKey.count() == 2  # the key and its name guard
+
+
+def test_challenges_are_rate_limited(alice):
+    for _ in range(30):
+        assert start(alice, "Blue key")[0] == 200
+    status, body, _ = start(alice, "Blue key")
+    assert status == 429 and "Too many security key requests" in body["error"]
+    assert Challenge.count() == 30

@@ -1,0 +1,51 @@
+"""Limits that hold: concurrent guesses, one identity per account, failures only."""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from chalicelib.accounts import login as accounts_login
+from chalicelib.accounts.ratelimit import LOGIN_PER_USER
+from chalicelib.core.errors import InvalidCredentials, RateLimited
+from chalicelib.events.models import Event
+from chalicelib.events.services import Origin
+from tests.functional.conftest import PASSWORD, login
+
+
+def attempt(password: str, who: str = "alice", ip: str = "") -> str:
+    try:
+        accounts_login.login(login=who, password=password, origin=Origin(ip=ip or f"192.0.2.{hash(password) % 200}"))
+    except InvalidCredentials:
+        return "checked"
+    except RateLimited:
+        return "limited"
+    return "in"
+
+
+def test_concurrent_wrong_passwords_are_checked_at_most_up_to_the_limit(alice):
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        outcomes = list(pool.map(attempt, [f"wrong {n}" for n in range(30)]))
+    assert outcomes.count("checked") == LOGIN_PER_USER.count
+    assert outcomes.count("limited") == 30 - LOGIN_PER_USER.count
+    failures = [e for e in Event.query("alice") if e.tag == "account:login:failure"]
+    assert len(failures) == LOGIN_PER_USER.count
+
+
+def test_the_account_is_one_identity_whatever_names_it(alice):
+    for n in range(LOGIN_PER_USER.count):
+        assert attempt(f"wrong {n}", who="alice" if n % 2 else "alice@example.com") == "checked"
+    assert attempt(PASSWORD, who="alice@example.com", ip="198.51.100.1") == "limited"
+    assert attempt(PASSWORD, who="ALICE", ip="198.51.100.2") == "limited"
+
+
+def test_right_passwords_do_not_use_up_the_limit(browser, alice):
+    for _ in range(LOGIN_PER_USER.count + 2):
+        login(browser)
+    assert attempt("wrong") == "checked"
+
+
+@pytest.mark.parametrize("who", ["nobody", "nobody@example.com"])
+def test_unknown_names_are_limited_too(client, who):
+    outcomes = [attempt(f"wrong {n}", who=who, ip=f"203.0.113.{n}") for n in range(LOGIN_PER_USER.count + 1)]
+    assert outcomes[-1] == "limited" and outcomes.count("checked") == LOGIN_PER_USER.count
