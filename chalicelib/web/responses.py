@@ -30,6 +30,7 @@ def page(req: WebRequest, template: str, status: int = 200, **context: Any) -> R
     context.setdefault("errors", {})
     body = rendering.render(template, {
         "user": req.username, "csrf_token": sessions.csrf_token(req.csrf_id), "url": url,
+        "absolute_url": get_settings().url,
         "notice": NOTICES.get(req.query.get("notice", "")), **context,
     })
     return respond(req, status, body, {"Content-Type": "text/html; charset=utf-8",

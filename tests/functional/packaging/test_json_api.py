@@ -80,3 +80,11 @@ def test_one_release_json(releases):
     assert get_json(releases, "/pypi/cheese-demo/3.0/json")[0] == 404
     assert get_json(releases, "/pypi/cheese-demo/not a version/json")[0] == 404
     assert get_json(releases, "/pypi/nothing/1.0/json")[0] == 404
+
+
+def test_the_project_page_shows_what_the_metadata_says(releases):
+    page = releases.http.get("/project/cheese-demo/").body.decode()
+    assert "<dt>License</dt><dd>MIT OR Apache-2.0</dd>" in page
+    assert '<a href="https://example.org/cheese/src" rel="nofollow">Source</a>' in page
+    assert "<code>rich; extra == &#34;cli&#34;</code>" in page
+    assert "pip install --index-url http://cheeseshop.test/simple/ cheese-demo" in page  # a command one can paste
