@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.core.config import get_settings
-from chalicelib.core.errors import NotFound
+from chalicelib.packaging import projects
 from chalicelib.packaging.projects import FileInfo, ProjectInfo, ReleaseInfo, files, releases
 
 
@@ -21,18 +21,9 @@ def project(found: ProjectInfo) -> dict[str, Any]:
 
 
 def release(found: ProjectInfo, version: str) -> dict[str, Any]:
-    from packaging.version import InvalidVersion, Version
-
-    try:
-        wanted = Version(version)
-    except InvalidVersion as exc:
-        raise NotFound(f"No release '{version}' of '{found.display_name}'.") from exc
-    matching = [r for r in releases(found.name) if Version(r.version) == wanted]
-    if not matching:
-        raise NotFound(f"No release '{version}' of '{found.display_name}'.")
-    urls = [_file(f) for f in files(found).files if f.version == matching[0].version]
-    return {"info": _info(found, matching[0], urls), "last_serial": found.serial,
-            "urls": urls, "vulnerabilities": []}
+    chosen = projects.release(found, version)
+    urls = [_file(f) for f in files(found).files if f.version == chosen.version]
+    return {"info": _info(found, chosen, urls), "last_serial": found.serial, "urls": urls, "vulnerabilities": []}
 
 
 def _newest_unyanked(ordered: list[ReleaseInfo], by_version: dict[str, list[dict[str, Any]]]) -> ReleaseInfo | None:

@@ -129,6 +129,20 @@ def releases(name: str) -> list[ReleaseInfo]:
     return sorted(map(_release_info, Release.query(name)), key=lambda r: Version(r.version), reverse=True)
 
 
+def release(found: ProjectInfo, version: str) -> ReleaseInfo:
+    """One release, by any spelling of its version that PEP 440 holds equal ('2' is '2.0')."""
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        wanted = Version(version)
+    except InvalidVersion as exc:
+        raise NotFound(f"No release '{version}' of '{found.display_name}'.") from exc
+    for r in releases(found.name):
+        if Version(r.version) == wanted:
+            return r
+    raise NotFound(f"No release '{version}' of '{found.display_name}'.")
+
+
 def _release_info(r: Release) -> ReleaseInfo:
     def strings(values: Any) -> list[str]:
         return [str(v) for v in values or []]

@@ -79,6 +79,17 @@ def project_page(name: str) -> Response:
     return web.page(req, "project.html", project=projects.files(found), releases=projects.releases(found.name))
 
 
+@route("/project/{name}/{version}", methods=["GET"])
+def release_page(name: str, version: str) -> Response:
+    req = routes.web_request()
+    try:
+        found = projects.project(name)
+        chosen = projects.release(found, version)
+    except NotFound:
+        return web.page(req, "not-found.html", 404)
+    return web.page(req, "project.html", project=projects.files(found), releases=[chosen], one_release=True)
+
+
 def _json(status: int, body: object) -> Response:
     return Response(body=json.dumps(body), status_code=status, headers={"Content-Type": "application/json"})
 

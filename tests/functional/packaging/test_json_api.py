@@ -88,3 +88,15 @@ def test_the_project_page_shows_what_the_metadata_says(releases):
     assert '<a href="https://example.org/cheese/src" rel="nofollow">Source</a>' in page
     assert "<code>rich; extra == &#34;cli&#34;</code>" in page
     assert "pip install --index-url http://cheeseshop.test/simple/ cheese-demo" in page  # a command one can paste
+
+
+def test_one_release_has_its_own_page(releases):
+    page = releases.http.get("/project/cheese-demo/2.0/").body.decode()
+    assert "<h1>cheese-demo 2.0</h1>" in page
+    assert "This release is yanked: Broken build." in page
+    assert "pip install --index-url http://cheeseshop.test/simple/ cheese-demo==2.0" in page
+    assert d.wheel_name(version="2.0") in page and d.wheel_name(version="1.0") not in page
+    assert releases.http.get("/project/cheese-demo/2/").status_code == 200
+    assert releases.http.get("/project/cheese-demo/9.9/").status_code == 404
+    assert "This release is yanked" not in releases.http.get("/project/cheese-demo/1.0/").body.decode()
+    assert 'href="/project/cheese-demo/2.0/"' in releases.http.get("/project/cheese-demo/").body.decode()
