@@ -22,11 +22,18 @@ $(STAMP): $(PY) requirements.txt requirements-dev.txt
 	@touch $(STAMP)
 
 # pdm, for the client tests, in a venv of its own: its locked install pins versions
-# (httpx, hishel) that the rest of the tools do not share.
-PDM := $(VENV)/pdm/bin/pdm
-$(PDM): $(PY)
-	$(PY) -m venv $(VENV)/pdm
-	$(VENV)/pdm/bin/python -m pip install --quiet "pdm[locked]==2.29.3"
+# (httpx, hishel) that the rest of the tools do not share. It lives outside the project:
+# pdm writes into its own venv while it runs, and `chalice local` restarts on any change here.
+PDM_VERSION := 2.29.3
+TEST_TOOLS ?= $(HOME)/.cache/cheeseshop-test-tools
+PDM := $(TEST_TOOLS)/pdm/.installed-$(PDM_VERSION)
+export TEST_TOOLS
+
+$(PDM): | $(PY)
+	rm -rf $(TEST_TOOLS)/pdm
+	$(PY) -m venv $(TEST_TOOLS)/pdm
+	$(TEST_TOOLS)/pdm/bin/python -m pip install --quiet "pdm[locked]==$(PDM_VERSION)"
+	@touch $@
 
 run: $(STAMP)
 	$(PY) scripts/run_local.py

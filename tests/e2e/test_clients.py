@@ -3,6 +3,7 @@ their defaults; uv and pip install a package whose dependencies they published, 
 PEP 658 metadata; pypi-simple reads every page in both forms."""
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -16,7 +17,8 @@ import requests
 from tests.e2e.test_publish_and_install import twine
 
 BIN = Path(sys.executable).parent
-PDM = BIN.parent / "pdm" / "bin" / "pdm"  # its own venv, made by the Makefile (pdm's locked install)
+# pdm's locked install, in a venv of its own outside the project, made by `make test` / `make e2e`
+PDM = Path(os.environ.get("TEST_TOOLS") or Path.home() / ".cache" / "cheeseshop-test-tools") / "pdm" / "bin" / "pdm"
 PASSWORD = "copper falcon ribbon 58"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -81,8 +83,6 @@ def project(tmp: Path, name: str, backend: str, dependencies: list[str] | None =
 
 
 def run(*command: str | Path, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    import os
-
     # No bytecode written under the project: `chalice local` reloads on any file change there.
     result = subprocess.run([str(part) for part in command], cwd=cwd, capture_output=True, text=True, timeout=600,
                             env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **env})
