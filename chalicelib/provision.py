@@ -12,6 +12,7 @@ from pynamodb.models import Model
 from chalicelib import registry
 from chalicelib.core import aws
 from chalicelib.core.config import Settings
+from chalicelib.core.db import hash_first
 
 TTL_ATTRIBUTE = "expires"
 
@@ -44,10 +45,9 @@ def ensure_indexes(model: type[Model]) -> None:
     for index in model._get_schema().get("global_secondary_indexes", []):
         if index["index_name"] in have:
             continue
-        key_schema = sorted(index["key_schema"], key=lambda key: key["KeyType"] != "HASH")
         dynamodb.update_table(TableName=model.Meta.table_name, AttributeDefinitions=index["attribute_definitions"],
                               GlobalSecondaryIndexUpdates=[{"Create": {
-                                  "IndexName": index["index_name"], "KeySchema": key_schema,
+                                  "IndexName": index["index_name"], "KeySchema": hash_first(index["key_schema"]),
                                   "Projection": index["projection"]}}])
 
 

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from chalicelib import registry  # noqa: E402
-from chalicelib.core.db import Model, base_table_name  # noqa: E402
+from chalicelib.core.db import Model, base_table_name, hash_first  # noqa: E402
 
 RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six")
 TTL = "expires"
@@ -29,10 +29,6 @@ TTL = "expires"
 
 def resource_name(model: type[Model]) -> str:
     return "".join(part.title() for part in base_table_name(model).split("-")) + "Table"
-
-
-def hash_first(keys: list[dict[str, str]]) -> list[dict[str, str]]:
-    return sorted(keys, key=lambda key: key["KeyType"] != "HASH")
 
 
 def table(model: type[Model]) -> dict[str, Any]:

@@ -56,6 +56,11 @@ def base_table_name(model: type[Model]) -> str:
     return str(getattr(meta, "base_table_name", None) or meta.table_name)
 
 
+def hash_first(keys: list[dict[str, str]]) -> list[dict[str, str]]:
+    """A key schema in the order DynamoDB's API and CloudFormation want: the hash key first."""
+    return sorted(keys, key=lambda key: key["KeyType"] != "HASH")
+
+
 def transaction() -> TransactWrite:
     """A write transaction on the bound endpoint (every table shares it)."""
     if _first[0] is None:

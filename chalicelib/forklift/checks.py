@@ -54,7 +54,7 @@ def check_filename(filename: str, name_field: str, version_text: str, filetype: 
                 raise UploadRefused("A .whl file must be uploaded with filetype bdist_wheel.")
             name, version, _, _ = parse_wheel_filename(filename)
         elif filename.endswith((".tar.gz", ".zip")):
-            if filetype != "sdist" or pyversion not in ("source", ""):  # flit sends none for an sdist
+            if filetype != "sdist" or pyversion != "source":
                 raise UploadRefused("A source distribution must be uploaded with filetype sdist and pyversion source.")
             name, version = parse_sdist_filename(filename)
         else:

@@ -97,7 +97,7 @@ def validate(received: Received) -> tuple[Metadata, check.Digests, bytes | None]
     check.check_action(received.fields)
     form = metadata.from_form(received.fields)
     check.check_filename(received.filename, form.name, form.version, check.first(received.fields, "filetype"),
-                         check.first(received.fields, "pyversion"))
+                         check.python_version(received.fields))
     check.check_size(received.content)
     digests = check.digests(received.content)
     check.check_digests(received.fields, digests)
