@@ -1,12 +1,13 @@
 """Every check of a password outside the login form: re-entering it before a sensitive
-change, the current password on a change, the password that removes a factor.
+change (chalicelib.accounts.login.reauthenticate), the current password on a change, the
+password that removes a factor.
 
 All of them count against the same limits as logins, so a stolen session cannot be used
 to guess the password, and every failure is a security event.
 """
 from __future__ import annotations
 
-from chalicelib.accounts import passwords, ratelimit, sessions
+from chalicelib.accounts import passwords, ratelimit
 from chalicelib.accounts.models import User
 from chalicelib.core.errors import ValidationError
 from chalicelib.events.services import Origin, record_event
@@ -37,11 +38,3 @@ def check_password(user: User, password: str, origin: Origin, *, field: str = "p
     """Raises ValidationError on `field` for a wrong password."""
     if is_wrong_password(user, password, origin):
         raise ValidationError({field: message})
-
-
-def confirm_password(token: str | None, username: str, password: str, origin: Origin) -> None:
-    """Re-entering the password before a sensitive change: the session counts as fresh again."""
-    check_password(User.get(username), password, origin)
-    if not token:
-        raise ValidationError({"password": WRONG_PASSWORD})
-    sessions.reauthenticated(token)

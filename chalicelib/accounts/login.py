@@ -9,17 +9,26 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.accounts import passwords, ratelimit, registration, sessions
+from chalicelib.accounts import confirm, passwords, ratelimit, registration, sessions
 from chalicelib.accounts.confirm import password_limits
 from chalicelib.accounts.models import EmailOwner, User
 from chalicelib.core import mail, signing
 from chalicelib.core.db import get_or_none, transaction
-from chalicelib.core.errors import CheeseshopError, InvalidCredentials, LoginExpired
+from chalicelib.core.errors import CheeseshopError, InvalidCredentials, LoginExpired, ValidationError
 from chalicelib.events.services import Origin, build, record_event
 from chalicelib.events.tags import Tag
 from chalicelib.mfa import policy
 
 DEFAULT_NEXT = "/manage/account/"
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A right password waiting for its second factor: a login, or a reauthentication."""
+
+    user: User
+    next_path: str
+    reauthenticating: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,9 +84,11 @@ def _failed(user: User | None, origin: Origin) -> None:
 
 def finish_login(user: User, origin: Origin, *, previous_session: str | None, method: str = "",
                  user_actions: Sequence[Action] = (), user_condition: Condition | None = None,
-                 also: Callable[[TransactWrite], None] | None = None) -> str:
+                 also: Callable[[TransactWrite], None] | None = None, reauthenticating: bool = False) -> str:
     """The one way a login ends, whatever proved it: a new session, the last-login time and
     the login event, written in one transaction that also ends the session the browser had.
+    A reauthentication ends the same way (a new session proves every factor afresh), and is
+    recorded as one.
 
     A second factor adds its own writes (a spent code, a key's sign count) and a condition on
     the user item, so a code replayed concurrently loses the race. Returns the session token;
@@ -87,7 +98,8 @@ def finish_login(user: User, origin: Origin, *, previous_session: str | None, me
         t.update(user, actions=[User.last_login_at.set(session.created_at), *user_actions],
                  condition=user_condition)
         t.save(session)
-        t.save(build(user.username, Tag.LOGIN_SUCCESS, origin, detail=method))
+        t.save(build(user.username, Tag.REAUTHENTICATE if reauthenticating else Tag.LOGIN_SUCCESS, origin,
+                     detail=method))
         if previous_session:
             t.delete(sessions.item(previous_session))
         if also is not None:
@@ -95,13 +107,13 @@ def finish_login(user: User, origin: Origin, *, previous_session: str | None, me
     return token
 
 
-def pending_login(user: User, next_path: str) -> str:
+def pending_login(user: User, next_path: str, reauthenticating: bool = False) -> str:
     return signing.sign(signing.TWO_FACTOR_LOGIN, {"user": user.username,
                                                    "changed": user.password_changed_at.isoformat(),
-                                                   "next": next_path})
+                                                   "next": next_path, "sudo": reauthenticating})
 
 
-def pending_user(pending: str | None) -> tuple[User, str]:
+def pending_user(pending: str | None) -> Pending:
     """The user a pending login is for, while it is still good; and where to go after."""
     try:
         payload = signing.unsign(signing.TWO_FACTOR_LOGIN, pending or "")
@@ -110,7 +122,22 @@ def pending_user(pending: str | None) -> tuple[User, str]:
     user = get_or_none(User, str(payload.get("user", "")))
     if user is None or payload.get("changed") != user.password_changed_at.isoformat():
         raise LoginExpired()
-    return user, str(payload.get("next") or DEFAULT_NEXT)
+    return Pending(user, str(payload.get("next") or DEFAULT_NEXT), payload.get("sudo") is True)
+
+
+def reauthenticate(token: str | None, username: str, password: str, origin: Origin, next_path: str) -> str | None:
+    """Sudo mode, before a sensitive action: the password again, then the second factor
+    when the account has one. Returns the pending state for that second step, or None when
+    the password was all the account has (the session is then fresh again)."""
+    user = User.get(username)
+    confirm.check_password(user, password, origin)
+    if not token:
+        raise ValidationError({"password": confirm.WRONG_PASSWORD})
+    if policy.has_two_factor(user):
+        return pending_login(user, next_path, reauthenticating=True)
+    sessions.reauthenticated(token)
+    record_event(username, Tag.REAUTHENTICATE, origin)
+    return None
 
 
 def logout(token: str | None, username: str, origin: Origin) -> None:

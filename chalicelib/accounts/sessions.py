@@ -22,7 +22,12 @@ from chalicelib.events.services import Origin
 SESSION_COOKIE = "cheeseshop_session"
 CSRF_COOKIE = "cheeseshop_csrf"
 MAX_AGE = timedelta(hours=12)
-FRESH_FOR = timedelta(minutes=5)  # sensitive changes ask for the password again after this
+# Sudo mode: destructive and ownership-changing actions need the session to have been
+# authenticated this recently. A session's authenticated_at is set only when everything the
+# account had was proven: a login (password, then the second factor if any), a
+# reauthentication (the same), or a password alone for an account without a second factor.
+# An account gains its first factor only from a fresh session, by proving that factor.
+FRESH_FOR = timedelta(minutes=15)
 TOKEN_BYTES = 32
 
 
@@ -33,7 +38,7 @@ class SessionInfo:
     expires_at: datetime
 
     @property
-    def fresh(self) -> bool:
+    def sudo(self) -> bool:
         return clock.now() - self.authenticated_at < FRESH_FOR
 
 
@@ -70,7 +75,7 @@ def load(token: str | None) -> SessionInfo | None:
 
 
 def reauthenticated(token: str) -> None:
-    """The user typed the password again: sensitive changes are allowed for a while."""
+    """An account without a second factor typed its password again: sudo mode for a while."""
     item(token).update(actions=[Session.authenticated_at.set(clock.now())])
 
 

@@ -5,7 +5,7 @@ that names form content types."""
 from __future__ import annotations
 
 from chalicelib import web
-from chalicelib.accounts import confirm, login, registration, reset
+from chalicelib.accounts import login, registration, reset
 from chalicelib.core.errors import CheeseshopError
 from chalicelib.web import Response
 
@@ -139,6 +139,10 @@ def reauthenticate() -> Response:
     username = req.username
 
     def act() -> Response:
-        confirm.confirm_password(req.session_token, username, req.form.get("password", ""), req.origin)
+        pending = login.reauthenticate(req.session_token, username, req.form.get("password", ""), req.origin,
+                                       _next(req))
+        if pending:
+            web.set_pending_login(req, pending)
+            return web.redirect(req, "/account/two-factor/")
         return web.redirect(req, _next(req))
     return web.form_action(req, "account/reauthenticate.html", act, next=_next(req))

@@ -32,9 +32,9 @@ def account() -> Response:
     return web.gate(req) or web.page(req, ACCOUNT_PAGE, **account_context(req.require_user()))
 
 
-def account_form(run: Callable[[web.WebRequest, str], Response], fresh: bool = False) -> Response:
+def account_form(run: Callable[[web.WebRequest, str], Response], sudo: bool = False) -> Response:
     req = _req()
-    if (gate := web.gate(req, fresh=fresh)) is not None:
+    if (gate := web.gate(req, sudo=sudo, back="/manage/account/")) is not None:
         return gate
     username = req.require_user()
     return web.form_action(req, ACCOUNT_PAGE, lambda: run(req, username),
@@ -74,7 +74,7 @@ def remove_totp() -> Response:
         manage.remove_totp(username, password=req.form.get("remove_password", ""),
                             code=req.form.get("remove_code", ""), origin=req.origin)
         return web.redirect(req, "/manage/account/", notice="totp-removed")
-    return account_form(run)
+    return account_form(run, sudo=True)
 
 
 @route("/manage/account/webauthn/remove", methods=["POST"], content_types=FORM)
@@ -84,4 +84,4 @@ def remove_security_key() -> Response:
         security_keys.remove_key(username, credential_id=key, password=req.form.get(f"password-{key}", ""),
                                  origin=req.origin)
         return web.redirect(req, "/manage/account/", notice="webauthn-removed")
-    return account_form(run)
+    return account_form(run, sudo=True)

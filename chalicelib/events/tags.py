@@ -27,7 +27,19 @@ class Tag(enum.StrEnum):
     WEBAUTHN_CLONED = "account:two-factor:webauthn:cloned"
     TOKEN_CREATE = "account:api-token:create"
     TOKEN_REVOKE = "account:api-token:revoke"
+    REAUTHENTICATE = "account:reauthenticate:success"
     FILE_UPLOAD = "project:file:upload"
+    FILE_DELETE = "project:file:delete"
+    RELEASE_YANK = "project:release:yank"
+    RELEASE_UNYANK = "project:release:unyank"
+    RELEASE_DELETE = "project:release:delete"
+    PROJECT_DELETE = "project:delete"
+    ROLE_INVITE = "project:role:invite"
+    ROLE_INVITE_REVOKE = "project:role:invite:revoke"
+    ROLE_INVITE_ACCEPT = "project:role:invite:accept"
+    ROLE_INVITE_DECLINE = "project:role:invite:decline"
+    ROLE_CHANGE = "project:role:change"
+    ROLE_REMOVE = "project:role:remove"
 
 
 DESCRIPTIONS: dict[str, str] = {
@@ -52,7 +64,19 @@ DESCRIPTIONS: dict[str, str] = {
     Tag.WEBAUTHN_CLONED: "A cloned security key was refused",
     Tag.TOKEN_CREATE: "API token created",
     Tag.TOKEN_REVOKE: "API token revoked",
+    Tag.REAUTHENTICATE: "Confirmed password and second factor for a sensitive action",
     Tag.FILE_UPLOAD: "File uploaded",
+    Tag.FILE_DELETE: "File deleted",
+    Tag.RELEASE_YANK: "Release yanked",
+    Tag.RELEASE_UNYANK: "Release un-yanked",
+    Tag.RELEASE_DELETE: "Release deleted",
+    Tag.PROJECT_DELETE: "Project deleted",
+    Tag.ROLE_INVITE: "Collaborator invited",
+    Tag.ROLE_INVITE_REVOKE: "Invitation revoked",
+    Tag.ROLE_INVITE_ACCEPT: "Invitation accepted",
+    Tag.ROLE_INVITE_DECLINE: "Invitation declined",
+    Tag.ROLE_CHANGE: "Role changed",
+    Tag.ROLE_REMOVE: "Collaborator removed",
 }
 
 

@@ -38,7 +38,7 @@ class Methods:
 
 
 def pending_methods(pending: str | None) -> Methods:
-    found = policy.factors(pending_user(pending)[0])
+    found = policy.factors(pending_user(pending).user)
     return Methods(found.totp, found.security_keys > 0)
 
 
@@ -72,7 +72,8 @@ def current_totp_step(user: User, code: str) -> int | None:
 
 def complete_with_totp(pending: str | None, code: str, origin: Origin,
                        previous_session: str | None = None) -> Completed:
-    user, next_path = pending_user(pending)
+    found = pending_user(pending)
+    user = found.user
     attempt = code_attempt(user.username, origin)
     step = current_totp_step(user, code)
     if step is None:
@@ -81,15 +82,17 @@ def complete_with_totp(pending: str | None, code: str, origin: Origin,
         token = finish_login(user, origin, previous_session=previous_session, method="with an authenticator app",
                              user_actions=[User.totp_last_step.set(step)],
                              user_condition=User.totp_last_step.does_not_exist() | (User.totp_last_step < step),
-                             also=lambda t: ratelimit.release_in(t, attempt))
+                             also=lambda t: ratelimit.release_in(t, attempt),
+                             reauthenticating=found.reauthenticating)
     except TransactWriteError as exc:
         raise wrong_code(user.username, origin) from exc
-    return Completed(token, user.username, next_path)
+    return Completed(token, user.username, found.next_path)
 
 
 def complete_with_recovery_code(pending: str | None, code: str, origin: Origin,
                                 previous_session: str | None = None) -> Completed:
-    user, next_path = pending_user(pending)
+    found = pending_user(pending)
+    user = found.user
     attempt = code_attempt(user.username, origin)
     matched = recovery.match(code, set(user.recovery_codes or ()))
     if matched is None:
@@ -101,9 +104,10 @@ def complete_with_recovery_code(pending: str | None, code: str, origin: Origin,
     try:  # removing the code only if still there makes it single-use
         token = finish_login(user, origin, previous_session=previous_session, method="with a recovery code",
                              user_actions=[User.recovery_codes.delete({matched})],
-                             user_condition=User.recovery_codes.contains(matched), also=spend)
+                             user_condition=User.recovery_codes.contains(matched), also=spend,
+                             reauthenticating=found.reauthenticating)
     except TransactWriteError as exc:
         raise wrong_code(user.username, origin) from exc
     left = len(user.recovery_codes or ()) - 1
     mail.send(user.primary_email, "recovery-code-used", username=user.display_username, ip=origin.ip, left=left)
-    return Completed(token, user.username, next_path, recovery_codes_left=left)
+    return Completed(token, user.username, found.next_path, recovery_codes_left=left)

@@ -124,14 +124,15 @@ def finish_registration(username: str, *, challenge_id: str, label: str, credent
 
 
 def begin_authentication(pending: str | None) -> dict[str, Any]:
-    user, _ = pending_user(pending)
+    user = pending_user(pending).user
     options, challenge = webauthn.authentication_options([_stored(k) for k in _user_keys(user.username)])
     return {"challengeId": _new_challenge(user.username, AUTHENTICATE, challenge), "publicKey": options}
 
 
 def finish_authentication(pending: str | None, *, challenge_id: str, credential: dict[str, Any], origin: Origin,
                           previous_session: str | None = None) -> login.Completed:
-    user, next_path = pending_user(pending)
+    found = pending_user(pending)
+    user = found.user
     attempt = login.code_attempt(user.username, origin)
     challenge = _consume_challenge(challenge_id, user.username, AUTHENTICATE)
     key = get_or_none(WebAuthnKey, webauthn.credential_id(credential) or "-")
@@ -150,10 +151,11 @@ def finish_authentication(pending: str | None, *, challenge_id: str, credential:
         ratelimit.release_in(t, attempt)
     try:
         token = finish_login(user, origin, previous_session=previous_session,
-                             method=f"with security key “{key.label}”", also=count_use)
+                             method=f"with security key “{key.label}”", also=count_use,
+                             reauthenticating=found.reauthenticating)
     except TransactWriteError as exc:
         raise _refused(user, origin) from exc
-    return login.Completed(token, user.username, next_path)
+    return login.Completed(token, user.username, found.next_path)
 
 
 def _refused(user: User, origin: Origin) -> InvalidCode:

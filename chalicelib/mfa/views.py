@@ -93,7 +93,7 @@ def _provisioning_or_redirect(req: web.WebRequest, token: str | None = None) -> 
 @route("/manage/account/totp-provision", methods=["GET"])
 def totp_provision_form() -> Response:
     req = _req()
-    if (gate := web.gate(req, fresh=True)) is not None:
+    if (gate := web.gate(req, sudo=True)) is not None:
         return gate
     setup = _provisioning_or_redirect(req)
     return setup if isinstance(setup, Response) else web.page(req, TOTP_PAGE, setup=setup)
@@ -102,7 +102,7 @@ def totp_provision_form() -> Response:
 @route("/manage/account/totp-provision", methods=["POST"], content_types=FORM)
 def totp_provision() -> Response:
     req = _req()
-    if (gate := web.gate(req, fresh=True)) is not None:
+    if (gate := web.gate(req, sudo=True)) is not None:
         return gate
     username, token = req.require_user(), req.form.get("setup_token", "")
 
@@ -127,7 +127,7 @@ def recovery_codes_page() -> Response:
 @route("/manage/account/recovery-codes", methods=["POST"], content_types=FORM)
 def generate_recovery_codes() -> Response:
     req = _req()
-    if (gate := web.gate(req, fresh=True)) is not None:
+    if (gate := web.gate(req, sudo=True)) is not None:
         return gate
     username = req.require_user()
 

@@ -23,14 +23,14 @@ def _req() -> web.WebRequest:
 @route(PROVISION, methods=["GET"])
 def provision_page() -> Response:
     req = _req()
-    return web.gate(req, fresh=True) or web.page(req, "manage/webauthn-provision.html",
+    return web.gate(req, sudo=True) or web.page(req, "manage/webauthn-provision.html",
                                                   elsewhere=web.webauthn_elsewhere(req))
 
 
 @route(PROVISION + "/options", methods=["POST"])
 def provision_options() -> Response:
     req = _req()
-    if (gate := web_json.gate(req, fresh=True)) is not None:
+    if (gate := web_json.gate(req, sudo=True)) is not None:
         return gate
     body, username = web_json.body(req), req.require_user()
     return web_json.action(req, lambda: security_keys.begin_registration(username, str(body.get("label", ""))))
@@ -39,7 +39,7 @@ def provision_options() -> Response:
 @route(PROVISION + "/verify", methods=["POST"])
 def provision_verify() -> Response:
     req = _req()
-    if (gate := web_json.gate(req, fresh=True)) is not None:
+    if (gate := web_json.gate(req, sudo=True)) is not None:
         return gate
     body, username = web_json.body(req), req.require_user()
 

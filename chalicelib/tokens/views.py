@@ -33,7 +33,7 @@ def tokens_page() -> Response:
 @route("/manage/account/token", methods=["POST"], content_types=FORM)
 def create_token() -> Response:
     req = _req()
-    if (gate := web.gate(req, mandate=True)) is not None:
+    if (gate := web.gate(req, mandate=True, sudo=True, back="/manage/account/token/")) is not None:
         return gate
     username = req.require_user()
 

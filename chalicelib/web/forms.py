@@ -1,5 +1,5 @@
 """HTML forms: CSRF checked, a domain error shown on the form again, and the gates a page
-sets before it can be seen (login, a fresh password, the two-factor mandate)."""
+sets before it can be seen (login, sudo mode, the two-factor mandate)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -35,16 +35,18 @@ def form_action(req: WebRequest, template: str, action: Callable[[], Response],
         return response
 
 
-def gate(req: WebRequest, *, fresh: bool = False, mandate: bool = False) -> Response | None:
-    """Where to send a request that may not see a page yet: login, password again, 2FA setup."""
-    here = quote(req.path.rstrip("/") + "/")
+def gate(req: WebRequest, *, sudo: bool = False, mandate: bool = False, back: str | None = None) -> Response | None:
+    """Where to send a request that may not see a page yet: login, 2FA setup, reauthentication.
+
+    back: the page to return to (a form's page, when this is its POST)."""
+    here = quote((back or req.path).rstrip("/") + "/")
     if req.session is None:
         return redirect(req, f"/account/login/?next={here}")
-    if fresh and not req.session.fresh:
-        return redirect(req, f"/account/reauthenticate/?next={here}")
     if mandate:
         try:
             policy.require_two_factor(req.session.username)
         except TwoFactorRequired:
             return redirect(req, "/manage/account/", notice="two-factor-required")
+    if sudo and not req.session.sudo:
+        return redirect(req, f"/account/reauthenticate/?next={here}")
     return None

@@ -40,9 +40,9 @@ def action(req: WebRequest, run: Callable[[], dict[str, Any]]) -> Response:
         return answer
 
 
-def gate(req: WebRequest, *, fresh: bool = False) -> Response | None:
+def gate(req: WebRequest, *, sudo: bool = False) -> Response | None:
     if req.session is None:
         return response(req, 401, {"error": "You are no longer logged in. Please log in again."})
-    if fresh and not req.session.fresh:
-        return response(req, 403, {"error": "Please confirm your password again: reload this page."})
+    if sudo and not req.session.sudo:
+        return response(req, 403, {"error": "Please confirm your password and second factor again: reload this page."})
     return None

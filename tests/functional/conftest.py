@@ -4,10 +4,12 @@ import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyotp
 import pytest
 from chalice.test import Client
+from freezegun import freeze_time
 from moto import mock_aws
 
 from tests.conftest import ROOT
@@ -44,6 +46,13 @@ def client(aws: None) -> Iterator[Client]:
 
     with Client(app, stage_name="test", project_dir=str(ROOT)) as chalice_client:
         yield chalice_client
+
+
+@pytest.fixture
+def frozen() -> Iterator[Any]:
+    """Frozen time; ask for it before the fixtures that log in, so they share its clock."""
+    with freeze_time("2026-06-01 12:00:05") as clock:
+        yield clock
 
 
 @pytest.fixture

@@ -53,7 +53,7 @@ def test_generating_needs_a_second_factor(alice):
 
 
 def test_generating_needs_a_recent_password(alice, codes, frozen):
-    frozen.tick(6 * 60)
+    frozen.tick(16 * 60)
     page = alice.get("/manage/account/recovery-codes/")
     refused = alice.post("/manage/account/recovery-codes/", {}, csrf=page.csrf())
     assert refused.location == "/account/reauthenticate/?next=/manage/account/recovery-codes/"

@@ -74,7 +74,7 @@ def test_enrollment_needs_a_verified_email(browser, frozen):
 
 
 def test_enrollment_needs_a_recent_password(alice, frozen):
-    frozen.tick(6 * 60)
+    frozen.tick(16 * 60)
     page = alice.get("/manage/account/totp-provision/")
     assert page.location == "/account/reauthenticate/?next=/manage/account/totp-provision/"
     form = alice.get(page.location)
