@@ -6,6 +6,7 @@ from chalicelib.forklift import views as forklift
 from chalicelib.mfa import views as mfa
 from chalicelib.mfa import views_keys as security_keys
 from chalicelib.packaging import views as packaging
+from chalicelib.packaging import views_manage as project_settings
 from chalicelib.tokens import views as tokens
 from chalicelib.web import views as common
 
@@ -19,3 +20,4 @@ app.register_blueprint(security_keys.routes.blueprint)
 app.register_blueprint(tokens.routes.blueprint)
 app.register_blueprint(forklift.routes.blueprint)
 app.register_blueprint(packaging.routes.blueprint)
+app.register_blueprint(project_settings.routes.blueprint)

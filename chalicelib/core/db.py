@@ -6,7 +6,7 @@ Items that expire carry a TTL attribute; code checks expiry too (moto never dele
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
@@ -59,6 +59,13 @@ def base_table_name(model: type[Model]) -> str:
 def hash_first(keys: list[dict[str, str]]) -> list[dict[str, str]]:
     """A key schema in the order DynamoDB's API and CloudFormation want: the hash key first."""
     return sorted(keys, key=lambda key: key["KeyType"] != "HASH")
+
+
+Write = Callable[[TransactWrite], None]  # one write, added to a transaction made elsewhere
+
+
+def deleting(item: Model) -> Write:
+    return lambda t: t.delete(item)
 
 
 def transaction() -> TransactWrite:

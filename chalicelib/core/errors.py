@@ -95,3 +95,8 @@ class ChallengeExpired(CheeseshopError):
 class TokenRefused(CheeseshopError):
     status = 403
     message = "Make a new API token in your account settings: this one is invalid or expired."
+
+
+class Conflict(CheeseshopError):
+    status = 409
+    message = "Something changed at the same time: reload the page and try again."

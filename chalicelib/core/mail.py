@@ -31,6 +31,9 @@ SUBJECTS = {
     "security-key-cloned": "A copy of your security key was refused",
     "token-created": "A new API token was made for your cheeseshop account",
     "token-revoked": "An API token of your cheeseshop account was revoked",
+    "role-invitation": "You are invited to a project on cheeseshop",
+    "role-changed": "A role changed on a cheeseshop project",
+    "project-deleted": "Something was deleted from a cheeseshop project",
 }
 
 

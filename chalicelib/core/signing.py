@@ -18,7 +18,9 @@ VERIFY_EMAIL = "email-verify"
 PASSWORD_RESET = "password-reset"
 TWO_FACTOR_LOGIN = "two-factor-login"  # a right password, waiting for the second factor
 TOTP_PROVISION = "totp-provision"  # a secret shown for enrollment, not yet confirmed
-MAX_AGE = {VERIFY_EMAIL: 24 * 3600, PASSWORD_RESET: 3600, TWO_FACTOR_LOGIN: 300, TOTP_PROVISION: 900}
+ROLE_INVITATION = "role-invitation"  # an Owner's invitation to a project role
+MAX_AGE = {VERIFY_EMAIL: 24 * 3600, PASSWORD_RESET: 3600, TWO_FACTOR_LOGIN: 300, TOTP_PROVISION: 900,
+           ROLE_INVITATION: 3 * 24 * 3600}
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:

@@ -1,4 +1,5 @@
-"""Security history: one way to record an event (tags from chalicelib.events.tags)."""
+"""Security history: one way to record an event (tags from chalicelib.events.tags), for a
+user and, where there is one, for the project it touched."""
 from __future__ import annotations
 
 import secrets
@@ -29,27 +30,44 @@ class HistoryEntry:
     ip: str
     user_agent: str
     detail: str
+    actor: str = ""
+    via: str = ""  # the API token an upload came with
 
 
-def build(username: str, tag: Tag, origin: Origin, detail: str = "") -> Event:
-    """An unsaved event, for callers that write it inside a transaction."""
+def project_subject(project: str, created_at: datetime | None) -> str:
+    """The key of a project's history: a project deleted and made again starts a new one."""
+    return f"project:{project}:{int(created_at.timestamp()) if created_at else 0}"
+
+
+def build(subject: str, tag: Tag, origin: Origin, detail: str = "", actor: str | None = None,
+          via: str | None = None) -> Event:
+    """An unsaved event of a user (or, with an actor, of a project), for callers that write
+    it inside a transaction."""
     now = clock.now()
     return Event(
-        username,
+        subject,
         f"{now.isoformat()}#{secrets.token_hex(4)}",
         tag=tag.value,
         ip=origin.ip,
         user_agent=origin.user_agent[:512],
         detail=detail,
+        actor=actor,
+        via=via,
         expires=now + KEEP_FOR,
     )
+
+
+def both(username: str, project_key: str, tag: Tag, origin: Origin, detail: str = "",
+         via: str | None = None) -> list[Event]:
+    """The same event in the acting user's history and in the project's."""
+    return [build(username, tag, origin, detail, via=via), build(project_key, tag, origin, detail, username, via)]
 
 
 def record_event(username: str, tag: Tag, origin: Origin, detail: str = "") -> None:
     build(username, tag, origin, detail).save()
 
 
-def history(username: str, limit: int = HISTORY_LENGTH) -> list[HistoryEntry]:
+def history(subject: str, limit: int = HISTORY_LENGTH) -> list[HistoryEntry]:
     return [
         HistoryEntry(
             at=datetime.fromisoformat(event.id.split("#")[0]),
@@ -58,6 +76,8 @@ def history(username: str, limit: int = HISTORY_LENGTH) -> list[HistoryEntry]:
             ip=event.ip,
             user_agent=event.user_agent,
             detail=event.detail,
+            actor=event.actor or "",
+            via=event.via or "",
         )
-        for event in Event.query(username, scan_index_forward=False, limit=limit)
+        for event in Event.query(subject, scan_index_forward=False, limit=limit)
     ]

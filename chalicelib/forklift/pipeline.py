@@ -22,7 +22,7 @@ from pynamodb.expressions.update import Action
 from chalicelib.core import clock, storage
 from chalicelib.core.db import get_or_none, transaction
 from chalicelib.core.errors import UploadRefused
-from chalicelib.events.services import Origin, build
+from chalicelib.events.services import Origin, both, project_subject
 from chalicelib.events.tags import Tag
 from chalicelib.forklift import archives, metadata
 from chalicelib.forklift import checks as check
@@ -134,6 +134,9 @@ def already_uploaded(filename: str, digests: check.Digests) -> bool:
     existing = get_or_none(File, filename)
     if existing is None:
         return False
+    if existing.project is None:
+        raise UploadRefused("Upload a new version or another file: this filename belonged to a file that was "
+                            "deleted, and a filename can be used only once.")
     if existing.sha256 == digests.sha256:
         return True
     raise UploadRefused("Upload a new version or another file: File already exists, and a filename can be "
@@ -166,7 +169,7 @@ def record(who: tokens.Authorized, project: Project | None, meta: Metadata, rece
                     blake2_256=digests.blake2_256, path=stored.path, metadata_sha256=stored.metadata_sha256,
                     uploaded_at=now, uploaded_by=who.username), condition=File.filename.does_not_exist())
         if project is None:
-            t.save(Project(name, display_name=meta.name, listed="project", created_at=now, serial=1),
+            t.save(Project(name, display_name=meta.name, listed="project", created_at=now, serial=1, owners=1),
                    condition=Project.name.does_not_exist())
             t.save(Project("ultra:" + ultranormalize(meta.name)), condition=Project.name.does_not_exist())
             t.save(creator_role(who.username, name, meta.name))
@@ -174,7 +177,9 @@ def record(who: tokens.Authorized, project: Project | None, meta: Metadata, rece
             t.update(project, actions=[Project.serial.add(1)])
         # A release keeps the metadata of its first file: each value is set only if not there yet.
         t.update(Release(name, meta.version), actions=_release_actions(name, meta, now))
-        t.save(build(who.username, Tag.FILE_UPLOAD, origin, detail=received.filename))
+        history = project_subject(name, project.created_at if project is not None else now)
+        for event in both(who.username, history, Tag.FILE_UPLOAD, origin, received.filename, via=who.token_name):
+            t.save(event)
 
 
 RELEASE_BUDGET = 350_000  # bytes of text on one release item; DynamoDB takes 400 KB an item

@@ -1,6 +1,7 @@
 """The index's tables: projects, their releases and files, and who holds which role.
 
 - roles: a project's collaborators (by project); GSI by_user for a user's projects.
+- role-invitations: pending invitations (by project); GSI by_user for a user's.
 - projects (GSI all: every project by name), releases (by project and version),
   files (by filename; GSI by_project for the simple index).
 """
@@ -10,6 +11,7 @@ from pynamodb.attributes import (
     BooleanAttribute,
     ListAttribute,
     NumberAttribute,
+    TTLAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
@@ -38,6 +40,33 @@ class Role(Model):
     project_name = UnicodeAttribute()  # as first uploaded
     created_at = UTCDateTimeAttribute()
     by_user = RolesByUser()
+
+
+class InvitationsByUser(GlobalSecondaryIndex["RoleInvitation"]):
+    class Meta:
+        index_name = "by_user"
+        projection = AllProjection()
+
+    username = UnicodeAttribute(hash_key=True)
+    project = UnicodeAttribute(range_key=True)
+
+
+class RoleInvitation(Model):
+    """An Owner's invitation of a user to a role; the mailed link names its nonce, so a
+    revoked or answered invitation's link is dead even before it expires."""
+
+    class Meta:
+        table_name = "role-invitations"
+
+    project = UnicodeAttribute(hash_key=True)  # normalized project name
+    username = UnicodeAttribute(range_key=True)
+    role = UnicodeAttribute()
+    project_name = UnicodeAttribute()
+    invited_by = UnicodeAttribute()
+    nonce = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    expires = TTLAttribute()  # answers check it too: correctness never waits for TTL deletion
+    by_user = InvitationsByUser()
 
 
 class AllProjects(GlobalSecondaryIndex["Project"]):
@@ -69,7 +98,8 @@ class Project(Model):
     display_name = UnicodeAttribute(null=True)
     listed = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute(null=True)
-    serial = NumberAttribute(default=0)  # grows with every upload: the simple page's ETag
+    serial = NumberAttribute(default=0)  # grows with every change: the simple page's ETag
+    owners = NumberAttribute(null=True)  # how many Owners: a condition keeps it above zero
     all = AllProjects()
     by_age = ProjectsByAge()  # the newest projects, for the feed
 
@@ -127,13 +157,17 @@ class FilesByProject(GlobalSecondaryIndex["File"]):
 
 
 class File(Model):
-    """A distribution file by name: a name once used is never used again, even if deleted."""
+    """A distribution file by name: a name once used is never used again, even if deleted.
+    A deleted file's item stays as a tombstone: without `project` it leaves the by_project
+    index, and `deleted_project` says whose it was."""
 
     class Meta:
         table_name = "files"
 
     filename = UnicodeAttribute(hash_key=True)
-    project = UnicodeAttribute()
+    project = UnicodeAttribute(null=True)  # None once deleted
+    deleted_project = UnicodeAttribute(null=True)
+    deleted_at = UTCDateTimeAttribute(null=True)
     version = UnicodeAttribute()
     packagetype = UnicodeAttribute()
     python_version = UnicodeAttribute(default="")
@@ -151,4 +185,4 @@ class File(Model):
     by_project = FilesByProject()
 
 
-MODELS: tuple[type[Model], ...] = (Role, Project, Release, File)
+MODELS: tuple[type[Model], ...] = (Role, RoleInvitation, Project, Release, File)

@@ -8,6 +8,7 @@ from typing import Any
 
 from chalicelib.core.db import get_or_none
 from chalicelib.core.errors import NotFound
+from chalicelib.events.services import project_subject
 from chalicelib.packaging.models import File, Project, Release
 from chalicelib.packaging.names import normalize, ultranormalize
 
@@ -17,6 +18,12 @@ class ProjectInfo:
     name: str  # normalized
     display_name: str
     serial: int
+    created_at: datetime | None = None
+
+    @property
+    def history_key(self) -> str:
+        """Where this project's security history is kept."""
+        return project_subject(self.name, self.created_at)
 
 
 @dataclass(frozen=True)
@@ -89,7 +96,7 @@ def project(name: str) -> ProjectInfo:
     found = get_or_none(Project, normalize(name))
     if found is None:
         raise NotFound(f"No project named '{name}'.")
-    return ProjectInfo(found.name, found.display_name or found.name, int(found.serial))
+    return ProjectInfo(found.name, found.display_name or found.name, int(found.serial), found.created_at)
 
 
 LISTED = ["filename", "path", "version", "packagetype", "python_version", "requires_python", "size", "sha256",
@@ -165,7 +172,7 @@ def known_file(path: str) -> bool:
     filename = path.rsplit("/", 1)[-1]
     base = filename.removesuffix(".metadata")
     item = get_or_none(File, base)
-    if item is None:
+    if item is None or item.project is None:  # never uploaded, or deleted
         return False
     return path == item.path or (filename.endswith(".metadata") and path == item.path + ".metadata"
                                  and item.metadata_sha256 is not None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+from datetime import datetime
 
 from chalicelib.packaging.projects import ProjectFiles
 
@@ -41,8 +42,11 @@ def negotiate(accept: str | None) -> str | None:
     return best
 
 
-def etag(name: str, serial: int, kind: str) -> str:
-    return f'"{name}-{serial}-{"json" if kind == JSON else "html"}"'
+def etag(name: str, serial: int, kind: str, created_at: datetime | None = None) -> str:
+    """Strong: the project's serial grows with every change; its creation time tells a project
+    deleted and made again (whose serial starts over) from the old one."""
+    born = int(created_at.timestamp()) if created_at else 0
+    return f'"{name}-{born}-{serial}-{"json" if kind == JSON else "html"}"'
 
 
 def index(projects: list[tuple[str, str]], kind: str, url: str) -> str:

@@ -3,11 +3,12 @@ and a maintainer's /manage/projects/."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from chalicelib import web
 from chalicelib.core import storage
 from chalicelib.core.errors import NotFound
-from chalicelib.packaging import feeds, json_api, permissions, projects, simple_api
+from chalicelib.packaging import collaborators, feeds, json_api, permissions, projects, simple_api
 from chalicelib.web import Response
 
 routes = web.Routes(__name__)
@@ -52,7 +53,7 @@ def simple_project(name: str) -> Response:
         found = projects.project(name)
     except NotFound:  # never a fall-through to another index
         return web.plain(404, f"No project named '{name}' on this index.")
-    tag = simple_api.etag(found.name, found.serial, kind)
+    tag = simple_api.etag(found.name, found.serial, kind, found.created_at)
     if tag in (routes.request.headers.get("if-none-match") or ""):
         return Response(body="", status_code=304, headers={"ETag": tag, "Vary": "Accept"})
     return _simple_response(simple_api.project(projects.files(found), kind, web.url("")), kind, tag)
@@ -76,7 +77,8 @@ def project_page(name: str) -> Response:
         return web.page(req, "project-missing.html", 404, name=name)
     if projects.canonical(name) != name:
         return Response(body="", status_code=301, headers={"Location": web.url(f"/project/{found.name}/")})
-    return web.page(req, "project.html", project=projects.files(found), releases=projects.releases(found.name))
+    return web.page(req, "project.html", project=projects.files(found), releases=projects.releases(found.name),
+                    **_people(req, found))
 
 
 @route("/project/{name}/{version}", methods=["GET"])
@@ -87,7 +89,14 @@ def release_page(name: str, version: str) -> Response:
         chosen = projects.release(found, version)
     except NotFound:
         return web.page(req, "not-found.html", 404)
-    return web.page(req, "project.html", project=projects.files(found), releases=[chosen], one_release=True)
+    return web.page(req, "project.html", project=projects.files(found), releases=[chosen], one_release=True,
+                    **_people(req, found))
+
+
+def _people(req: web.WebRequest, found: projects.ProjectInfo) -> dict[str, Any]:
+    """The project's collaborators, and whether the reader is one (for "Manage project")."""
+    people = collaborators.collaborators(found.name)
+    return {"collaborators": people, "member": any(p.username == req.username for p in people)}
 
 
 def _json(status: int, body: object) -> Response:
@@ -115,7 +124,9 @@ def my_projects() -> Response:
     req = routes.web_request()
     if (gate := web.gate(req, mandate=True)) is not None:
         return gate
-    return web.page(req, "manage/projects.html", projects=permissions.projects_of(req.require_user()))
+    username = req.require_user()
+    return web.page(req, "manage/projects.html", projects=permissions.projects_of(username),
+                    invitations=collaborators.invitations_for(username))
 
 
 def _rss(body: str) -> Response:

@@ -49,6 +49,7 @@ class Authorized:
     username: str
     token_id: str
     projects: list[str] | None
+    token_name: str = ""
 
     def may_upload_to(self, project: str) -> bool:
         return self.projects is None or project in self.projects
@@ -164,4 +165,4 @@ def authenticate(value: str) -> Authorized:
     now = clock.now()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_GRANULARITY:
         token.update(actions=[Token.last_used_at.set(now)])  # a minute's precision spares a write per file
-    return Authorized(token.username, token.id, _projects(token))
+    return Authorized(token.username, token.id, _projects(token), token.name or "")

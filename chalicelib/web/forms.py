@@ -38,8 +38,9 @@ def form_action(req: WebRequest, template: str, action: Callable[[], Response],
 def gate(req: WebRequest, *, sudo: bool = False, mandate: bool = False, back: str | None = None) -> Response | None:
     """Where to send a request that may not see a page yet: login, 2FA setup, reauthentication.
 
-    back: the page to return to (a form's page, when this is its POST)."""
-    here = quote((back or req.path).rstrip("/") + "/")
+    back: the page to return to (a form's page, when this is its POST), with its query if any."""
+    path, _, query = (back or req.path).partition("?")
+    here = quote(path.rstrip("/") + "/" + ("?" + query if query else ""))
     if req.session is None:
         return redirect(req, f"/account/login/?next={here}")
     if mandate:

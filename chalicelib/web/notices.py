@@ -29,4 +29,18 @@ NOTICES: dict[str, str] = {
     "webauthn-added": "Security key added. You can use it at the second login step.",
     "webauthn-removed": "Security key removed.",
     "token-revoked": "API token revoked. It stopped working at once.",
+    "release-yanked": "Release yanked. Installers skip it unless it is pinned with ==.",
+    "release-unyanked": "Release un-yanked. Installers may choose it again.",
+    "release-deleted": "Release deleted. Its filenames can never be used again.",
+    "file-deleted": "File deleted. Its filename can never be used again.",
+    "project-deleted": "Project deleted. Its name is free again; its filenames can never be used again.",
+    "invited": "Invitation sent. It appears below until it is answered, revoked or expires.",
+    "invitation-revoked": "Invitation revoked. Its link no longer works.",
+    "role-changed": "Role changed. It took effect at once, for API tokens too.",
+    "collaborator-removed": "Collaborator removed. Their uploads, and their API tokens, are refused from now on.",
+    "left-project": "You left the project.",
+    "invitation-accepted": "Invitation accepted. You are now a collaborator on this project.",
+    "invitation-declined": "Invitation declined.",
+    "invitation-needs-two-factor": "Set up two-factor authentication first: collaborators on a project need it. "
+                                   "Then accept the invitation under Your projects.",
 }

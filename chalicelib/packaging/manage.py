@@ -1,0 +1,151 @@
+"""What Owners do to what was uploaded: yank and un-yank a release (PEP 592), delete a file,
+a release, the project.
+
+Records change first, objects after: nothing is listed without its bytes. A deleted file's
+item stays as a tombstone, so its name is never accepted again; a deleted project's name is
+free again. Each change bumps the project's serial (the simple page's ETag).
+"""
+from __future__ import annotations
+
+import logging
+
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.accounts.models import User
+from chalicelib.core import clock, mail, storage
+from chalicelib.core.db import Write, deleting, get_or_none, transaction
+from chalicelib.core.errors import Conflict, NotFound, ValidationError
+from chalicelib.events.services import Origin, both
+from chalicelib.events.tags import Tag
+from chalicelib.packaging import collaborators, permissions, projects
+from chalicelib.packaging.models import File, Project, Release
+from chalicelib.packaging.names import normalize, ultranormalize
+from chalicelib.packaging.permissions import Permission
+from chalicelib.packaging.projects import ProjectInfo
+
+log = logging.getLogger(__name__)
+REASON_MAX = 500
+BATCH = 90  # writes per transaction (DynamoDB takes 100), leaving room for the events and the project
+
+
+def _files(found: ProjectInfo, version: str | None = None) -> list[projects.FileInfo]:
+    return [f for f in projects.files(found).files if version is None or f.version == version]
+
+
+def _release(found: ProjectInfo, version: str) -> projects.ReleaseInfo:
+    return projects.release(found, version)
+
+
+def yank(actor: str, found: ProjectInfo, version: str, reason: str, origin: Origin) -> None:
+    permissions.require(actor, Permission.YANK, found.name)
+    reason = reason.strip()
+    if len(reason) > REASON_MAX:
+        raise ValidationError({"reason": f"Keep the reason under {REASON_MAX} characters."})
+    _mark(actor, found, _release(found, version).version, True, reason, Tag.RELEASE_YANK, origin)
+
+
+def unyank(actor: str, found: ProjectInfo, version: str, origin: Origin) -> None:
+    permissions.require(actor, Permission.YANK, found.name)
+    _mark(actor, found, _release(found, version).version, False, "", Tag.RELEASE_UNYANK, origin)
+
+
+def _mark(actor: str, found: ProjectInfo, version: str, yanked: bool, reason: str, tag: Tag, origin: Origin) -> None:
+    def marking(filename: str) -> Write:
+        return lambda t: t.update(File(filename), actions=[File.yanked.set(yanked), File.yanked_reason.set(reason)],
+                                  condition=File.project == found.name)
+    writes = [marking(f.filename) for f in _files(found, version)]
+    detail = f"{version}: {reason}" if reason else version
+    _commit(found, writes, _finish(actor, found, tag, detail, origin))
+
+
+def delete_file(actor: str, found: ProjectInfo, filename: str, origin: Origin) -> None:
+    permissions.require(actor, Permission.DELETE, found.name)
+    chosen = [f for f in _files(found) if f.filename == filename]
+    if not chosen:
+        raise NotFound("This project has no file of that name.")
+    _commit(found, [_tombstone(found, filename)], _finish(actor, found, Tag.FILE_DELETE, filename, origin))
+    _remove_objects(chosen)
+    _tell_owners(found, "file", filename, actor)
+
+
+def delete_release(actor: str, found: ProjectInfo, version: str, origin: Origin) -> None:
+    permissions.require(actor, Permission.DELETE, found.name)
+    version = _release(found, version).version
+    files = _files(found, version)
+    writes = [_tombstone(found, f.filename) for f in files]
+    writes.append(lambda t: t.delete(Release(found.name, version), condition=Release.version.exists()))
+    _commit(found, writes, _finish(actor, found, Tag.RELEASE_DELETE, version, origin))
+    _remove_objects(files)
+    _tell_owners(found, "release", version, actor)
+
+
+def delete_project(actor: str, found: ProjectInfo, typed_name: str, origin: Origin) -> None:
+    """Needs the project's name typed; frees the name, keeps its filenames used."""
+    permissions.require(actor, Permission.DELETE, found.name)
+    if normalize(typed_name.strip() or "-") != found.name:
+        raise ValidationError({"confirm_name": f"Type the project name, {found.display_name}, to confirm."})
+    owners = collaborators.owners(found.name)
+    files = _files(found)
+    writes: list[Write] = [_tombstone(found, f.filename) for f in files]
+    writes += [deleting(r) for r in Release.query(found.name)]
+    writes += collaborators.removal_writes(found.name)
+
+    def last(t: TransactWrite) -> None:  # the project goes in the last transaction, with its events
+        t.delete(Project(found.name), condition=Project.name.exists())
+        t.delete(Project("ultra:" + ultranormalize(found.display_name)))
+        for event in both(actor, found.history_key, Tag.PROJECT_DELETE, origin, found.display_name):
+            t.save(event)
+    _commit(found, writes, last, bump=False)
+    _remove_objects(files)
+    _tell_owners(found, "project", found.display_name, actor, owners)
+
+
+def _tombstone(found: ProjectInfo, filename: str) -> Write:
+    def write(t: TransactWrite) -> None:
+        t.update(File(filename), actions=[File.project.remove(), File.deleted_project.set(found.name),
+                                          File.deleted_at.set(clock.now())], condition=File.project == found.name)
+    return write
+
+
+def _finish(actor: str, found: ProjectInfo, tag: Tag, detail: str, origin: Origin) -> Write:
+    def write(t: TransactWrite) -> None:
+        for event in both(actor, found.history_key, tag, origin, detail):
+            t.save(event)
+    return write
+
+
+def _commit(found: ProjectInfo, writes: list[Write], last: Write, bump: bool = True) -> None:
+    """The writes in as few transactions as DynamoDB allows (one for all but the largest
+    projects), `last` in the final one; each bumps the project's serial so the simple
+    page changes with it. A change that raced another is refused, never half-applied
+    within a transaction."""
+    chunks = [writes[i:i + BATCH] for i in range(0, len(writes), BATCH)] or [[]]
+    for number, chunk in enumerate(chunks):
+        try:
+            with transaction() as t:
+                for write in chunk:
+                    write(t)
+                if bump or number < len(chunks) - 1:
+                    t.update(Project(found.name), actions=[Project.serial.add(1)], condition=Project.name.exists())
+                if number == len(chunks) - 1:
+                    last(t)
+        except TransactWriteError as exc:
+            raise Conflict("The project changed at the same time: reload the page and try again.") from exc
+
+
+def _remove_objects(files: list[projects.FileInfo]) -> None:
+    for f in files:
+        for key in (f.url_path.lstrip("/"), f.url_path.lstrip("/") + ".metadata"):
+            try:
+                storage.delete(key)
+            except Exception:  # noqa: BLE001 - the record is gone; a leftover object is only logged
+                log.exception("could not remove %s after deleting it", key)
+
+
+def _tell_owners(found: ProjectInfo, what: str, name: str, actor: str, owners: list[str] | None = None) -> None:
+    for username in collaborators.owners(found.name) if owners is None else owners:
+        user = get_or_none(User, username)
+        if user is not None:
+            mail.send(user.primary_email, "project-deleted", username=user.display_username,
+                      project=found.display_name, what=what, name=name, actor=actor)

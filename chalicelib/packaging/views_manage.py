@@ -1,0 +1,222 @@
+"""/manage/project/<name>/...: a project's settings, releases, collaborators and history, for
+its members; and the answer to an invitation. What each member may do is
+chalicelib.packaging.permissions'; destructive and ownership-changing forms need sudo mode."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from chalicelib import web
+from chalicelib.core.errors import CheeseshopError, NotFound, TwoFactorRequired
+from chalicelib.events import services as events
+from chalicelib.packaging import collaborators, manage, permissions, projects
+from chalicelib.packaging.permissions import Permission
+from chalicelib.packaging.projects import ProjectInfo
+from chalicelib.web import Response
+
+routes = web.Routes(__name__)
+route = routes.route
+FORM = web.FORM
+BASE = "/manage/project/{name}"
+Action = Callable[[web.WebRequest, str, ProjectInfo], Response]
+
+
+def _base(found: ProjectInfo) -> str:
+    return f"/manage/project/{found.name}/"
+
+
+def _open(name: str, permission: Permission) -> tuple[web.WebRequest, str, ProjectInfo] | Response:
+    """The request, user and project when the user may do this to it; a gate or 404 otherwise."""
+    req = routes.web_request()
+    if (gate := web.gate(req, mandate=True)) is not None:
+        return gate
+    username = req.require_user()
+    try:
+        found = projects.project(name)
+        permissions.require(username, permission, found.name)
+    except NotFound:
+        return web.page(req, "not-found.html", 404)
+    return req, username, found
+
+
+def _context(template: str, username: str, found: ProjectInfo) -> dict[str, Any]:
+    role = permissions.role_of(username, found.name)
+    context: dict[str, Any] = {"project": found, "role": role, "base": _base(found),
+                               "allowed": {p.value for p in Permission if permissions.allows(role, p)}}
+    if template == "manage/project-releases.html":
+        context.update(releases=projects.releases(found.name), files=projects.files(found).files)
+    elif template == "manage/project-collaborators.html":
+        context.update(collaborators=collaborators.collaborators(found.name),
+                       invitations=collaborators.pending(found.name))
+    elif template == "manage/project-history.html":
+        context.update(history=events.history(found.history_key))
+    return context
+
+
+def _show(name: str, permission: Permission, template: str) -> Response:
+    opened = _open(name, permission)
+    if isinstance(opened, Response):
+        return opened
+    req, username, found = opened
+    return web.page(req, template, **_context(template, username, found))
+
+
+def _act(name: str, permission: Permission, template: str, run: Action, *, sudo: bool = False,
+         back: str = "") -> Response:
+    opened = _open(name, permission)
+    if isinstance(opened, Response):
+        return opened
+    req, username, found = opened
+    if sudo and (gate := web.gate(req, sudo=True, back=_base(found) + back)) is not None:
+        return gate
+    return web.form_action(req, template, lambda: run(req, username, found),
+                           lazy_context=lambda: _context(template, username, found))
+
+
+@route(BASE, methods=["GET"])
+def settings(name: str) -> Response:
+    return _show(name, Permission.VIEW, "manage/project.html")
+
+
+@route(BASE + "/history", methods=["GET"])
+def history(name: str) -> Response:
+    return _show(name, Permission.VIEW, "manage/project-history.html")
+
+
+@route(BASE + "/releases", methods=["GET"])
+def releases(name: str) -> Response:
+    return _show(name, Permission.YANK, "manage/project-releases.html")
+
+
+RELEASES = "manage/project-releases.html"
+
+
+@route(BASE + "/releases/yank", methods=["POST"], content_types=FORM)
+def yank(name: str) -> Response:
+    def run(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
+        manage.yank(username, found, req.form.get("version", ""), req.form.get("reason", ""), req.origin)
+        return web.redirect(req, _base(found) + "releases/", notice="release-yanked")
+    return _act(name, Permission.YANK, RELEASES, run)
+
+
+@route(BASE + "/releases/unyank", methods=["POST"], content_types=FORM)
+def unyank(name: str) -> Response:
+    def run(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
+        manage.unyank(username, found, req.form.get("version", ""), req.origin)
+        return web.redirect(req, _base(found) + "releases/", notice="release-unyanked")
+    return _act(name, Permission.YANK, RELEASES, run)
+
+
+@route(BASE + "/releases/delete", methods=["POST"], content_types=FORM)
+def delete_release(name: str) -> Response:
+    def run(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
+        manage.delete_release(username, found, req.form.get("version", ""), req.origin)
+        return web.redirect(req, _base(found) + "releases/", notice="release-deleted")
+    return _act(name, Permission.DELETE, RELEASES, run, sudo=True, back="releases/")
+
+
+@route(BASE + "/files/delete", methods=["POST"], content_types=FORM)
+def delete_file(name: str) -> Response:
+    def run(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
+        manage.delete_file(username, found, req.form.get("filename", ""), req.origin)
+        return web.redirect(req, _base(found) + "releases/", notice="file-deleted")
+    return _act(name, Permission.DELETE, RELEASES, run, sudo=True, back="releases/")
+
+
+@route(BASE + "/delete", methods=["POST"], content_types=FORM)
+def delete_project(name: str) -> Response:
+    def run(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
+        manage.delete_project(username, found, req.form.get("confirm_name", ""), req.origin)
+        return web.redirect(req, "/manage/projects/", notice="project-deleted")
+    return _act(name, Permission.DELETE, "manage/project.html", run, sudo=True)
+
+
+COLLABORATORS = "manage/project-collaborators.html"
+
+
+@route(BASE + "/collaborators", methods=["GET"])
+def collaborators_page(name: str) -> Response:
+    return _show(name, Permission.COLLABORATORS, COLLABORATORS)
+
+
+@route(BASE + "/collaborators/invite", methods=["POST"], content_types=FORM)
+def invite(name: str) -> Response:
+    def run(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
+        collaborators.invite(username, found, username=req.form.get("username", ""),
+                             role=req.form.get("role", ""), origin=req.origin)
+        return web.redirect(req, _base(found) + "collaborators/", notice="invited")
+    return _act(name, Permission.COLLABORATORS, COLLABORATORS, run, sudo=True, back="collaborators/")
+
+
+@route(BASE + "/collaborators/revoke", methods=["POST"], content_types=FORM)
+def revoke(name: str) -> Response:
+    def run(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
+        collaborators.revoke(username, found, req.form.get("username", ""), req.origin)
+        return web.redirect(req, _base(found) + "collaborators/", notice="invitation-revoked")
+    return _act(name, Permission.COLLABORATORS, COLLABORATORS, run)
+
+
+@route(BASE + "/collaborators/change", methods=["POST"], content_types=FORM)
+def change_role(name: str) -> Response:
+    def run(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
+        collaborators.change_role(username, found, req.form.get("username", ""), req.form.get("role", ""),
+                                  req.origin)
+        return web.redirect(req, _base(found) + "collaborators/", notice="role-changed")
+    return _act(name, Permission.COLLABORATORS, COLLABORATORS, run, sudo=True, back="collaborators/")
+
+
+@route(BASE + "/collaborators/remove", methods=["POST"], content_types=FORM)
+def remove(name: str) -> Response:
+    """Removing someone (Owners) or oneself (any member): the service asks which is allowed."""
+    def run(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
+        target = req.form.get("username", "")
+        collaborators.remove(username, found, target, req.origin)
+        if target == username:
+            return web.redirect(req, "/manage/projects/", notice="left-project")
+        return web.redirect(req, _base(found) + "collaborators/", notice="collaborator-removed")
+    return _act(name, Permission.LEAVE, "manage/project.html", run, sudo=True)
+
+
+def _answer(req: web.WebRequest, template: str, *, token: str = "", project: str = "",
+            **context: Any) -> Response:
+    username = req.require_user()
+
+    def act() -> Response:
+        accept = req.form.get("answer") == "accept"
+        try:
+            display = collaborators.answer(username, accept=accept, origin=req.origin, token=token, project=project)
+        except TwoFactorRequired:
+            return web.redirect(req, "/manage/account/", notice="invitation-needs-two-factor")
+        if accept:
+            return web.redirect(req, f"/manage/project/{projects.canonical(display)}/", notice="invitation-accepted")
+        return web.redirect(req, "/manage/projects/", notice="invitation-declined")
+    return web.form_action(req, template, act, **context)
+
+
+@route("/account/invitation", methods=["GET"])
+def invitation_page() -> Response:
+    req = routes.web_request()
+    token = req.query.get("token", "")
+    if (gate := web.gate(req, back=f"/account/invitation/?token={token}")) is not None:
+        return gate
+    try:
+        found = collaborators.invitation(token, req.require_user())
+    except CheeseshopError as exc:
+        return web.page(req, "account/link-error.html", exc.status, error=exc.message)
+    return web.page(req, "account/invitation.html", invitation=found, token=token)
+
+
+@route("/account/invitation", methods=["POST"], content_types=FORM)
+def answer_by_link() -> Response:
+    req = routes.web_request()
+    if (gate := web.gate(req)) is not None:
+        return gate
+    return _answer(req, "account/link-error.html", token=req.form.get("token", ""))
+
+
+@route("/manage/projects/invitation", methods=["POST"], content_types=FORM)
+def answer_from_projects() -> Response:
+    req = routes.web_request()
+    if (gate := web.gate(req)) is not None:
+        return gate
+    return _answer(req, "account/link-error.html", project=req.form.get("project", ""))
