@@ -12,13 +12,6 @@ from tests.functional.forklift.test_upload import upload
 JSON = "application/vnd.pypi.simple.v1+json"
 
 
-@pytest.fixture
-def published(client, token):
-    for content, filename in ((d.wheel(), d.wheel_name()), (d.sdist(), d.sdist_name())):
-        assert upload(client, d.basic(token), content, filename)[0] == 200
-    return client
-
-
 def get(client, path: str, **headers: str):
     return client.http.get(path, headers=headers)
 
