@@ -97,15 +97,19 @@ def _may_make_tokens(username: str) -> None:
     policy.require_verified_primary(user)
 
 
-def create(username: str, *, name: str, project: str, expires: str, origin: Origin) -> str:
+def create(username: str, *, name: str, projects: list[str], expires: str, origin: Origin) -> str:
+    """A new token for all the user's projects (projects empty, or only ""), or for some."""
     _may_make_tokens(username)
-    name, project = name.strip(), normalize(project) if project.strip() else ""
+    name = name.strip()
+    chosen = list(dict.fromkeys(normalize(p) for p in projects if p.strip()))
     errors = {}
     if not name or len(name) > NAME_MAX:
         errors["name"] = f"Give the token a name of 1 to {NAME_MAX} characters."
     elif get_or_none(Token, _guard(username, name)) is not None:
         errors["name"] = "You already have a token with this name."
-    if project and not may(username, Permission.UPLOAD, project):
+    if chosen and len(chosen) != len(projects):
+        errors["scope"] = "Choose all projects, or some projects, not both."
+    elif any(not may(username, Permission.UPLOAD, project) for project in chosen):
         errors["scope"] = "You can only scope a token to a project you maintain."
     if errors:
         raise ValidationError(errors)
@@ -113,7 +117,7 @@ def create(username: str, *, name: str, project: str, expires: str, origin: Orig
     token_id, secret = secrets.token_hex(12), secrets.token_hex(32)
     try:
         with transaction() as t:
-            t.save(Token(token_id, username=username, name=name, projects=[project] if project else None,
+            t.save(Token(token_id, username=username, name=name, projects=chosen or None,
                          secret_hash=crypto.keyed_hash(secret, purpose=PURPOSE), expires_at=expires_at,
                          created_at=clock.now()), condition=Token.id.does_not_exist())
             t.save(Token(_guard(username, name)), condition=Token.id.does_not_exist())
@@ -122,7 +126,7 @@ def create(username: str, *, name: str, project: str, expires: str, origin: Orig
         raise ValidationError({"name": "You already have a token with this name."}) from exc
     user = User.get(username)
     mail.send(user.primary_email, "token-created", username=user.display_username, name=name,
-              scope=project or "all your projects", ip=origin.ip)
+              scope=", ".join(chosen) if chosen else "all your projects", ip=origin.ip)
     return _compose(token_id, secret)
 
 

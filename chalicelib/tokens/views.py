@@ -38,7 +38,7 @@ def create_token() -> Response:
     username = req.require_user()
 
     def act() -> Response:
-        token = tokens.create(username, name=req.form.get("name", ""), project=req.form.get("scope", ""),
+        token = tokens.create(username, name=req.form.get("name", ""), projects=req.form_lists.get("scope", []),
                               expires=req.form.get("expires", ""), origin=req.origin)
         return web.page(req, TOKENS_PAGE, new_token=token, **_tokens_context(username))
     return web.form_action(req, TOKENS_PAGE, act, lazy_context=lambda: _tokens_context(username))

@@ -27,7 +27,8 @@ def form_action(req: WebRequest, template: str, action: Callable[[], Response],
         return action()
     except ValidationError as exc:
         context.update(lazy_context() if lazy_context else {})
-        return page(req, template, 400, form=req.form, errors=exc.errors, error=exc.message, **context)
+        return page(req, template, 400, form=req.form, form_lists=req.form_lists, errors=exc.errors,
+                    error=exc.message, **context)
     except CheeseshopError as exc:
         context.update(lazy_context() if lazy_context else {})
         response = page(req, template, exc.status, form=req.form, error=exc.message, **context)

@@ -28,6 +28,7 @@ class WebRequest:
     origin: Origin
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
+    form_lists: dict[str, list[str]] = field(default_factory=dict)  # every value of fields sent more than once
     set_cookies: list[str] = field(default_factory=list)
     _session: Any = None
     _session_loaded: bool = False
@@ -70,11 +71,13 @@ def parse(request: Request) -> WebRequest:
         body = body.encode()
     if len(body) > MAX_FORM_BYTES:
         body = b""
+    fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
     return WebRequest(
         method=request.method,
         path=request.path,
         query={k: v for k, v in (request.query_params or {}).items()},
-        form={k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()},
+        form={k: v[0] for k, v in fields.items()},
+        form_lists=fields,
         cookies={name: morsel.value for name, morsel in jar.items()},
         origin=parse_origin_only(request),
         headers={"host": headers.get("host", ""), "x-csrf-token": headers.get("x-csrf-token", "")},

@@ -28,6 +28,7 @@ def respond(req: WebRequest, status: int, body: str, headers: dict[str, Any]) ->
 def page(req: WebRequest, template: str, status: int = 200, **context: Any) -> Response:
     context.setdefault("form", {})
     context.setdefault("errors", {})
+    context.setdefault("form_lists", {})
     body = rendering.render(template, {
         "user": req.username, "csrf_token": sessions.csrf_token(req.csrf_id), "url": url,
         "absolute_url": get_settings().url,

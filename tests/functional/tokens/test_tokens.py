@@ -3,6 +3,7 @@ as a keyed hash, scoped, expiring and revocable at once."""
 from __future__ import annotations
 
 import hashlib
+from urllib.parse import urlencode
 
 import pytest
 from freezegun import freeze_time
@@ -13,7 +14,7 @@ from chalicelib.packaging.permissions import creator_role
 from chalicelib.tokens import services as tokens
 from chalicelib.tokens.models import Token
 from tests import distributions as d
-from tests.functional.conftest import enroll_totp, make_token
+from tests.functional.conftest import TOKEN_RE, enroll_totp, make_token
 from tests.functional.forklift.test_upload import upload
 
 PAGE = "/manage/account/token/"
@@ -110,3 +111,37 @@ def test_a_scoped_token_lists_its_project(alice):
     make_token(alice, "one", scope="cheese-demo")
     assert [t.projects for t in tokens.list_tokens("alice")] == [["cheese-demo"]]
     assert "Only cheese-demo" in alice.get(PAGE).text
+
+
+def test_a_token_for_several_projects(client, alice, mailbox):
+    enroll_totp(alice)
+    everything = make_token(alice, "all")
+    for name in ("cheese-one", "cheese-two", "cheese-three"):
+        assert upload(client, d.basic(everything), d.wheel(name), d.wheel_name(name), name=name)[0] == 200
+    page = alice.get(PAGE)
+    made = alice.request("POST", PAGE, urlencode([("name", "two"), ("scope", "cheese-one"), ("scope", "cheese-two"),
+                                                  ("expires", ""), ("csrf_token", page.csrf())]).encode(),
+                         {"content-type": "application/x-www-form-urlencoded"})
+    assert made.status == 200, made.text
+    token = TOKEN_RE.search(made.text).group(1)
+    for name in ("cheese-one", "cheese-two"):
+        assert upload(client, d.basic(token), d.wheel(name, "2.0"), d.wheel_name(name, "2.0"), name=name,
+                      version="2.0")[0] == 200
+    status, text = upload(client, d.basic(token), d.wheel("cheese-three", "2.0"), d.wheel_name("cheese-three", "2.0"),
+                          name="cheese-three", version="2.0")
+    assert status == 403 and "not scoped to the project 'cheese-three'" in text
+    assert "cheese-one, cheese-two" in alice.get(PAGE).text
+    assert "It can upload to cheese-one, cheese-two." in mailbox.to("alice@example.com")[-1].get_body(
+        preferencelist=("plain",)).get_content().replace("\n", " ")
+
+
+def test_all_projects_and_some_is_refused(client, alice):
+    enroll_totp(alice)
+    everything = make_token(alice, "all")
+    assert upload(client, d.basic(everything), d.wheel(), d.wheel_name())[0] == 200
+    page = alice.get(PAGE)
+    refused = alice.request("POST", PAGE, urlencode([("name", "x"), ("scope", ""), ("scope", "cheese-demo"),
+                                                     ("expires", ""), ("csrf_token", page.csrf())]).encode(),
+                            {"content-type": "application/x-www-form-urlencoded"})
+    assert refused.status == 400 and "Choose all projects, or some projects, not both." in refused.text
+    assert 'aria-invalid="true"' in refused.text.split('id="scope"')[1].split(">")[0]
