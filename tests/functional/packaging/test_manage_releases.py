@@ -98,3 +98,11 @@ def test_a_maintainer_is_not_offered_yank_or_delete(client, alice, published, me
     page = bob.get(PROJECT).text
     assert "Delete project" not in page and "Releases" not in page and "Leave cheese-demo" in page
     assert "Manage project" in bob.get("/project/cheese-demo/").text
+
+
+def test_the_newest_release_that_is_not_yanked_heads_the_page(client, alice, published, token):
+    assert upload(client, d.basic(token), d.wheel(version="2.0"), d.wheel_name(version="2.0"), version="2.0")[0] == 200
+    assert "<h1>cheese-demo 2.0</h1>" in client.http.get("/project/cheese-demo/").body.decode()
+    post(alice, "releases/yank/", {"version": "2.0", "reason": ""})
+    page = client.http.get("/project/cheese-demo/").body.decode()
+    assert "<h1>cheese-demo 1.0</h1>" in page and "2.0</a> <span class=\"yanked\">(yanked)</span>" in page
