@@ -9,6 +9,7 @@ from typing import Any
 from chalicelib.core.db import get_or_none
 from chalicelib.core.errors import NotFound
 from chalicelib.events.services import project_subject
+from chalicelib.packaging import urls
 from chalicelib.packaging.models import File, Project, Release
 from chalicelib.packaging.names import normalize, ultranormalize
 
@@ -49,6 +50,11 @@ class ReleaseInfo:
     requires_dist: list[str] = field(default_factory=list)
     provides_extra: list[str] = field(default_factory=list)
     project_urls: list[tuple[str, str]] = field(default_factory=list)  # (label, URL)
+
+    @property
+    def links(self) -> list[tuple[str, str]]:
+        """(title, URL) for the project page, PEP 753's well-known labels by their titles."""
+        return urls.links(self.project_urls, self.home_page, self.download_url)
 
 
 @dataclass(frozen=True)

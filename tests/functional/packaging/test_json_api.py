@@ -100,3 +100,9 @@ def test_one_release_has_its_own_page(releases):
     assert releases.http.get("/project/cheese-demo/9.9/").status_code == 404
     assert "This release is yanked" not in releases.http.get("/project/cheese-demo/1.0/").body.decode()
     assert 'href="/project/cheese-demo/2.0/"' in releases.http.get("/project/cheese-demo/").body.decode()
+
+
+def test_the_project_page_titles_well_known_links(releases):
+    page = releases.http.get("/project/cheese-demo/").body.decode()
+    assert '<a href="https://example.org/cheese/src" rel="nofollow">Source Code</a>' in page
+    assert '<a href="https://example.org/cheese" rel="nofollow">Homepage</a>' in page
