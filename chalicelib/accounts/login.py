@@ -2,6 +2,7 @@
 follow, and finish_login, the one way every login method ends."""
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -52,7 +53,7 @@ def find_user(login: str) -> User | None:
 
 
 def login(*, login: str, password: str, origin: Origin, previous_session: str | None = None,
-          next_path: str = DEFAULT_NEXT) -> LoginResult:
+          next_path: str = DEFAULT_NEXT, browser: str = "") -> LoginResult:
     """Checks the password. Without a second factor the result holds a new session; with
     one, only a short-lived pending state for /account/two-factor/."""
     user = find_user(login)
@@ -63,7 +64,7 @@ def login(*, login: str, password: str, origin: Origin, previous_session: str | 
         raise InvalidCredentials()
     if policy.has_two_factor(user):
         ratelimit.release(attempt)
-        return LoginResult(user.username, pending=pending_login(user, next_path))
+        return LoginResult(user.username, pending=pending_login(user, next_path, browser=browser))
     rehash = [User.password_hash.set(passwords.hash_password(password))] \
         if passwords.needs_rehash(user.password_hash) else []
     token = finish_login(user, origin, previous_session=previous_session, user_actions=rehash,
@@ -107,25 +108,34 @@ def finish_login(user: User, origin: Origin, *, previous_session: str | None, me
     return token
 
 
-def pending_login(user: User, next_path: str, reauthenticating: bool = False) -> str:
-    return signing.sign(signing.TWO_FACTOR_LOGIN, {"user": user.username,
-                                                   "changed": user.password_changed_at.isoformat(),
-                                                   "next": next_path, "sudo": reauthenticating})
+def _bound(user: User, browser: str) -> dict[str, str]:
+    """What a pending state is bound to: the password it followed, the last completed login
+    (so it dies once a login completes) and the browser that typed the password (a digest of
+    its CSRF cookie, which only that browser sends)."""
+    last = user.last_login_at.isoformat() if user.last_login_at else ""
+    return {"changed": user.password_changed_at.isoformat(), "last": last,
+            "browser": hashlib.sha256(browser.encode()).hexdigest()[:32]}
 
 
-def pending_user(pending: str | None) -> Pending:
+def pending_login(user: User, next_path: str, reauthenticating: bool = False, *, browser: str) -> str:
+    return signing.sign(signing.TWO_FACTOR_LOGIN, {"user": user.username, "next": next_path,
+                                                   "sudo": reauthenticating, **_bound(user, browser)})
+
+
+def pending_user(pending: str | None, *, browser: str) -> Pending:
     """The user a pending login is for, while it is still good; and where to go after."""
     try:
         payload = signing.unsign(signing.TWO_FACTOR_LOGIN, pending or "")
     except CheeseshopError as exc:
         raise LoginExpired() from exc
     user = get_or_none(User, str(payload.get("user", "")))
-    if user is None or payload.get("changed") != user.password_changed_at.isoformat():
+    if user is None or any(payload.get(k) != v for k, v in _bound(user, browser).items()):
         raise LoginExpired()
     return Pending(user, str(payload.get("next") or DEFAULT_NEXT), payload.get("sudo") is True)
 
 
-def reauthenticate(token: str | None, username: str, password: str, origin: Origin, next_path: str) -> str | None:
+def reauthenticate(token: str | None, username: str, password: str, origin: Origin, next_path: str, *,
+                   browser: str) -> str | None:
     """Sudo mode, before a sensitive action: the password again, then the second factor
     when the account has one. Returns the pending state for that second step, or None when
     the password was all the account has (the session is then fresh again)."""
@@ -134,7 +144,7 @@ def reauthenticate(token: str | None, username: str, password: str, origin: Orig
     if not token:
         raise ValidationError({"password": confirm.WRONG_PASSWORD})
     if policy.has_two_factor(user):
-        return pending_login(user, next_path, reauthenticating=True)
+        return pending_login(user, next_path, reauthenticating=True, browser=browser)
     sessions.reauthenticated(token)
     record_event(username, Tag.REAUTHENTICATE, origin)
     return None

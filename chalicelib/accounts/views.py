@@ -63,7 +63,8 @@ def login_submit() -> Response:
 
     def act() -> Response:
         result = login.login(login=req.form.get("username", ""), password=req.form.get("password", ""),
-                            origin=req.origin, previous_session=req.session_token, next_path=_next(req))
+                            origin=req.origin, previous_session=req.session_token, next_path=_next(req),
+                            browser=req.csrf_id)
         if result.pending:
             web.set_pending_login(req, result.pending)
             return web.redirect(req, "/account/two-factor/")
@@ -140,7 +141,7 @@ def reauthenticate() -> Response:
 
     def act() -> Response:
         pending = login.reauthenticate(req.session_token, username, req.form.get("password", ""), req.origin,
-                                       _next(req))
+                                       _next(req), browser=req.csrf_id)
         if pending:
             web.set_pending_login(req, pending)
             return web.redirect(req, "/account/two-factor/")

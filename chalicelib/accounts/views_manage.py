@@ -57,7 +57,7 @@ def add_email() -> Response:
     def run(req: web.WebRequest, username: str) -> Response:
         registration.add_email(username, req.form.get("email", ""), req.origin)
         return web.redirect(req, "/manage/account/", notice="email-added")
-    return account_form(run)
+    return account_form(run, sudo=True)  # an address added is a way to reset the password
 
 
 @route("/manage/account/email/resend", methods=["POST"], content_types=FORM)

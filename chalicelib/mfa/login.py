@@ -37,8 +37,8 @@ class Methods:
     security_keys: bool
 
 
-def pending_methods(pending: str | None) -> Methods:
-    found = policy.factors(pending_user(pending).user)
+def pending_methods(pending: str | None, *, browser: str) -> Methods:
+    found = policy.factors(pending_user(pending, browser=browser).user)
     return Methods(found.totp, found.security_keys > 0)
 
 
@@ -70,9 +70,9 @@ def current_totp_step(user: User, code: str) -> int | None:
     return totp.matching_step(totp_secret(user), code, now=clock.now().timestamp(), after_step=last)
 
 
-def complete_with_totp(pending: str | None, code: str, origin: Origin,
-                       previous_session: str | None = None) -> Completed:
-    found = pending_user(pending)
+def complete_with_totp(pending: str | None, code: str, origin: Origin, previous_session: str | None = None, *,
+                       browser: str) -> Completed:
+    found = pending_user(pending, browser=browser)
     user = found.user
     attempt = code_attempt(user.username, origin)
     step = current_totp_step(user, code)
@@ -90,8 +90,8 @@ def complete_with_totp(pending: str | None, code: str, origin: Origin,
 
 
 def complete_with_recovery_code(pending: str | None, code: str, origin: Origin,
-                                previous_session: str | None = None) -> Completed:
-    found = pending_user(pending)
+                                previous_session: str | None = None, *, browser: str) -> Completed:
+    found = pending_user(pending, browser=browser)
     user = found.user
     attempt = code_attempt(user.username, origin)
     matched = recovery.match(code, set(user.recovery_codes or ()))

@@ -123,15 +123,15 @@ def finish_registration(username: str, *, challenge_id: str, label: str, credent
               change="key-added", label=label, ip=origin.ip)
 
 
-def begin_authentication(pending: str | None) -> dict[str, Any]:
-    user = pending_user(pending).user
+def begin_authentication(pending: str | None, *, browser: str) -> dict[str, Any]:
+    user = pending_user(pending, browser=browser).user
     options, challenge = webauthn.authentication_options([_stored(k) for k in _user_keys(user.username)])
     return {"challengeId": _new_challenge(user.username, AUTHENTICATE, challenge), "publicKey": options}
 
 
 def finish_authentication(pending: str | None, *, challenge_id: str, credential: dict[str, Any], origin: Origin,
-                          previous_session: str | None = None) -> login.Completed:
-    found = pending_user(pending)
+                          previous_session: str | None = None, browser: str) -> login.Completed:
+    found = pending_user(pending, browser=browser)
     user = found.user
     attempt = login.code_attempt(user.username, origin)
     challenge = _consume_challenge(challenge_id, user.username, AUTHENTICATE)

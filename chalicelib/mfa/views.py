@@ -29,7 +29,7 @@ def _methods_context(req: web.WebRequest, methods: login.Methods) -> dict[str, A
 def _pending_page(template: str) -> Response:
     req = _req()
     try:
-        methods = login.pending_methods(req.cookies.get(web.PENDING_COOKIE))
+        methods = login.pending_methods(req.cookies.get(web.PENDING_COOKIE), browser=req.csrf_id)
     except LoginExpired:
         return web.redirect(req, "/account/login/", notice="login-expired")
     return web.page(req, template, **_methods_context(req, methods))
@@ -41,7 +41,7 @@ def _complete(template: str, complete: Callable[..., login.Completed]) -> Respon
     def act() -> Response:
         try:
             done = complete(req.cookies.get(web.PENDING_COOKIE), req.form.get("code", ""), req.origin,
-                            previous_session=req.session_token)
+                            previous_session=req.session_token, browser=req.csrf_id)
         except LoginExpired:
             web.clear_pending_login(req)
             return web.redirect(req, "/account/login/", notice="login-expired")
@@ -53,7 +53,8 @@ def _complete(template: str, complete: Callable[..., login.Completed]) -> Respon
         return web.redirect(req, done.next_path)
     def context() -> dict[str, Any]:
         try:
-            return _methods_context(req, login.pending_methods(req.cookies.get(web.PENDING_COOKIE)))
+            methods = login.pending_methods(req.cookies.get(web.PENDING_COOKIE), browser=req.csrf_id)
+            return _methods_context(req, methods)
         except LoginExpired:
             return {}
     return web.form_action(req, template, act, lazy_context=context)

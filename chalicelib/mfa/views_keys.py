@@ -54,7 +54,8 @@ def provision_verify() -> Response:
 @route("/account/webauthn/options", methods=["POST"])
 def login_options() -> Response:
     req = _req()
-    return web_json.action(req, lambda: security_keys.begin_authentication(req.cookies.get(web.PENDING_COOKIE)))
+    return web_json.action(req, lambda: security_keys.begin_authentication(req.cookies.get(web.PENDING_COOKIE),
+                                                                                 browser=req.csrf_id))
 
 
 @route("/account/webauthn/verify", methods=["POST"])
@@ -65,12 +66,13 @@ def login_verify() -> Response:
     def act() -> dict[str, Any]:
         done = security_keys.finish_authentication(
             req.cookies.get(web.PENDING_COOKIE), challenge_id=str(body.get("challengeId", "")),
-            credential=_dict(body.get("credential")), origin=req.origin, previous_session=req.session_token)
+            credential=_dict(body.get("credential")), origin=req.origin, previous_session=req.session_token,
+            browser=req.csrf_id)
         web.clear_pending_login(req)
         web.start_session(req, done.session_token)
         return {"redirect": web.url(done.next_path)}
     try:
-        pending_user(req.cookies.get(web.PENDING_COOKIE))
+        pending_user(req.cookies.get(web.PENDING_COOKIE), browser=req.csrf_id)
     except LoginExpired:
         return web_json.response(req, 401, {"error": LoginExpired.message, "redirect": web.url("/account/login/")})
     return web_json.action(req, act)

@@ -23,7 +23,8 @@ def attempt(password: str, who: str = "alice", ip: str = "") -> str:
     return "in"
 
 
-def test_concurrent_wrong_passwords_are_checked_at_most_up_to_the_limit(alice):
+def test_concurrent_wrong_passwords_are_checked_at_most_up_to_the_limit(frozen, alice):
+    """Time is frozen so the attempts cannot straddle two windows of the limit."""
     with ThreadPoolExecutor(max_workers=10) as pool:
         outcomes = list(pool.map(attempt, [f"wrong {n}" for n in range(30)]))
     assert outcomes.count("checked") == LOGIN_PER_USER.count

@@ -71,3 +71,11 @@ def test_without_a_second_factor_the_password_is_enough(frozen, alice):
                       csrf=form.csrf())
     assert done.location == "/manage/account/totp-provision/"
     assert alice.get(done.location).status == 200
+
+
+def test_adding_an_email_needs_sudo(frozen, alice, secret):
+    frozen.tick(16 * 60)
+    page = alice.get("/manage/account/")
+    refused = alice.post("/manage/account/email/", {"email": "other@example.com"}, csrf=page.csrf())
+    assert refused.location == "/account/reauthenticate/?next=/manage/account/"
+    assert "other@example.com" not in alice.get("/manage/account/").text

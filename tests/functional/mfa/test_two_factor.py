@@ -104,11 +104,12 @@ def test_password_alone_gives_no_session(alice, client, frozen):
 def test_a_code_is_accepted_once(alice, client, frozen):
     secret = enroll_totp(alice)
     frozen.tick(30)
-    first, second = Browser(client), Browser(client)
+    first = Browser(client)
     password_step(first)
-    password_step(second)
     code = totp_code(secret)
     assert code_step(first, code).status == 303
+    second = Browser(client)  # a new login, in the same time step
+    password_step(second)
     replay = code_step(second, code)
     assert replay.status == 401 and "The code is not valid" in replay.text
     assert sessions.SESSION_COOKIE not in second.cookies
@@ -162,6 +163,21 @@ def test_pending_login_expires_and_dies_with_a_password_change(alice, client, fr
     password_step(stale)
     User("alice").update(actions=[User.password_changed_at.set(datetime.now(UTC))])
     assert stale.get("/account/two-factor/").location == "/account/login/?notice=login-expired"
+
+
+def test_pending_login_is_bound_to_its_browser_and_dies_when_a_login_completes(alice, client, frozen):
+    secret = enroll_totp(alice)
+    first = Browser(client)
+    password_step(first)
+    thief = Browser(client)
+    thief.cookies = {"cheeseshop_2fa": first.cookies["cheeseshop_2fa"]}  # the pending cookie alone
+    assert thief.get("/account/two-factor/").location == "/account/login/?notice=login-expired"
+
+    second = Browser(client)
+    password_step(second)
+    frozen.tick(30)
+    assert code_step(second, totp_code(secret)).status == 303  # a login completed elsewhere
+    assert first.get("/account/two-factor/").location == "/account/login/?notice=login-expired"
 
 
 def test_two_factor_page_needs_a_pending_login(browser):
