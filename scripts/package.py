@@ -65,6 +65,8 @@ def policy(tables: list[str]) -> dict[str, Any]:
          "Resource": table_arns + index_arns},
         {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
          "Resource": {"Fn::Sub": "${FilesBucket.Arn}/*"}},
+        {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": {"Fn::GetAtt": ["FilesBucket", "Arn"]},
+         "Condition": {"StringLike": {"s3:prefix": ["packages/*"]}}},  # the hourly sweep of unlisted objects
         {"Effect": "Allow", "Action": ["ses:SendRawEmail"], "Resource": "*",
          "Condition": {"StringEquals": {"ses:FromAddress": {"Ref": "MailSenderAddress"}}}},
     ]}
@@ -95,15 +97,26 @@ def merge_template() -> dict[str, Any]:
                                                            "application/json": '{"message": "Not Found"}'}}},
             "DefaultRole": {"Properties": {"Policies": [
                 {"PolicyName": "DefaultRolePolicy", "PolicyDocument": policy(list(tables))}]}},
-            "APIHandler": {"Properties": {"Environment": {"Variables": {
-                "CHEESESHOP_TABLE_PREFIX": {"Fn::Sub": "${AWS::StackName}-"},
-                "CHEESESHOP_BUCKET": {"Ref": "FilesBucket"},
-                "CHEESESHOP_SECRET_KEY": {"Ref": "SecretKey"},
-                "CHEESESHOP_BASE_URL": {"Ref": "BaseUrl"},
-                "CHEESESHOP_MAIL_SENDER": {"Ref": "MailSenderAddress"},
-            }}}},
+            **{function: {"Properties": {"Environment": {"Variables": ENVIRONMENT}}} for function in functions()},
         },
     }
+
+
+ENVIRONMENT = {  # every function's, besides the stage's own from .chalice/config.json
+    "CHEESESHOP_TABLE_PREFIX": {"Fn::Sub": "${AWS::StackName}-"},
+    "CHEESESHOP_BUCKET": {"Ref": "FilesBucket"},
+    "CHEESESHOP_SECRET_KEY": {"Ref": "SecretKey"},
+    "CHEESESHOP_BASE_URL": {"Ref": "BaseUrl"},
+    "CHEESESHOP_MAIL_SENDER": {"Ref": "MailSenderAddress"},
+}
+
+
+def functions() -> list[str]:
+    """The template's Lambda functions: the API's and one per scheduled task (as Chalice names them)."""
+    from app import app
+
+    return ["APIHandler", *("".join(part.capitalize() for part in source.name.split("_"))
+                            for source in app.event_sources)]
 
 
 def strip_runtime_libraries(path: Path) -> None:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Iterator
+from datetime import datetime
 
 from botocore.exceptions import ClientError
 
@@ -40,6 +42,14 @@ def get(key: str) -> bytes | None:
 
 def delete(key: str) -> None:
     aws.client("s3").delete_object(Bucket=get_settings().bucket, Key=key)
+
+
+def listing(prefix: str) -> Iterator[tuple[str, datetime]]:
+    """Every object under prefix, with when it was written."""
+    pages = aws.client("s3").get_paginator("list_objects_v2").paginate(Bucket=get_settings().bucket, Prefix=prefix)
+    for page in pages:
+        for item in page.get("Contents", []):
+            yield item["Key"], item["LastModified"]
 
 
 def download_url(key: str, seconds: int = DOWNLOAD_URL_SECONDS) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from chalicelib import web
 from chalicelib.core.errors import CheeseshopError
-from chalicelib.forklift import pipeline
+from chalicelib.forklift import pipeline, sweeper
 from chalicelib.web import Response
 
 routes = web.Routes(__name__)
@@ -26,3 +26,11 @@ def legacy_upload() -> Response:
         return web.plain(exc.status, exc.message, {"WWW-Authenticate": 'Basic realm="cheeseshop"'}
                          if exc.status == 401 else None)
     return web.plain(200, message)
+
+
+def sweep_orphans() -> object:
+    """Objects no file record lists (an upload or a deletion cut short), removed every hour."""
+    return sweeper.sweep()
+
+
+sweep_orphans = routes.hourly(sweep_orphans)  # the Lambda's handler, by this name

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from chalice import Blueprint
+from chalice import Blueprint, Rate
 from chalice.app import Request, Response
 
 from chalicelib.core import aws
@@ -31,6 +31,18 @@ class Routes:
 
     def web_request(self) -> WebRequest:
         return parse(self.blueprint.current_request)
+
+    def hourly(self, task: Callable[[], object]) -> Any:
+        """A task AWS runs every hour (a scheduled Lambda), with the stores bound. Returns the
+        Lambda's handler, which must be the module's attribute of the task's name."""
+        from chalicelib import registry
+        from chalicelib.core.config import get_settings
+
+        def run(event: Any) -> None:
+            registry.bind(get_settings())
+            task()
+        run.__name__ = run.__qualname__ = task.__name__
+        return self.blueprint.schedule(Rate(1, unit=Rate.HOURS), name=task.__name__)(run)
 
     def route(self, path: str, **options: Any) -> Callable[[ViewFunction], ViewFunction]:
         def register(view: ViewFunction) -> ViewFunction:

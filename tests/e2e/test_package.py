@@ -116,6 +116,11 @@ def test_template_has_tables_bucket_and_least_privilege(package):
     env = resources["APIHandler"]["Properties"]["Environment"]["Variables"]
     assert env["CHEESESHOP_SECRET_KEY"] == {"Ref": "SecretKey"}
     assert template["Parameters"]["SecretKey"]["NoEcho"] is True
+    sweep = resources["SweepOrphans"]["Properties"]  # the hourly sweep of unlisted objects
+    assert sweep["Events"]["SweepOrphansEvent"]["Properties"]["Schedule"] == "rate(1 hour)"
+    assert sweep["Environment"]["Variables"]["CHEESESHOP_BUCKET"] == {"Ref": "FilesBucket"}
+    [listing] = [s for s in statements if s["Action"] == ["s3:ListBucket"]]
+    assert listing["Condition"] == {"StringLike": {"s3:prefix": ["packages/*"]}}
 
 
 def test_template_passes_cfn_lint(package):

@@ -1,0 +1,37 @@
+"""Objects nobody lists: an upload writes its objects before the transaction that records
+them, so a Lambda that dies in between leaves bytes behind; a deletion removes records
+before objects, so a failure there does too. An hourly sweep deletes every object under
+packages/ that no live file record names and that is older than an upload can take."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from chalicelib.core import clock, storage
+from chalicelib.core.db import get_or_none
+from chalicelib.packaging.models import File
+
+log = logging.getLogger(__name__)
+GRACE = timedelta(hours=1)  # far longer than an upload between its S3 write and its transaction
+
+
+def listed(key: str) -> bool:
+    """Whether a live file record names this object (a file, or its PEP 658 metadata)."""
+    base = key.removesuffix(".metadata")
+    item = get_or_none(File, base.rsplit("/", 1)[-1])
+    if item is None or item.project is None:
+        return False
+    return key == item.path or (key == item.path + ".metadata" and item.metadata_sha256 is not None)
+
+
+def sweep(now: datetime | None = None) -> list[str]:
+    """Deletes the unlisted objects older than GRACE; returns their keys."""
+    cutoff = (now or clock.now()) - GRACE
+    removed = []
+    for key, written in storage.listing("packages/"):
+        if written < cutoff and not listed(key):
+            storage.delete(key)
+            removed.append(key)
+    if removed:
+        log.warning("removed %d unlisted objects: %s", len(removed), ", ".join(removed[:20]))
+    return removed
