@@ -3,6 +3,7 @@ follow, and finish_login, the one way every login method ends."""
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -53,11 +54,16 @@ def find_user(login: str) -> User | None:
 
 
 def login(*, login: str, password: str, origin: Origin, previous_session: str | None = None,
-          next_path: str = DEFAULT_NEXT, browser: str = "") -> LoginResult:
+          next_path: str = DEFAULT_NEXT, browser: str = "", device: str = "") -> LoginResult:
     """Checks the password. Without a second factor the result holds a new session; with
-    one, only a short-lived pending state for /account/two-factor/."""
+    one, only a short-lived pending state for /account/two-factor/. From a known device
+    (see known_device) the attempt counts against that device's limit, not the account's."""
     user = find_user(login)
-    attempt = ratelimit.reserve(*password_limits(user.username if user else login, origin))
+    limits = password_limits(user.username if user else login, origin)
+    known = known_device(device, user.username) if user else None
+    if known:
+        limits = ((ratelimit.LOGIN_PER_DEVICE, known), *limits[1:])
+    attempt = ratelimit.reserve(*limits)
     ok = passwords.verify(user.password_hash if user else None, password)
     if user is None or not ok:
         _failed(user, origin)
@@ -115,6 +121,23 @@ def _bound(user: User, browser: str) -> dict[str, str]:
     last = user.last_login_at.isoformat() if user.last_login_at else ""
     return {"changed": user.password_changed_at.isoformat(), "last": last,
             "browser": hashlib.sha256(browser.encode()).hexdigest()[:32]}
+
+
+def known_device(device: str, username: str) -> str | None:
+    """The id of a browser that completed a login to this account before (its signed cookie),
+    or None."""
+    try:
+        payload = signing.unsign(signing.KNOWN_DEVICE, device) if device else {}
+    except CheeseshopError:
+        return None
+    return str(payload["id"]) if payload.get("user") == username and payload.get("id") else None
+
+
+def remember_device(device: str, username: str) -> str | None:
+    """A new device cookie after a completed login, unless the browser's is already this account's."""
+    if known_device(device, username):
+        return None
+    return signing.sign(signing.KNOWN_DEVICE, {"user": username, "id": secrets.token_urlsafe(12)})
 
 
 def pending_login(user: User, next_path: str, reauthenticating: bool = False, *, browser: str) -> str:

@@ -33,6 +33,9 @@ class Limit:
 
 LOGIN_PER_USER = Limit("login-user", 10, 300, "failed login attempts")
 LOGIN_PER_IP = Limit("login-ip", 10, 300, "failed login attempts")
+# A browser that logged in to the account before counts on its own instead of per account,
+# so strangers' failures cannot lock its owner out (chalicelib.accounts.login.known_device).
+LOGIN_PER_DEVICE = Limit("login-device", 10, 300, "failed login attempts")
 MAIL_PER_USER = Limit("mail-user", 3, 3600, "emails sent")
 MAIL_PER_IP = Limit("mail-ip", 10, 3600, "emails requested")
 REGISTER_PER_IP = Limit("register-ip", 10, 3600, "accounts created")

@@ -64,11 +64,11 @@ def login_submit() -> Response:
     def act() -> Response:
         result = login.login(login=req.form.get("username", ""), password=req.form.get("password", ""),
                             origin=req.origin, previous_session=req.session_token, next_path=_next(req),
-                            browser=req.csrf_id)
+                            browser=req.csrf_id, device=req.cookies.get(web.DEVICE_COOKIE, ""))
         if result.pending:
             web.set_pending_login(req, result.pending)
             return web.redirect(req, "/account/two-factor/")
-        web.start_session(req, result.session_token or "")
+        web.start_session(req, result.session_token or "", result.username)
         return web.redirect(req, _next(req))
     return web.form_action(req, "account/login.html", act, next=_next(req))
 

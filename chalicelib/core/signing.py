@@ -19,8 +19,9 @@ PASSWORD_RESET = "password-reset"
 TWO_FACTOR_LOGIN = "two-factor-login"  # a right password, waiting for the second factor
 TOTP_PROVISION = "totp-provision"  # a secret shown for enrollment, not yet confirmed
 ROLE_INVITATION = "role-invitation"  # an Owner's invitation to a project role
+KNOWN_DEVICE = "known-device"  # a browser that completed a login: strangers' failures do not lock it out
 MAX_AGE = {VERIFY_EMAIL: 24 * 3600, PASSWORD_RESET: 3600, TWO_FACTOR_LOGIN: 300, TOTP_PROVISION: 900,
-           ROLE_INVITATION: 3 * 24 * 3600}
+           ROLE_INVITATION: 3 * 24 * 3600, KNOWN_DEVICE: 365 * 24 * 3600}
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:

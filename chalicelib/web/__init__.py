@@ -2,6 +2,7 @@
 here (chalicelib.web); services below never see a request."""
 from chalicelib.web.forms import FORM, form_action, gate
 from chalicelib.web.request import (
+    DEVICE_COOKIE,
     PENDING_COOKIE,
     WebRequest,
     clear_pending_login,
@@ -15,6 +16,6 @@ from chalicelib.web.request import (
 from chalicelib.web.responses import Response, error_headers, page, plain, redirect, respond, unavailable, url
 from chalicelib.web.routing import Routes
 
-__all__ = ["FORM", "PENDING_COOKIE", "Response", "Routes", "WebRequest", "clear_pending_login", "clear_session",
-           "error_headers", "form_action", "gate", "page", "parse_origin_only", "plain", "redirect", "respond",
-           "safe_next", "set_pending_login", "start_session", "unavailable", "url", "webauthn_elsewhere"]
+__all__ = ["DEVICE_COOKIE", "FORM", "PENDING_COOKIE", "Response", "Routes", "WebRequest", "clear_pending_login",
+           "clear_session", "error_headers", "form_action", "gate", "page", "parse_origin_only", "plain", "redirect",
+           "respond", "safe_next", "set_pending_login", "start_session", "unavailable", "url", "webauthn_elsewhere"]

@@ -9,13 +9,15 @@ from urllib.parse import parse_qs, urlsplit
 
 from chalice.app import Request
 
-from chalicelib.accounts import sessions
+from chalicelib.accounts import login, sessions
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import NotLoggedIn
 from chalicelib.events.services import Origin
 
 MAX_FORM_BYTES = 64 * 1024
 PENDING_COOKIE = "cheeseshop_2fa"
+DEVICE_COOKIE = "cheeseshop_device"
+DEVICE_MAX_AGE = 365 * 24 * 3600
 
 
 @dataclass
@@ -100,10 +102,13 @@ def cookie(name: str, value: str, max_age: int | None = None) -> str:
     return "; ".join(parts)
 
 
-def start_session(req: WebRequest, token: str) -> None:
-    """A new session id and a new CSRF cookie (no fixation of either)."""
+def start_session(req: WebRequest, token: str, username: str) -> None:
+    """A new session id and a new CSRF cookie (no fixation of either); the browser is
+    remembered as one that logged in to this account."""
     req.set_cookies.append(cookie(sessions.SESSION_COOKIE, token, int(sessions.MAX_AGE.total_seconds())))
     req.set_cookies.append(cookie(sessions.CSRF_COOKIE, sessions.new_token()))
+    if device := login.remember_device(req.cookies.get(DEVICE_COOKIE, ""), username):
+        req.set_cookies.append(cookie(DEVICE_COOKIE, device, DEVICE_MAX_AGE))
 
 
 def set_pending_login(req: WebRequest, pending: str) -> None:

@@ -1,6 +1,7 @@
 """Limits that hold: concurrent guesses, one identity per account, failures only."""
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -11,11 +12,13 @@ from chalicelib.core.errors import InvalidCredentials, RateLimited
 from chalicelib.events.models import Event
 from chalicelib.events.services import Origin
 from tests.functional.conftest import PASSWORD, login
+from tests.helpers import Browser
 
 
-def attempt(password: str, who: str = "alice", ip: str = "") -> str:
+def attempt(password: str, who: str = "alice", ip: str = "", device: str = "") -> str:
     try:
-        accounts_login.login(login=who, password=password, origin=Origin(ip=ip or f"192.0.2.{hash(password) % 200}"))
+        accounts_login.login(login=who, password=password, origin=Origin(ip=ip or f"192.0.2.{hash(password) % 200}"),
+                             device=device)
     except InvalidCredentials:
         return "checked"
     except RateLimited:
@@ -23,7 +26,22 @@ def attempt(password: str, who: str = "alice", ip: str = "") -> str:
     return "in"
 
 
-def test_concurrent_wrong_passwords_are_checked_at_most_up_to_the_limit(frozen, alice):
+@pytest.fixture
+def atomic_store_calls(monkeypatch):
+    """In-process moto is not thread-safe (it copies a table while another thread writes it).
+    Each store call is made atomic, as DynamoDB's own are; the app's threads still interleave
+    between calls, which is where a read-check-then-count limit would let guesses through."""
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    lock, real = threading.Lock(), BotocoreStubber.__call__
+
+    def one_at_a_time(self, *args, **kwargs):
+        with lock:
+            return real(self, *args, **kwargs)
+    monkeypatch.setattr(BotocoreStubber, "__call__", one_at_a_time)
+
+
+def test_concurrent_wrong_passwords_are_checked_at_most_up_to_the_limit(frozen, alice, atomic_store_calls):
     """Time is frozen so the attempts cannot straddle two windows of the limit."""
     with ThreadPoolExecutor(max_workers=10) as pool:
         outcomes = list(pool.map(attempt, [f"wrong {n}" for n in range(30)]))
@@ -50,3 +68,29 @@ def test_right_passwords_do_not_use_up_the_limit(browser, alice):
 def test_unknown_names_are_limited_too(client, who):
     outcomes = [attempt(f"wrong {n}", who=who, ip=f"203.0.113.{n}") for n in range(LOGIN_PER_USER.count + 1)]
     assert outcomes[-1] == "limited" and outcomes.count("checked") == LOGIN_PER_USER.count
+
+
+def test_strangers_cannot_lock_out_a_browser_that_logged_in_before(client, alice, mailbox):
+    """alice's browser logged in (the alice fixture); strangers then use up the account's limit."""
+    for n in range(LOGIN_PER_USER.count):
+        assert attempt(f"wrong {n}", ip=f"203.0.113.{n}") == "checked"
+    stranger = Browser(client)
+    locked = stranger.submit("/account/login/", {"username": "alice", "password": PASSWORD})
+    assert locked.status == 429
+
+    assert "cheeseshop_device" in alice.cookies
+    alice.cookies.pop("cheeseshop_session")
+    mine = alice.submit("/account/login/", {"username": "alice", "password": PASSWORD})
+    assert mine.status == 303 and "cheeseshop_session" in alice.cookies
+
+
+def test_a_known_browser_has_a_limit_of_its_own(alice):
+    device = alice.cookies["cheeseshop_device"]
+    for n in range(LOGIN_PER_USER.count):
+        assert attempt(f"wrong {n}", ip=f"198.51.100.{n}", device=device) == "checked"
+    assert attempt(PASSWORD, ip="198.51.100.99", device=device) == "limited"  # that browser is paused
+    assert attempt(PASSWORD, ip="198.51.100.98") == "in"  # its failures did not use up the account's limit
+    forged = device[:-2] + ("xx" if not device.endswith("xx") else "yy")
+    for n in range(LOGIN_PER_USER.count):  # a cookie the server did not sign counts as none
+        assert attempt(f"wrong {n}", ip=f"192.0.2.{n}", device=forged) == "checked"
+    assert attempt(PASSWORD, ip="192.0.2.99", device=forged) == "limited"
