@@ -44,7 +44,8 @@ def reset() -> None:
 
 UNAVAILABLE_CODES = {"ThrottlingException", "ProvisionedThroughputExceededException",
                      "RequestLimitExceeded", "InternalServerError", "ServiceUnavailable",
-                     "SlowDown", "Throttling"}
+                     "SlowDown", "Throttling",
+                     "NoSuchBucket", "ResourceNotFoundException"}  # a store removed or not yet made
 
 
 def is_unavailable(exc: BaseException) -> bool:

@@ -48,7 +48,11 @@ def error_headers(exc: CheeseshopError) -> dict[str, str]:
     return {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else {}
 
 
-def unavailable() -> Response:
+def unavailable(html: bool = True) -> Response:
+    """The 503 page for browsers; the same in plain text for tools (twine prints the body)."""
+    if not html:
+        return plain(503, rendering.render("unavailable.txt", {}).strip(), {"Retry-After": "30",
+                                                                          "Cache-Control": "no-store"})
     body = rendering.render("unavailable.html", {"url": url})
     return Response(body=body, status_code=503, headers={
         "Content-Type": "text/html; charset=utf-8", "Retry-After": "30", "Cache-Control": "no-store"})

@@ -54,7 +54,8 @@ class Routes:
                     if not aws.is_unavailable(exc):
                         raise
                     log.exception("a store is unavailable")
-                    return unavailable()
+                    accept = self.blueprint.current_request.headers.get("accept", "")
+                    return unavailable(html="text/html" in accept)
             self.blueprint.route(path, **options)(guarded)
             return view
         return register

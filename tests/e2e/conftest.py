@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 from tests.conftest import ROOT
 from tests.helpers import Mailbox
@@ -102,3 +104,34 @@ def page(chromium: Any) -> Iterator[Any]:
 def audit_page(chromium: Any) -> Iterator[Any]:
     """For axe-core audits only: the CSP is bypassed so the test can inject axe."""
     yield from _page(chromium, bypass_csp=True)
+
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+TOKEN_USER_PASSWORD = "copper falcon ribbon 58"
+
+
+def _csrf(session: requests.Session, url: str) -> str:
+    return CSRF.search(session.get(url, timeout=10).text).group(1)  # type: ignore[union-attr]
+
+
+def http_token(site: LocalSite, username: str) -> str:
+    """An all-projects API token of a new verified user with an authenticator app, made over HTTP."""
+    import pyotp
+
+    web = requests.Session()
+    register = site.url + "/account/register/"
+    web.post(register, timeout=30, data={
+        "username": username, "full_name": "C", "email": f"{username}@example.com", "password": TOKEN_USER_PASSWORD,
+        "password_confirm": TOKEN_USER_PASSWORD, "csrf_token": _csrf(web, register)})
+    web.get(site.url + site.mailbox.last_link(f"{username}@example.com", "/account/verify-email/"), timeout=10)
+    login = site.url + "/account/login/"
+    web.post(login, timeout=30, data={"username": username, "password": TOKEN_USER_PASSWORD,
+                                      "csrf_token": _csrf(web, login)})
+    provision = web.get(site.url + "/manage/account/totp-provision/", timeout=10).text
+    secret = re.search(r'<code id="totp-secret">([A-Z2-7]+)</code>', provision).group(1)  # type: ignore[union-attr]
+    setup = re.search(r'name="setup_token" value="([^"]+)"', provision).group(1)  # type: ignore[union-attr]
+    web.post(site.url + "/manage/account/totp-provision/", timeout=10, data={
+        "setup_token": setup, "code": pyotp.TOTP(secret).now(), "csrf_token": CSRF.search(provision).group(1)})
+    page = site.url + "/manage/account/token/"
+    made = web.post(page, timeout=10, data={"name": "ci", "scope": "", "expires": "", "csrf_token": _csrf(web, page)})
+    return re.search(r'<code id="new-token">([^<]+)</code>', made.text).group(1)  # type: ignore[union-attr]

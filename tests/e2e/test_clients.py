@@ -4,49 +4,26 @@ PEP 658 metadata; pypi-simple reads every page in both forms."""
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
-import pyotp
 import pytest
 import requests
 
+from tests.e2e.conftest import http_token
 from tests.e2e.test_publish_and_install import twine
 
 BIN = Path(sys.executable).parent
 # pdm's locked install, in a venv of its own outside the project, made by `make test` / `make e2e`
 PDM = Path(os.environ.get("TEST_TOOLS") or Path.home() / ".cache" / "cheeseshop-test-tools") / "pdm" / "bin" / "pdm"
-PASSWORD = "copper falcon ribbon 58"
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def _csrf(session: requests.Session, url: str) -> str:
-    return CSRF.search(session.get(url, timeout=10).text).group(1)
 
 
 @pytest.fixture(scope="module")
 def token(site) -> str:
     """An all-projects token of a verified user with an authenticator app, made over HTTP."""
-    web = requests.Session()
-    register = site.url + "/account/register/"
-    web.post(register, data={"username": "clients", "full_name": "C", "email": "clients@example.com",
-                             "password": PASSWORD, "password_confirm": PASSWORD, "csrf_token": _csrf(web, register)},
-             timeout=30)
-    web.get(site.url + site.mailbox.last_link("clients@example.com", "/account/verify-email/"), timeout=10)
-    login = site.url + "/account/login/"
-    web.post(login, data={"username": "clients", "password": PASSWORD, "csrf_token": _csrf(web, login)}, timeout=30)
-    provision = web.get(site.url + "/manage/account/totp-provision/", timeout=10).text
-    secret = re.search(r'<code id="totp-secret">([A-Z2-7]+)</code>', provision).group(1)
-    setup = re.search(r'name="setup_token" value="([^"]+)"', provision).group(1)
-    web.post(site.url + "/manage/account/totp-provision/", timeout=10, data={
-        "setup_token": setup, "code": pyotp.TOTP(secret).now(), "csrf_token": CSRF.search(provision).group(1)})
-    page = site.url + "/manage/account/token/"
-    made = web.post(page, data={"name": "clients", "scope": "", "expires": "", "csrf_token": _csrf(web, page)},
-                    timeout=10).text
-    return re.search(r'<code id="new-token">([^<]+)</code>', made).group(1)
+    return http_token(site, "clients")
 
 
 def project(tmp: Path, name: str, backend: str, dependencies: list[str] | None = None) -> Path:
