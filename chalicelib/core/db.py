@@ -61,11 +61,29 @@ def hash_first(keys: list[dict[str, str]]) -> list[dict[str, str]]:
     return sorted(keys, key=lambda key: key["KeyType"] != "HASH")
 
 
+CANCELLED = "TransactionCanceledException"
 Write = Callable[[TransactWrite], None]  # one write, added to a transaction made elsewhere
 
 
 def deleting(item: Model) -> Write:
     return lambda t: t.delete(item)
+
+
+def cancelled(exc: BaseException) -> bool:
+    """Whether DynamoDB refused a transaction (a condition failed, or it conflicted)."""
+    from botocore.exceptions import ClientError
+
+    cause = getattr(exc, "cause", None)
+    return isinstance(cause, ClientError) and cause.response.get("Error", {}).get("Code") == CANCELLED
+
+
+def never_written(exc: BaseException) -> bool:
+    """Whether a failed write certainly wrote nothing: refused, or never sent (no connection).
+    Otherwise its outcome is unknown: it may have been carried out and only the answer lost."""
+    from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError
+
+    cause = getattr(exc, "cause", None) or exc
+    return cancelled(exc) or isinstance(cause, (EndpointConnectionError, ConnectTimeoutError))
 
 
 def transaction() -> TransactWrite:

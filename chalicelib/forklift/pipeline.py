@@ -4,7 +4,8 @@ authenticate -> parse -> validate -> authorize -> store -> record.
 A file is listed only once its bytes are in S3: objects are written first, then one
 DynamoDB transaction records the file (condition: a filename is used once, ever), the
 project, its release and the event. A refusal or a lost race deletes only the objects
-this request created, so nothing is left behind.
+this request created, so nothing is left behind; a transaction whose answer was lost may
+have been written, so its objects stay (forklift.sweeper removes them if nothing lists them).
 """
 from __future__ import annotations
 
@@ -16,11 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.update import Action
 
 from chalicelib.core import clock, storage
-from chalicelib.core.db import get_or_none, transaction
+from chalicelib.core.db import cancelled, get_or_none, never_written, transaction
 from chalicelib.core.errors import UploadRefused
 from chalicelib.events.services import Origin, both, project_subject
 from chalicelib.events.tags import Tag
@@ -218,15 +218,21 @@ def upload(*, authorization: str | None, content_type: str, body: bytes, origin:
     stored = store(received, digests, metadata)
     try:
         record(who, project, meta, received, digests, stored, origin)
-    except TransactWriteError as exc:
+    except UploadRefused:  # refused before the transaction was sent
         _remove(stored.created)
+        raise
+    except Exception as exc:
+        if not never_written(exc):
+            # The answer was lost: the record may have been written, so its objects stay (if it
+            # was not, the hourly sweep removes them). Never a listed file without its bytes.
+            raise
+        _remove(stored.created)
+        if not cancelled(exc):
+            raise
         if already_uploaded(received.filename, digests):  # a concurrent upload of these same bytes won
             return "OK (this file was already uploaded)"
         raise UploadRefused("The upload conflicted with another change to this project; please retry.",
                             status=409) from exc
-    except BaseException:
-        _remove(stored.created)
-        raise
     return "OK"
 
 

@@ -1,7 +1,6 @@
 """Limits that hold: concurrent guesses, one identity per account, failures only."""
 from __future__ import annotations
 
-import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -24,21 +23,6 @@ def attempt(password: str, who: str = "alice", ip: str = "", device: str = "") -
     except RateLimited:
         return "limited"
     return "in"
-
-
-@pytest.fixture
-def atomic_store_calls(monkeypatch):
-    """In-process moto is not thread-safe (it copies a table while another thread writes it).
-    Each store call is made atomic, as DynamoDB's own are; the app's threads still interleave
-    between calls, which is where a read-check-then-count limit would let guesses through."""
-    from moto.core.botocore_stubber import BotocoreStubber
-
-    lock, real = threading.Lock(), BotocoreStubber.__call__
-
-    def one_at_a_time(self, *args, **kwargs):
-        with lock:
-            return real(self, *args, **kwargs)
-    monkeypatch.setattr(BotocoreStubber, "__call__", one_at_a_time)
 
 
 def test_concurrent_wrong_passwords_are_checked_at_most_up_to_the_limit(frozen, alice, atomic_store_calls):

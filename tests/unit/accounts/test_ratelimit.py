@@ -53,7 +53,7 @@ def test_a_refusal_by_one_limit_counts_nothing_against_the_others(stores):
         assert ratelimit.count(OTHER, "192.0.2.1") == 0
 
 
-def test_concurrent_attempts_never_pass_the_limit(stores):
+def test_concurrent_attempts_never_pass_the_limit(stores, atomic_store_calls):
     with freeze_time("2026-01-01 00:00:10"):
         def attempt(_: int) -> bool:
             try:
