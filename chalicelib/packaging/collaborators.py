@@ -237,8 +237,16 @@ def _events(t: TransactWrite, actor: str, found: ProjectInfo, tag: Tag, detail: 
 
 def _tell(found: ProjectInfo, change: str, username: str, role: str) -> None:
     """Mails every Owner, and the user whose role changed."""
-    for recipient in dict.fromkeys([*owners(found.name), username]):
+    mail_owners(found, "role-changed", also=username, change=change, subject_user=username, role=role)
+
+
+def mail_owners(found: ProjectInfo, template: str, *, owners_then: list[str] | None = None, also: str = "",
+                **context: object) -> None:
+    """One mail to each Owner of the project (as they were, for a project being deleted) and
+    to the user a change concerns; `yours` tells that user's mail from the others'."""
+    recipients = owners(found.name) if owners_then is None else list(owners_then)
+    for recipient in dict.fromkeys([*recipients, also] if also else recipients):
         user = get_or_none(User, recipient)
         if user is not None:
-            mail.send(user.primary_email, "role-changed", username=user.display_username, project=found.display_name,
-                      change=change, subject_user=username, role=role, yours=recipient == username)
+            mail.send(user.primary_email, template, username=user.display_username, project=found.display_name,
+                      yours=recipient == also, **context)

@@ -12,9 +12,8 @@ import logging
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.accounts.models import User
-from chalicelib.core import clock, mail, storage
-from chalicelib.core.db import Write, deleting, get_or_none, transaction
+from chalicelib.core import clock, storage
+from chalicelib.core.db import Write, deleting, transaction
 from chalicelib.core.errors import Conflict, NotFound, ValidationError
 from chalicelib.events.services import Origin, both
 from chalicelib.events.tags import Tag
@@ -144,8 +143,4 @@ def _remove_objects(files: list[projects.FileInfo]) -> None:
 
 
 def _tell_owners(found: ProjectInfo, what: str, name: str, actor: str, owners: list[str] | None = None) -> None:
-    for username in collaborators.owners(found.name) if owners is None else owners:
-        user = get_or_none(User, username)
-        if user is not None:
-            mail.send(user.primary_email, "project-deleted", username=user.display_username,
-                      project=found.display_name, what=what, name=name, actor=actor)
+    collaborators.mail_owners(found, "project-deleted", owners_then=owners, what=what, name=name, actor=actor)
