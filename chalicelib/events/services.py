@@ -36,7 +36,7 @@ class HistoryEntry:
 
 def project_subject(project: str, created_at: datetime | None) -> str:
     """The key of a project's history: a project deleted and made again starts a new one."""
-    return f"project:{project}:{int(created_at.timestamp()) if created_at else 0}"
+    return f"project:{project}:{created_at.isoformat() if created_at else ''}"  # to the microsecond
 
 
 def build(subject: str, tag: Tag, origin: Origin, detail: str = "", actor: str | None = None,

@@ -45,7 +45,7 @@ def negotiate(accept: str | None) -> str | None:
 def etag(name: str, serial: int, kind: str, created_at: datetime | None = None) -> str:
     """Strong: the project's serial grows with every change; its creation time tells a project
     deleted and made again (whose serial starts over) from the old one."""
-    born = int(created_at.timestamp()) if created_at else 0
+    born = int(created_at.timestamp() * 1_000_000) if created_at else 0  # to the microsecond
     return f'"{name}-{born}-{serial}-{"json" if kind == JSON else "html"}"'
 
 
