@@ -32,21 +32,17 @@ def _files(found: ProjectInfo, version: str | None = None) -> list[projects.File
     return [f for f in projects.files(found).files if version is None or f.version == version]
 
 
-def _release(found: ProjectInfo, version: str) -> projects.ReleaseInfo:
-    return projects.release(found, version)
-
-
 def yank(actor: str, found: ProjectInfo, version: str, reason: str, origin: Origin) -> None:
     permissions.require(actor, Permission.YANK, found.name)
     reason = reason.strip()
     if len(reason) > REASON_MAX:
         raise ValidationError({"reason": f"Keep the reason under {REASON_MAX} characters."})
-    _mark(actor, found, _release(found, version).version, True, reason, Tag.RELEASE_YANK, origin)
+    _mark(actor, found, projects.release(found, version).version, True, reason, Tag.RELEASE_YANK, origin)
 
 
 def unyank(actor: str, found: ProjectInfo, version: str, origin: Origin) -> None:
     permissions.require(actor, Permission.YANK, found.name)
-    _mark(actor, found, _release(found, version).version, False, "", Tag.RELEASE_UNYANK, origin)
+    _mark(actor, found, projects.release(found, version).version, False, "", Tag.RELEASE_UNYANK, origin)
 
 
 def _mark(actor: str, found: ProjectInfo, version: str, yanked: bool, reason: str, tag: Tag, origin: Origin) -> None:
@@ -70,7 +66,7 @@ def delete_file(actor: str, found: ProjectInfo, filename: str, origin: Origin) -
 
 def delete_release(actor: str, found: ProjectInfo, version: str, origin: Origin) -> None:
     permissions.require(actor, Permission.DELETE, found.name)
-    version = _release(found, version).version
+    version = projects.release(found, version).version
     files = _files(found, version)
     writes = [_tombstone(found, f.filename) for f in files]
     writes.append(lambda t: t.delete(Release(found.name, version), condition=Release.version.exists()))
@@ -93,8 +89,7 @@ def delete_project(actor: str, found: ProjectInfo, typed_name: str, origin: Orig
     def last(t: TransactWrite) -> None:  # the project goes in the last transaction, with its events
         t.delete(Project(found.name), condition=Project.name.exists())
         t.delete(Project("ultra:" + ultranormalize(found.display_name)))
-        for event in both(actor, found.history_key, Tag.PROJECT_DELETE, origin, found.display_name):
-            t.save(event)
+        _finish(actor, found, Tag.PROJECT_DELETE, found.display_name, origin)(t)
     _commit(found, writes, last, bump=False)
     _remove_objects(files)
     _tell_owners(found, "project", found.display_name, actor, owners)
