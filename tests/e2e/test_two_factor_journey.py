@@ -37,8 +37,10 @@ def scan_qr(page) -> str:
     picture = page.get_by_role("img", name=re.compile("QR code"))
     expect(picture).to_be_visible()
     image = Image.open(io.BytesIO(picture.screenshot()))
-    [result] = zxingcpp.read_barcodes(image)
-    return result.text
+    # The decoder may find one symbol more than once (it also tries inverted and downscaled
+    # copies of the image); the page must still show one QR code carrying one URI.
+    [text] = {found.text for found in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)}
+    return text
 
 
 def enter_code(page, code: str) -> None:
