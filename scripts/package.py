@@ -77,7 +77,11 @@ def merge_template() -> dict[str, Any]:
     return {
         "Parameters": {
             "SecretKey": {"Type": "String", "NoEcho": True, "MinLength": 32,
-                          "Description": "Signs links and CSRF tokens; keep it secret."},
+                          "Description": "Derives every key: links, CSRF, sealed TOTP secrets, token and "
+                                         "recovery-code hashes. Keep it secret."},
+            "RetiredSecretKeys": {"Type": "String", "NoEcho": True, "Default": "",
+                                  "Description": "Earlier secret keys, separated by spaces: still accepted "
+                                                 "for what they made, never used for anything new."},
             "BaseUrl": {"Type": "String", "Description": "Public URL of the site, for links in mail."},
             "MailSenderAddress": {"Type": "String", "Description": "A verified SES sender address."},
         },
@@ -106,6 +110,7 @@ ENVIRONMENT = {  # every function's, besides the stage's own from .chalice/confi
     "CHEESESHOP_TABLE_PREFIX": {"Fn::Sub": "${AWS::StackName}-"},
     "CHEESESHOP_BUCKET": {"Ref": "FilesBucket"},
     "CHEESESHOP_SECRET_KEY": {"Ref": "SecretKey"},
+    "CHEESESHOP_RETIRED_SECRET_KEYS": {"Ref": "RetiredSecretKeys"},
     "CHEESESHOP_BASE_URL": {"Ref": "BaseUrl"},
     "CHEESESHOP_MAIL_SENDER": {"Ref": "MailSenderAddress"},
 }

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from chalicelib.accounts.models import Session
-from chalicelib.core import clock
-from chalicelib.core.config import get_settings
+from chalicelib.core import clock, keys
 from chalicelib.core.db import get_or_none
 from chalicelib.core.errors import CsrfFailure
 from chalicelib.events.services import Origin
@@ -99,10 +98,18 @@ def end_all(username: str) -> int:
 
 
 def csrf_token(csrf_id: str) -> str:
-    key = get_settings().secret_key.encode()
-    return hmac.new(key, b"csrf:" + csrf_id.encode(), hashlib.sha256).hexdigest()
+    return _csrf_token(keys.current(), csrf_id)
+
+
+def _csrf_token(secret: keys.Secret, csrf_id: str) -> str:
+    return hmac.new(secret.key(keys.CSRF), csrf_id.encode(), hashlib.sha256).hexdigest()
 
 
 def check_csrf(csrf_id: str | None, submitted: str | None) -> None:
-    if not csrf_id or not submitted or not hmac.compare_digest(csrf_token(csrf_id), submitted):
+    if not csrf_id or not submitted:
+        raise CsrfFailure()
+    found = False  # forms made before the secret was replaced still go through
+    for secret in keys.ring():
+        found |= hmac.compare_digest(_csrf_token(secret, csrf_id), submitted)
+    if not found:
         raise CsrfFailure()

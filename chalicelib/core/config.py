@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 ENV_NAMES = (
     "CHEESESHOP_STAGE",
     "CHEESESHOP_SECRET_KEY",
+    "CHEESESHOP_RETIRED_SECRET_KEYS",
     "CHEESESHOP_TABLE_PREFIX",
     "CHEESESHOP_BUCKET",
     "CHEESESHOP_MAIL_SENDER",
@@ -40,6 +41,7 @@ class ConfigurationError(RuntimeError):
 class Settings:
     stage: str
     secret_key: str
+    retired_secret_keys: tuple[str, ...]  # still accepted for what they made; see core.keys
     table_prefix: str
     bucket: str
     region: str
@@ -85,6 +87,8 @@ def _settings(values: tuple[str | None, ...]) -> Settings:
     return Settings(
         stage=stage,
         secret_key=secret,
+        retired_secret_keys=tuple(key for key in (env["CHEESESHOP_RETIRED_SECRET_KEYS"] or "").split()
+                                  if key != secret),
         table_prefix=env["CHEESESHOP_TABLE_PREFIX"] or "cheeseshop-",
         bucket=env["CHEESESHOP_BUCKET"] or "cheeseshop-files",
         region=env["AWS_DEFAULT_REGION"] or "us-east-1",

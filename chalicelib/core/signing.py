@@ -11,7 +11,7 @@ from typing import Any
 
 from itsdangerous import BadData, URLSafeTimedSerializer
 
-from chalicelib.core.config import get_settings
+from chalicelib.core import keys
 from chalicelib.core.errors import InvalidLink
 
 VERIFY_EMAIL = "email-verify"
@@ -25,7 +25,9 @@ MAX_AGE = {VERIFY_EMAIL: 24 * 3600, PASSWORD_RESET: 3600, TWO_FACTOR_LOGIN: 300,
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(get_settings().secret_key, salt=f"cheeseshop.{purpose}")
+    # itsdangerous signs with the last key and accepts any: the current secret's, then retired ones'
+    ring = [secret.key(keys.LINKS) for secret in reversed(keys.ring())]
+    return URLSafeTimedSerializer(ring, salt=f"cheeseshop.{purpose}")
 
 
 def sign(purpose: str, payload: dict[str, Any]) -> str:

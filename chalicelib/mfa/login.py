@@ -5,6 +5,7 @@ a session through finish_login."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
@@ -12,13 +13,11 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.accounts import ratelimit
 from chalicelib.accounts.login import finish_login, pending_user
 from chalicelib.accounts.models import User
-from chalicelib.core import clock, crypto, mail
+from chalicelib.core import clock, crypto, keys, mail
 from chalicelib.core.errors import InvalidCode
 from chalicelib.events.services import Origin, build, record_event
 from chalicelib.events.tags import Tag
 from chalicelib.mfa import policy, recovery, totp
-
-TOTP_PURPOSE = "totp-secret"
 
 
 @dataclass(frozen=True)
@@ -59,7 +58,11 @@ def wrong_code(username: str, origin: Origin) -> InvalidCode:
 
 
 def totp_secret(user: User) -> str:
-    return crypto.unseal(user.totp_secret or "", purpose=TOTP_PURPOSE, owner=user.username)
+    return crypto.unseal(user.totp_secret or "", purpose=keys.TOTP_SECRET, owner=user.username)
+
+
+def sealed_totp_secret(secret: str, username: str) -> str:
+    return crypto.seal(secret, purpose=keys.TOTP_SECRET, owner=username)
 
 
 def current_totp_step(user: User, code: str) -> int | None:
@@ -67,7 +70,11 @@ def current_totp_step(user: User, code: str) -> int | None:
     if user.totp_secret is None:
         return None
     last = int(user.totp_last_step) if user.totp_last_step is not None else -1
-    return totp.matching_step(totp_secret(user), code, now=clock.now().timestamp(), after_step=last)
+    try:
+        secret = totp_secret(user)
+    except crypto.SealBroken:  # sealed with a secret since dropped from the ring: no code can match
+        return None
+    return totp.matching_step(secret, code, now=clock.now().timestamp(), after_step=last)
 
 
 def complete_with_totp(pending: str | None, code: str, origin: Origin, previous_session: str | None = None, *,
@@ -80,13 +87,20 @@ def complete_with_totp(pending: str | None, code: str, origin: Origin, previous_
         raise wrong_code(user.username, origin)
     try:  # the condition refuses a code replayed by a concurrent request
         token = finish_login(user, origin, previous_session=previous_session, method="with an authenticator app",
-                             user_actions=[User.totp_last_step.set(step)],
+                             user_actions=[User.totp_last_step.set(step), *_reseal(user)],
                              user_condition=User.totp_last_step.does_not_exist() | (User.totp_last_step < step),
                              also=lambda t: ratelimit.release_in(t, attempt),
                              reauthenticating=found.reauthenticating)
     except TransactWriteError as exc:
         raise wrong_code(user.username, origin) from exc
     return Completed(token, user.username, found.next_path)
+
+
+def _reseal(user: User) -> list[Any]:
+    """A secret sealed with a retired key is sealed again with the current one when it is used."""
+    if user.totp_secret is None or crypto.is_current(user.totp_secret):
+        return []
+    return [User.totp_secret.set(sealed_totp_secret(totp_secret(user), user.username))]
 
 
 def complete_with_recovery_code(pending: str | None, code: str, origin: Origin,

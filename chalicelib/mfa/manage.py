@@ -8,7 +8,7 @@ from pynamodb.exceptions import UpdateError
 from chalicelib.accounts import ratelimit
 from chalicelib.accounts.confirm import is_wrong_password
 from chalicelib.accounts.models import User
-from chalicelib.core import clock, crypto, mail, signing
+from chalicelib.core import clock, mail, signing
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import AlreadyEnrolled, InvalidCode, InvalidLink, ValidationError
 from chalicelib.events.services import Origin, record_event
@@ -52,7 +52,7 @@ def enroll_totp(username: str, *, token: str, code: str, origin: Origin) -> bool
     if step is None:
         raise login.wrong_code(username, origin)
     ratelimit.release(attempt)
-    sealed = crypto.seal(secret, purpose=login.TOTP_PURPOSE, owner=username)
+    sealed = login.sealed_totp_secret(secret, username)
     user = User.get(username)
     try:
         user.update(actions=[User.totp_secret.set(sealed), User.totp_last_step.set(step),

@@ -5,14 +5,12 @@ conditional write when used, so it works once even under concurrent attempts.
 """
 from __future__ import annotations
 
-import hmac
 import secrets
 
-from chalicelib.core import crypto
+from chalicelib.core import crypto, keys
 
 COUNT = 8
 CODE_BYTES = 8  # 16 hex characters
-PURPOSE = "recovery-code"
 
 
 def normalize(code: str) -> str:
@@ -20,7 +18,7 @@ def normalize(code: str) -> str:
 
 
 def hash_code(code: str) -> str:
-    return crypto.keyed_hash(normalize(code), purpose=PURPOSE)
+    return crypto.keyed_hash(normalize(code), purpose=keys.RECOVERY_CODE)
 
 
 def generate() -> tuple[list[str], set[str]]:
@@ -33,8 +31,8 @@ def match(code: str, stored: set[str]) -> str | None:
     """The stored hash this code matches, compared in constant time against all of them."""
     if len(normalize(code)) != CODE_BYTES * 2:
         return None
-    candidate, found = hash_code(code), None
+    found = None
     for hashed in sorted(stored):
-        if hmac.compare_digest(candidate, hashed):
+        if crypto.matches(normalize(code), hashed, purpose=keys.RECOVERY_CODE):
             found = hashed
     return found

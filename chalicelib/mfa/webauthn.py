@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib.core import keys
 from chalicelib.core.config import get_settings
 
 TIMEOUT_MS = 120_000
@@ -33,9 +34,9 @@ class Credential:
 
 
 def user_handle(username: str) -> bytes:
-    """A stable, opaque id for the user, not the name (authenticators may show or store it)."""
-    key = get_settings().secret_key.encode()
-    return hmac.new(key, b"webauthn-user:" + username.encode(), hashlib.sha256).digest()[:32]
+    """An opaque id for the user, not the name (authenticators may show or store it). Keyed by the
+    current secret: security keys never send it back, so a replaced secret changes nothing."""
+    return hmac.new(keys.current().key(keys.WEBAUTHN_USER), username.encode(), hashlib.sha256).digest()
 
 
 def _descriptors(credentials: list[Credential]) -> list[Any]:

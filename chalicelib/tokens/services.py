@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.update import Action
 
 from chalicelib.accounts.models import User
-from chalicelib.core import clock, crypto, mail
+from chalicelib.core import clock, crypto, keys, mail
 from chalicelib.core.db import get_or_none, transaction
 from chalicelib.core.errors import CheeseshopError, NotFound, TokenRefused, TwoFactorRequired, ValidationError
 from chalicelib.events.services import Origin, build
@@ -30,7 +31,6 @@ PREFIX = "pypi-cs_"
 NAME_MAX = 100
 MAX_LIFETIME = timedelta(days=366)
 LAST_USED_GRANULARITY = timedelta(minutes=1)
-PURPOSE = "api-token"
 TOKEN_RE = re.compile(r"^pypi-cs_([0-9a-f]{24})_([0-9a-f]{64})_([0-9a-f]{8})$")
 
 
@@ -118,7 +118,7 @@ def create(username: str, *, name: str, projects: list[str], expires: str, origi
     try:
         with transaction() as t:
             t.save(Token(token_id, username=username, name=name, projects=chosen or None,
-                         secret_hash=crypto.keyed_hash(secret, purpose=PURPOSE), expires_at=expires_at,
+                         secret_hash=crypto.keyed_hash(secret, purpose=keys.API_TOKEN), expires_at=expires_at,
                          created_at=clock.now()), condition=Token.id.does_not_exist())
             t.save(Token(_guard(username, name)), condition=Token.id.does_not_exist())
             t.save(build(username, Tag.TOKEN_CREATE, origin, detail=name))
@@ -157,7 +157,7 @@ def authenticate(value: str) -> Authorized:
     token = get_or_none(Token, parsed[0]) if parsed else None
     if parsed is None or token is None or token.secret_hash is None or token.username is None:
         raise TokenRefused()
-    if not hmac.compare_digest(crypto.keyed_hash(parsed[1], purpose=PURPOSE), token.secret_hash):
+    if not crypto.matches(parsed[1], token.secret_hash, purpose=keys.API_TOKEN):
         raise TokenRefused()
     if token.expires_at is not None and token.expires_at <= clock.now():
         raise TokenRefused("This API token has expired. Make a new one in your account settings.")
@@ -167,6 +167,11 @@ def authenticate(value: str) -> Authorized:
         raise TokenRefused("API tokens work only for accounts with two-factor authentication and a "
                            "verified email address.") from exc
     now = clock.now()
+    actions: list[Action] = []
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_GRANULARITY:
-        token.update(actions=[Token.last_used_at.set(now)])  # a minute's precision spares a write per file
+        actions.append(Token.last_used_at.set(now))  # a minute's precision spares a write per file
+    if not crypto.is_current(token.secret_hash):  # made with a retired secret: move it to the current one
+        actions.append(Token.secret_hash.set(crypto.keyed_hash(parsed[1], purpose=keys.API_TOKEN)))
+    if actions:
+        token.update(actions=actions)
     return Authorized(token.username, token.id, _projects(token), token.name or "")

@@ -115,7 +115,9 @@ def test_template_has_tables_bucket_and_least_privilege(package):
             assert "dynamodb:Scan" not in statement["Action"]
     env = resources["APIHandler"]["Properties"]["Environment"]["Variables"]
     assert env["CHEESESHOP_SECRET_KEY"] == {"Ref": "SecretKey"}
+    assert env["CHEESESHOP_RETIRED_SECRET_KEYS"] == {"Ref": "RetiredSecretKeys"}
     assert template["Parameters"]["SecretKey"]["NoEcho"] is True
+    assert template["Parameters"]["RetiredSecretKeys"]["NoEcho"] is True
     sweep = resources["SweepOrphans"]["Properties"]  # the hourly sweep of unlisted objects
     assert sweep["Events"]["SweepOrphansEvent"]["Properties"]["Schedule"] == "rate(1 hour)"
     assert sweep["Environment"]["Variables"]["CHEESESHOP_BUCKET"] == {"Ref": "FilesBucket"}

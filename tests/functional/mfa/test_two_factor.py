@@ -9,9 +9,8 @@ from freezegun import freeze_time
 
 from chalicelib.accounts import sessions
 from chalicelib.accounts.models import Session, User
-from chalicelib.core import crypto
+from chalicelib.core import crypto, keys
 from chalicelib.events.models import Event
-from chalicelib.mfa import login as two_factor
 from chalicelib.packaging.permissions import creator_role
 from tests.functional.conftest import PASSWORD, code_step, enroll_totp, login, password_step, register, totp_code
 from tests.helpers import Browser
@@ -56,9 +55,9 @@ def test_enrollment_stores_the_secret_sealed_and_prompts_for_recovery_codes(alic
     secret = enroll_totp(alice)
     stored = User.get("alice").totp_secret
     assert secret not in stored
-    assert crypto.unseal(stored, purpose=two_factor.TOTP_PURPOSE, owner="alice") == secret
+    assert crypto.unseal(stored, purpose=keys.TOTP_SECRET, owner="alice") == secret
     with pytest.raises(crypto.SealBroken):  # copied onto another account, it does not open
-        crypto.unseal(stored, purpose=two_factor.TOTP_PURPOSE, owner="mallory")
+        crypto.unseal(stored, purpose=keys.TOTP_SECRET, owner="mallory")
     assert "account:two-factor:totp:add" in tags()
     assert mailbox.to("alice@example.com")[-1]["Subject"].startswith("Two-factor authentication changed")
     page = alice.get("/manage/account/recovery-codes/?notice=totp-added-make-codes")
