@@ -1,11 +1,11 @@
 """`make run`: the local AWS (moto server) and `chalice local`, together.
 
 State survives restarts: moto's recorder appends every request to a file under
-LOCAL_DIR, and the next start replays it before serving.
+LOCAL_DIR, and the next start restores it and rewrites it as the state it leads to
+(local_state), so the file stays as large as the data.
 """
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import signal
@@ -15,6 +15,8 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+
+import local_state
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -61,42 +63,53 @@ def environment(port: int, moto_port: int, local_dir: Path) -> dict[str, str]:
     }
 
 
-def start_moto(moto_port: int, local_dir: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    recording = local_dir / "aws-state.jsonl"
-    moto_env = {**env, "MOTO_ENABLE_RECORDING": "True", "MOTO_RECORDER_FILEPATH": str(recording)}
-    moto = subprocess.Popen([str(BIN / "python"), "-m", "moto.server", "-H", "127.0.0.1",
-                             "-p", str(moto_port)], env=moto_env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
-    wait_for_port(moto_port, moto, "moto server")
-    compact(recording)
-    if recording.exists() and recording.stat().st_size:
-        print(f"Restoring saved local AWS state from {recording} ...", flush=True)
-        replay = urllib.request.Request(f"http://127.0.0.1:{moto_port}/moto-api/recorder/replay-recording",
-                                        method="POST", data=b"")
-        urllib.request.urlopen(replay, timeout=600).close()
+def moto_server(port: int, env: dict[str, str], recording: Path, *, record: bool) -> subprocess.Popen[bytes]:
+    moto_env = {**env, "MOTO_RECORDER_FILEPATH": str(recording)}
+    if record:
+        moto_env["MOTO_ENABLE_RECORDING"] = "True"
+    moto = subprocess.Popen([str(BIN / "python"), "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                            env=moto_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    wait_for_port(port, moto, "moto server")
     return moto
 
 
-# Requests that change nothing: dropped from the saved state so that it, and every
-# restart's replay, grows with the data rather than with page views.
-READ_OPERATIONS = {"GetItem", "BatchGetItem", "Query", "Scan", "DescribeTable", "DescribeTimeToLive",
-                   "ListTables", "TransactGetItems"}
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
-def compact(recording: Path) -> None:
-    if not recording.exists():
-        return
-    kept = []
-    for line in recording.read_text().splitlines():
-        entry = json.loads(line)
-        headers = {name.lower(): value for name, value in entry.get("headers", {}).items()}
-        operation = headers.get("x-amz-target", "").rpartition(".")[2]
-        if entry.get("method") in ("GET", "HEAD") or operation in READ_OPERATIONS:
-            continue
-        kept.append(line)
-    partial = recording.with_suffix(".compacting")
-    partial.write_text("".join(line + "\n" for line in kept))
-    partial.replace(recording)  # atomic: a crash leaves the old file whole
+def start_moto(moto_port: int, local_dir: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """The local AWS, with the saved state restored and its log rewritten as that state (see local_state)."""
+    state, previous = local_dir / local_state.STATE, local_dir / local_state.PREVIOUS
+    if previous.exists():  # the last start was cut short while copying: begin again from the old log
+        previous.replace(state)
+    saved = state.exists() and state.stat().st_size > 0
+    if saved:
+        local_state.compact(state)
+        state.replace(previous)
+    moto = moto_server(moto_port, env, state, record=True)
+    if saved:
+        print(f"Restoring saved local AWS state from {previous} ...", flush=True)
+        old_port = free_port()
+        old = moto_server(old_port, env, previous, record=False)
+        try:
+            replay = urllib.request.Request(f"http://127.0.0.1:{old_port}/moto-api/recorder/replay-recording",
+                                            method="POST", data=b"")
+            urllib.request.urlopen(replay, timeout=600).close()
+            counts = local_state.copy_state(f"http://127.0.0.1:{old_port}", f"http://127.0.0.1:{moto_port}",
+                                            env["AWS_DEFAULT_REGION"])
+        except BaseException:
+            stop([moto])
+            raise
+        finally:
+            stop([old])
+        previous.unlink()
+        size = state.stat().st_size if state.exists() else 0
+        print(f"Restored {counts['items']} items and {counts['objects']} objects; saved state now"
+              f" {size / 2**20:.1f} MiB.", flush=True)
+    return moto
 
 
 def provision(env: dict[str, str]) -> None:
