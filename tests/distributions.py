@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import io
 import tarfile
@@ -15,17 +16,24 @@ def core_metadata(name: str, version: str, metadata_version: str = "2.1", extra:
     return f"Metadata-Version: {metadata_version}\nName: {name}\nVersion: {version}\n{extra}"
 
 
+WHEN = (2026, 1, 1, 0, 0, 0)  # fixed, so the same arguments always make the same bytes
+
+
+def _write(archive: zipfile.ZipFile, path: str, data: str | bytes) -> None:
+    archive.writestr(zipfile.ZipInfo(path, date_time=WHEN), data)
+
+
 def wheel(name: str = "cheese-demo", version: str = "1.0", *, record: bool = True, extra: bytes = b"",
           metadata: str | None = None) -> bytes:
     module = name.replace("-", "_")
     info = f"{module}-{version}.dist-info"
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(f"{module}/__init__.py", b"VALUE = 1\n" + extra)
-        archive.writestr(f"{info}/METADATA", metadata or core_metadata(name, version))
-        archive.writestr(f"{info}/WHEEL", "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
+        _write(archive, f"{module}/__init__.py", b"VALUE = 1\n" + extra)
+        _write(archive, f"{info}/METADATA", metadata or core_metadata(name, version))
+        _write(archive, f"{info}/WHEEL", "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
         if record:
-            archive.writestr(f"{info}/RECORD", f"{module}/__init__.py,,\n{info}/RECORD,,\n")
+            _write(archive, f"{info}/RECORD", f"{module}/__init__.py,,\n{info}/RECORD,,\n")
     return buffer.getvalue()
 
 
@@ -33,7 +41,7 @@ def sdist(name: str = "cheese-demo", version: str = "1.0", *, pkg_info: bool = T
           metadata: str | None = None) -> bytes:
     top = f"{name.replace('-', '_')}-{version}"
     buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as packed, tarfile.open(fileobj=packed, mode="w") as archive:
         files = {f"{top}/setup.py": b"from setuptools import setup\nsetup()\n"}
         if pkg_info:
             files[f"{top}/PKG-INFO"] = (metadata or core_metadata(name, version)).encode()

@@ -4,14 +4,14 @@ from __future__ import annotations
 import logging
 import re
 
-from pynamodb.exceptions import PutError, TransactWriteError
+from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.accounts import passwords, ratelimit
 from chalicelib.accounts.models import Email, EmailOwner, User
 from chalicelib.core import clock, mail, signing
 from chalicelib.core.db import get_or_none, transaction
 from chalicelib.core.errors import InvalidLink, NotFound, ValidationError
-from chalicelib.events.services import Origin, build, record_event
+from chalicelib.events.services import Origin, build, recorded
 from chalicelib.events.tags import Tag
 
 log = logging.getLogger(__name__)
@@ -129,11 +129,11 @@ def add_email(username: str, address: str, origin: Origin) -> None:
         raise ValidationError({"email": f"An account can have at most {EMAILS_PER_USER} addresses."})
     ratelimit.reserve((ratelimit.MAIL_PER_USER, username), (ratelimit.MAIL_PER_IP, origin.ip))
     try:
-        Email(username, address.lower(), address=address, created_at=clock.now()).save(
-            condition=Email.email.does_not_exist())
-    except PutError as exc:
+        with recorded(username, Tag.EMAIL_ADD, origin, detail=address) as t:
+            t.save(Email(username, address.lower(), address=address, created_at=clock.now()),
+                   condition=Email.email.does_not_exist())
+    except TransactWriteError as exc:
         raise ValidationError({"email": "This address is already on your account."}) from exc
-    record_event(username, Tag.EMAIL_ADD, origin, detail=address)
     _send_verification(username, address)
     for other in existing:
         if other.verified:  # tell the owner at the addresses already known to be theirs

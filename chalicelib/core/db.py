@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
@@ -61,7 +61,7 @@ def hash_first(keys: list[dict[str, str]]) -> list[dict[str, str]]:
     return sorted(keys, key=lambda key: key["KeyType"] != "HASH")
 
 
-CANCELLED = "TransactionCanceledException"
+REFUSED = {"TransactionCanceledException", "ConditionalCheckFailedException"}
 Write = Callable[[TransactWrite], None]  # one write, added to a transaction made elsewhere
 
 
@@ -70,11 +70,11 @@ def deleting(item: Model) -> Write:
 
 
 def cancelled(exc: BaseException) -> bool:
-    """Whether DynamoDB refused a transaction (a condition failed, or it conflicted)."""
+    """Whether DynamoDB refused a write: a condition failed, or a transaction conflicted."""
     from botocore.exceptions import ClientError
 
     cause = getattr(exc, "cause", None)
-    return isinstance(cause, ClientError) and cause.response.get("Error", {}).get("Code") == CANCELLED
+    return isinstance(cause, ClientError) and cause.response.get("Error", {}).get("Code") in REFUSED
 
 
 def never_written(exc: BaseException) -> bool:
@@ -86,11 +86,32 @@ def never_written(exc: BaseException) -> bool:
     return cancelled(exc) or isinstance(cause, (EndpointConnectionError, ConnectTimeoutError))
 
 
+class StoreUnavailable(Exception):
+    """A transaction the store did not answer, or answered with an outage: never a refusal, so
+    callers that read TransactWriteError as "a condition failed" do not mistake one for it
+    (answered with a 503 like any unavailable store; `cause` is the store's error)."""
+
+    def __init__(self, cause: BaseException | None) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+class Transaction(TransactWrite):
+    def _commit(self) -> Any:
+        try:
+            return super()._commit()
+        except TransactWriteError as exc:
+            if not cancelled(exc) and aws.is_unavailable(exc):
+                raise StoreUnavailable(exc.cause) from exc
+            raise
+
+
 def transaction() -> TransactWrite:
-    """A write transaction on the bound endpoint (every table shares it)."""
+    """A write transaction on the bound endpoint (every table shares it). A TransactWriteError
+    from it means DynamoDB refused it; an outage is StoreUnavailable."""
     if _first[0] is None:
         raise RuntimeError("models are not bound to settings yet")
-    return TransactWrite(connection=_first[0]._get_connection().connection)
+    return Transaction(connection=_first[0]._get_connection().connection)
 
 
 def get_or_none[M: Model](model: type[M], hash_key: str, range_key: str | None = None) -> M | None:

@@ -3,10 +3,15 @@ user and, where there is one, for the project it touched."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from pynamodb.transactions import TransactWrite
+
 from chalicelib.core import clock
+from chalicelib.core.db import transaction
 from chalicelib.events.models import Event
 from chalicelib.events.tags import Tag, describe
 
@@ -64,7 +69,17 @@ def both(username: str, project_key: str, tag: Tag, origin: Origin, detail: str 
 
 
 def record_event(username: str, tag: Tag, origin: Origin, detail: str = "") -> None:
+    """An event that changes nothing else (a failure, a request)."""
     build(username, tag, origin, detail).save()
+
+
+@contextmanager
+def recorded(username: str, tag: Tag, origin: Origin, detail: str = "") -> Iterator[TransactWrite]:
+    """A transaction for a change that is also the user's security event: both are written, or
+    neither (TransactWriteError when a condition of the change failed)."""
+    with transaction() as t:
+        yield t
+        t.save(build(username, tag, origin, detail))
 
 
 def history(subject: str, limit: int = HISTORY_LENGTH) -> list[HistoryEntry]:

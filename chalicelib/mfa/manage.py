@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pynamodb.exceptions import UpdateError
+from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.accounts import ratelimit
 from chalicelib.accounts.confirm import is_wrong_password
@@ -11,7 +11,7 @@ from chalicelib.accounts.models import User
 from chalicelib.core import clock, mail, signing
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import AlreadyEnrolled, InvalidCode, InvalidLink, ValidationError
-from chalicelib.events.services import Origin, record_event
+from chalicelib.events.services import Origin, recorded
 from chalicelib.events.tags import Tag
 from chalicelib.mfa import login, policy, recovery, totp
 from chalicelib.mfa.policy import Factor
@@ -55,12 +55,12 @@ def enroll_totp(username: str, *, token: str, code: str, origin: Origin) -> bool
     sealed = login.sealed_totp_secret(secret, username)
     user = User.get(username)
     try:
-        user.update(actions=[User.totp_secret.set(sealed), User.totp_last_step.set(step),
-                             User.totp_added_at.set(clock.now())],
-                    condition=User.totp_secret.does_not_exist())
-    except UpdateError as exc:
+        with recorded(username, Tag.TOTP_ADD, origin) as t:
+            t.update(user, actions=[User.totp_secret.set(sealed), User.totp_last_step.set(step),
+                                    User.totp_added_at.set(clock.now())],
+                     condition=User.totp_secret.does_not_exist())
+    except TransactWriteError as exc:
         raise AlreadyEnrolled() from exc
-    record_event(username, Tag.TOTP_ADD, origin)
     mail.send(user.primary_email, "two-factor-changed", username=user.display_username,
               change="totp-added", ip=origin.ip)
     return bool(user.recovery_codes)
@@ -81,8 +81,8 @@ def remove_totp(username: str, *, password: str, code: str, origin: Origin) -> N
     if errors:
         raise ValidationError(errors)
     policy.check_removal(user, Factor.TOTP, field="remove_code")
-    user.update(actions=policy.removal_actions(user, Factor.TOTP))
-    record_event(username, Tag.TOTP_REMOVE, origin)
+    with recorded(username, Tag.TOTP_REMOVE, origin) as t:
+        t.update(user, actions=policy.removal_actions(user, Factor.TOTP))
     mail.send(user.primary_email, "two-factor-changed", username=user.display_username,
               change="totp-removed", ip=origin.ip)
 
@@ -93,7 +93,7 @@ def generate_recovery_codes(username: str, origin: Origin) -> list[str]:
     if not policy.has_two_factor(user):
         raise ValidationError({"recovery": "Add a second factor before generating recovery codes."})
     codes, hashes = recovery.generate()
-    user.update(actions=[User.recovery_codes.set(hashes), User.recovery_generated_at.set(clock.now())])
-    record_event(username, Tag.RECOVERY_CODES_GENERATE, origin)
+    with recorded(username, Tag.RECOVERY_CODES_GENERATE, origin) as t:
+        t.update(user, actions=[User.recovery_codes.set(hashes), User.recovery_generated_at.set(clock.now())])
     mail.send(user.primary_email, "recovery-codes-generated", username=user.display_username, ip=origin.ip)
     return codes

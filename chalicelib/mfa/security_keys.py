@@ -15,7 +15,7 @@ from chalicelib.accounts.confirm import check_password
 from chalicelib.accounts.login import finish_login, pending_user
 from chalicelib.accounts.models import User
 from chalicelib.core import clock, mail
-from chalicelib.core.db import get_or_none, transaction
+from chalicelib.core.db import cancelled, get_or_none, transaction
 from chalicelib.core.errors import ChallengeExpired, InvalidCode, NotFound, ValidationError
 from chalicelib.events.services import Origin, build, record_event
 from chalicelib.events.tags import Tag
@@ -80,8 +80,10 @@ def _consume_challenge(challenge_id: str, username: str, purpose: str) -> bytes:
         raise ChallengeExpired()
     try:
         item.delete(condition=Challenge.id.exists())
-    except DeleteError as exc:  # lost a race: another request used it first
-        raise ChallengeExpired() from exc
+    except DeleteError as exc:
+        if not cancelled(exc):  # the store failed: a 503, not an expired challenge
+            raise
+        raise ChallengeExpired() from exc  # lost a race: another request used it first
     if item.expires <= clock.now():
         raise ChallengeExpired()
     return base64.b64decode(item.challenge)

@@ -18,7 +18,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.accounts.models import User
 from chalicelib.core import clock, mail, signing
-from chalicelib.core.db import Write, deleting, get_or_none, transaction
+from chalicelib.core.db import Write, cancelled, deleting, get_or_none, transaction
 from chalicelib.core.errors import Conflict, InvalidLink, NotFound, TwoFactorRequired, ValidationError
 from chalicelib.events.services import Origin, both, build
 from chalicelib.events.tags import Tag
@@ -208,8 +208,10 @@ def _owner_count(project: str) -> int:
     count = sum(1 for r in Role.query(project) if r.role == RoleName.OWNER)
     try:
         item.update(actions=[Project.owners.set(count)], condition=Project.owners.does_not_exist())
-    except UpdateError:  # counted by a concurrent request first
-        return int(Project.get(project).owners)
+    except UpdateError as exc:
+        if not cancelled(exc):
+            raise
+        return int(Project.get(project).owners)  # counted by a concurrent request first
     return count
 
 

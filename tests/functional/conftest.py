@@ -6,8 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import botocore.client
 import pyotp
 import pytest
+from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 from chalice.test import Client
 from freezegun import freeze_time
 from moto import mock_aws
@@ -134,3 +136,27 @@ def token(alice: Browser) -> str:
     """An all-projects API token of alice, who has an authenticator app."""
     enroll_totp(alice)
     return make_token(alice)
+
+
+class Faults:
+    """Makes one store call fail: cleanly (the request never left) or ambiguously (it was carried
+    out and the answer lost). Counts the calls of what runs after arm()."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.calls: list[str] = []
+        self.fail_at: int | None = None
+        self.ambiguous = False
+        real = botocore.client.BaseClient._make_api_call
+
+        def call(client, operation, params):
+            self.calls.append(operation)
+            if len(self.calls) != self.fail_at:
+                return real(client, operation, params)
+            if not self.ambiguous:
+                raise EndpointConnectionError(endpoint_url="http://store.test")
+            real(client, operation, params)
+            raise ReadTimeoutError(endpoint_url="http://store.test")
+        monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", call)
+
+    def arm(self, at: int, ambiguous: bool) -> None:
+        self.calls, self.fail_at, self.ambiguous = [], at, ambiguous

@@ -4,36 +4,14 @@ half-written and no listed file lacks its bytes; a retry then ends with exactly 
 and its objects."""
 from __future__ import annotations
 
-import botocore.client
 import pytest
-from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 
 from chalicelib.packaging.models import File, Project, Release
 from tests import distributions as d
+from tests.functional.conftest import Faults
 from tests.functional.forklift.test_upload import objects, upload
 
 CALLS_IN_AN_UPLOAD = 10  # token, user, its address, last use, project, name guard, file, 2 objects, the transaction
-
-
-class Faults:
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.calls: list[str] = []
-        self.fail_at: int | None = None
-        self.ambiguous = False
-        real = botocore.client.BaseClient._make_api_call
-
-        def call(client, operation, params):
-            self.calls.append(operation)
-            if len(self.calls) != self.fail_at:
-                return real(client, operation, params)
-            if not self.ambiguous:
-                raise EndpointConnectionError(endpoint_url="http://store.test")
-            real(client, operation, params)
-            raise ReadTimeoutError(endpoint_url="http://store.test")
-        monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", call)
-
-    def arm(self, at: int, ambiguous: bool) -> None:
-        self.calls, self.fail_at, self.ambiguous = [], at, ambiguous
 
 
 def consistent() -> None:
@@ -57,8 +35,9 @@ def test_an_upload_makes_the_store_calls_counted_here(client, token, monkeypatch
 @pytest.mark.parametrize("at", range(1, CALLS_IN_AN_UPLOAD + 1))
 def test_a_failure_at_each_store_call(client, token, monkeypatch, at, ambiguous):
     faults = Faults(monkeypatch)
+    wheel = d.wheel()  # a retry sends the same bytes
     faults.arm(at, ambiguous)
-    status, text = upload(client, d.basic(token), d.wheel(), d.wheel_name())
+    status, text = upload(client, d.basic(token), wheel, d.wheel_name())
     failed_call = faults.calls[at - 1]
     if ambiguous and failed_call in ("UpdateItem",):  # the token's last use: not needed for the upload
         assert status in (200, 503), text
@@ -67,9 +46,9 @@ def test_a_failure_at_each_store_call(client, token, monkeypatch, at, ambiguous)
     consistent()
 
     faults.arm(at=0, ambiguous=False)
-    retried = upload(client, d.basic(token), d.wheel(), d.wheel_name())
+    retried = upload(client, d.basic(token), wheel, d.wheel_name())
     assert retried[0] == 200, retried
     consistent()
     assert [f.filename for f in File.scan()] == [d.wheel_name()]
-    wheel = File.get(d.wheel_name())
-    assert sorted(objects()) == sorted([wheel.path, wheel.path + ".metadata"]), failed_call
+    stored = File.get(d.wheel_name())
+    assert sorted(objects()) == sorted([stored.path, stored.path + ".metadata"]), failed_call
