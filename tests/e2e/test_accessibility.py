@@ -88,6 +88,48 @@ def test_login_by_keyboard_and_account_page(audit_page, site, member):
     expect(page.get_by_role("status")).to_contain_text("logged out")
 
 
+def tab_to(page, target) -> None:
+    """Presses Tab, as a keyboard user does, until the target has the focus."""
+    for _ in range(30):
+        if target.evaluate("element => element === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {target}")
+
+
+def type_passwords_and_submit(page) -> None:
+    tab_to(page, page.get_by_label("Password", exact=True))
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Tab")  # Confirm password
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+
+
+def test_register_by_keyboard_through_the_error_summary(audit_page, site):
+    page = audit_page
+    page.goto(site.url + "/account/register/")
+    tab_to(page, page.get_by_label("Username"))
+    page.keyboard.type("-bad-name-")
+    tab_to(page, page.get_by_label("Email"))
+    page.keyboard.type("lin@example.com")
+    type_passwords_and_submit(page)
+
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()  # a screen reader starts with what went wrong
+    check(page)
+    page.keyboard.press("Tab")
+    expect(summary.get_by_role("link")).to_be_focused()
+    page.keyboard.press("Enter")
+    username = page.get_by_label("Username")
+    expect(username).to_be_focused()  # the link leads to the field, which names its error
+    assert username.get_attribute("aria-invalid") == "true"
+    page.keyboard.press("Control+A")
+    page.keyboard.type("lin")
+    type_passwords_and_submit(page)
+    expect(page.get_by_role("status")).to_be_visible()
+    assert "/account/login/" in page.url
+
+
 def test_two_factor_pages(audit_page, site):
     import pyotp
 

@@ -7,6 +7,7 @@ from chalicelib.packaging.models import File
 from tests import distributions as d
 from tests.functional.forklift.test_upload import objects, upload
 from tests.functional.packaging.conftest import PROJECT, user
+from tests.functional.web.test_error_summary import summary_links
 
 JSON = "application/vnd.pypi.simple.v1+json"
 
@@ -106,3 +107,10 @@ def test_the_newest_release_that_is_not_yanked_heads_the_page(client, alice, pub
     post(alice, "releases/yank/", {"version": "2.0", "reason": ""})
     page = client.http.get("/project/cheese-demo/").body.decode()
     assert "<h1>cheese-demo 1.0</h1>" in page and "2.0</a> <span class=\"yanked\">(yanked)</span>" in page
+
+
+def test_an_error_on_one_release_of_many_links_to_its_own_field(client, alice, published):
+    refused = post(alice, "releases/yank/", {"version": "1.0", "reason": "x" * 600})
+    assert refused.status == 400
+    assert set(summary_links(refused.text)) == {"reason"}
+    assert refused.text.count('id="reason"') == 1
