@@ -17,7 +17,7 @@ from chalicelib.accounts.models import EmailOwner, User
 from chalicelib.core import mail, signing
 from chalicelib.core.db import get_or_none, transaction
 from chalicelib.core.errors import CheeseshopError, InvalidCredentials, LoginExpired, ValidationError
-from chalicelib.events.services import Origin, build, record_event
+from chalicelib.events.services import Origin, build, record_event, recorded
 from chalicelib.events.tags import Tag
 from chalicelib.mfa import policy
 
@@ -168,11 +168,11 @@ def reauthenticate(token: str | None, username: str, password: str, origin: Orig
         raise ValidationError({"password": confirm.WRONG_PASSWORD})
     if policy.has_two_factor(user):
         return pending_login(user, next_path, reauthenticating=True, browser=browser)
-    sessions.reauthenticated(token)
-    record_event(username, Tag.REAUTHENTICATE, origin)
+    with recorded(username, Tag.REAUTHENTICATE, origin) as t:
+        sessions.reauthenticated(t, token)
     return None
 
 
 def logout(token: str | None, username: str, origin: Origin) -> None:
-    sessions.end(token)
-    record_event(username, Tag.LOGOUT, origin)
+    with recorded(username, Tag.LOGOUT, origin) as t:
+        sessions.end(t, token)

@@ -12,6 +12,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from pynamodb.transactions import TransactWrite
+
 from chalicelib.accounts.models import Session
 from chalicelib.core import clock, keys
 from chalicelib.core.db import get_or_none
@@ -73,9 +75,9 @@ def load(token: str | None) -> SessionInfo | None:
     return SessionInfo(item.username, item.authenticated_at, item.expires)
 
 
-def reauthenticated(token: str) -> None:
+def reauthenticated(t: TransactWrite, token: str) -> None:
     """An account without a second factor typed its password again: sudo mode for a while."""
-    item(token).update(actions=[Session.authenticated_at.set(clock.now())])
+    t.update(item(token), actions=[Session.authenticated_at.set(clock.now())])
 
 
 def item(token: str) -> Session:
@@ -83,9 +85,9 @@ def item(token: str) -> Session:
     return Session(_key(token))
 
 
-def end(token: str | None) -> None:
+def end(t: TransactWrite, token: str | None) -> None:
     if token:
-        item(token).delete()
+        t.delete(item(token))
 
 
 def end_all(username: str) -> int:

@@ -62,10 +62,12 @@ def build(subject: str, tag: Tag, origin: Origin, detail: str = "", actor: str |
     )
 
 
-def both(username: str, project_key: str, tag: Tag, origin: Origin, detail: str = "",
-         via: str | None = None) -> list[Event]:
-    """The same event in the acting user's history and in the project's."""
-    return [build(username, tag, origin, detail, via=via), build(project_key, tag, origin, detail, username, via)]
+def both(t: TransactWrite, username: str, project_key: str, tag: Tag, origin: Origin, detail: str = "",
+         via: str | None = None) -> None:
+    """Saves, in the transaction of the change, the same event in the acting user's history and
+    in the project's."""
+    t.save(build(username, tag, origin, detail, via=via))
+    t.save(build(project_key, tag, origin, detail, username, via))
 
 
 def record_event(username: str, tag: Tag, origin: Origin, detail: str = "") -> None:

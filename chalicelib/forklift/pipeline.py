@@ -29,7 +29,7 @@ from chalicelib.forklift import checks as check
 from chalicelib.forklift.metadata import Metadata
 from chalicelib.packaging import readme
 from chalicelib.packaging.models import File, Project, Release
-from chalicelib.packaging.names import normalize, ultranormalize
+from chalicelib.packaging.names import normalize, ultra_guard
 from chalicelib.packaging.permissions import Permission, creator_role, may
 from chalicelib.tokens import services as tokens
 
@@ -117,7 +117,7 @@ def authorize(who: tokens.Authorized, meta: Metadata) -> Project | None:
             raise UploadRefused("Use a token for all your projects to create a new project: this API token "
                                 "is scoped to other projects.", status=403)
         check.check_new_project_name(meta.name)
-        if get_or_none(Project, "ultra:" + ultranormalize(meta.name)) is not None:
+        if get_or_none(Project, ultra_guard(meta.name)) is not None:
             raise UploadRefused(f"Choose another name: '{meta.name}' is too similar to an existing project.")
         return None
     if not who.may_upload_to(name):
@@ -171,15 +171,14 @@ def record(who: tokens.Authorized, project: Project | None, meta: Metadata, rece
         if project is None:
             t.save(Project(name, display_name=meta.name, listed="project", created_at=now, serial=1, owners=1),
                    condition=Project.name.does_not_exist())
-            t.save(Project("ultra:" + ultranormalize(meta.name)), condition=Project.name.does_not_exist())
+            t.save(Project(ultra_guard(meta.name)), condition=Project.name.does_not_exist())
             t.save(creator_role(who.username, name, meta.name))
         else:
             t.update(project, actions=[Project.serial.add(1)])
         # A release keeps the metadata of its first file: each value is set only if not there yet.
         t.update(Release(name, meta.version), actions=_release_actions(name, meta, now))
         history = project_subject(name, project.created_at if project is not None else now)
-        for event in both(who.username, history, Tag.FILE_UPLOAD, origin, received.filename, via=who.token_name):
-            t.save(event)
+        both(t, who.username, history, Tag.FILE_UPLOAD, origin, received.filename, via=who.token_name)
 
 
 RELEASE_BUDGET = 350_000  # bytes of text on one release item; DynamoDB takes 400 KB an item

@@ -29,10 +29,11 @@ def generate() -> tuple[list[str], set[str]]:
 
 def match(code: str, stored: set[str]) -> str | None:
     """The stored hash this code matches, compared in constant time against all of them."""
-    if len(normalize(code)) != CODE_BYTES * 2:
+    candidate = normalize(code)
+    if len(candidate) != CODE_BYTES * 2:
         return None
     found = None
     for hashed in sorted(stored):
-        if crypto.matches(normalize(code), hashed, purpose=keys.RECOVERY_CODE):
+        if crypto.matches(candidate, hashed, purpose=keys.RECOVERY_CODE):
             found = hashed
     return found

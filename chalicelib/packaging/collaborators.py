@@ -231,8 +231,7 @@ def _write(found: ProjectInfo, change: Write, owners: tuple[int, int], *, actor:
 def _events(t: TransactWrite, actor: str, found: ProjectInfo, tag: Tag, detail: str, origin: Origin,
             also: str | None = None) -> None:
     """In the acting user's history, the project's, and that of the user it concerns."""
-    for event in both(actor, found.history_key, tag, origin, detail):
-        t.save(event)
+    both(t, actor, found.history_key, tag, origin, detail)
     if also:
         t.save(build(also, tag, origin, detail))
 

@@ -19,7 +19,7 @@ from chalicelib.events.services import Origin, both
 from chalicelib.events.tags import Tag
 from chalicelib.packaging import collaborators, permissions, projects
 from chalicelib.packaging.models import File, Project, Release
-from chalicelib.packaging.names import normalize, ultranormalize
+from chalicelib.packaging.names import normalize, ultra_guard
 from chalicelib.packaging.permissions import Permission
 from chalicelib.packaging.projects import ProjectInfo
 
@@ -88,7 +88,7 @@ def delete_project(actor: str, found: ProjectInfo, typed_name: str, origin: Orig
 
     def last(t: TransactWrite) -> None:  # the project goes in the last transaction, with its events
         t.delete(Project(found.name), condition=Project.name.exists())
-        t.delete(Project("ultra:" + ultranormalize(found.display_name)))
+        t.delete(Project(ultra_guard(found.display_name)))
         _finish(actor, found, Tag.PROJECT_DELETE, found.display_name, origin)(t)
     _commit(found, writes, last, bump=False)
     _remove_objects(files)
@@ -103,10 +103,7 @@ def _tombstone(found: ProjectInfo, filename: str) -> Write:
 
 
 def _finish(actor: str, found: ProjectInfo, tag: Tag, detail: str, origin: Origin) -> Write:
-    def write(t: TransactWrite) -> None:
-        for event in both(actor, found.history_key, tag, origin, detail):
-            t.save(event)
-    return write
+    return lambda t: both(t, actor, found.history_key, tag, origin, detail)
 
 
 def _commit(found: ProjectInfo, writes: list[Write], last: Write, bump: bool = True) -> None:

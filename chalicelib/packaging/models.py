@@ -88,8 +88,8 @@ class ProjectsByAge(GlobalSecondaryIndex["Project"]):
 
 
 class Project(Model):
-    """A project by normalized name. A guard item keyed "ultra:<name without ._->" makes
-    names that differ only by '.', '_', '-' or case impossible to register twice."""
+    """A project by normalized name. A guard item keyed by names.ultra_guard (the name without
+    '.', '_', '-') makes names that differ only by those or case impossible to register twice."""
 
     class Meta:
         table_name = "projects"

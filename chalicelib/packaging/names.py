@@ -18,3 +18,8 @@ def normalize(name: str) -> str:
 def ultranormalize(name: str) -> str:
     """Names equal under this are too similar to coexist: '.', '_', '-' and case ignored."""
     return re.sub(r"[._-]", "", name.lower())
+
+
+def ultra_guard(name: str) -> str:
+    """The key of the item that guards a project's ultra-normalized name (packaging.models.Project)."""
+    return "ultra:" + ultranormalize(name)
