@@ -11,7 +11,7 @@ STAMP     := $(VENV)/.installed
 
 export PORT MOTO_PORT LOCAL_DIR
 
-.PHONY: run test unit functional e2e lint package browser clean
+.PHONY: run test unit functional e2e lint package browser clean translations
 
 $(PY):
 	@PYTHON=$$(scripts/find-python312) && echo "Creating $(VENV) with $$PYTHON" && $$PYTHON -m venv $(VENV)
@@ -35,7 +35,21 @@ $(PDM): | $(PY)
 	$(TEST_TOOLS)/pdm/bin/python -m pip install --quiet "pdm[locked]==$(PDM_VERSION)"
 	@touch $@
 
-run: $(STAMP)
+# Catalogs: the .po files are the source (in the repository); the .mo files the site reads
+# are compiled from them by every target that serves or ships the site.
+LOCALES := chalicelib/i18n/locale
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard $(LOCALES)/*/LC_MESSAGES/messages.po))
+
+$(LOCALES)/%/LC_MESSAGES/messages.mo: $(LOCALES)/%/LC_MESSAGES/messages.po $(STAMP)
+	$(VENV)/bin/pybabel -q compile -i $< -o $@
+
+# Extracts every marked string into the template and merges it into each language's catalog.
+translations: $(STAMP)
+	$(VENV)/bin/pybabel -q extract -F chalicelib/i18n/babel.cfg -k N_plural:1,2 --no-location \
+		--sort-output --project=cheeseshop -o chalicelib/i18n/messages.pot .
+	$(VENV)/bin/pybabel -q update -i chalicelib/i18n/messages.pot -d $(LOCALES) --no-wrap --ignore-obsolete
+
+run: $(STAMP) $(CATALOGS)
 	$(PY) scripts/run_local.py
 
 # Debian's Chromium: Playwright's own browser download cannot be used on every machine.
@@ -49,18 +63,18 @@ $(AXE): package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	@touch $(AXE)
 
-test: $(STAMP) browser $(AXE) $(PDM) lint
+test: $(STAMP) $(CATALOGS) browser $(AXE) $(PDM) lint
 	$(PY) -m pytest tests
 
 e2e: $(PDM)
-unit functional e2e: $(STAMP)
+unit functional e2e: $(STAMP) $(CATALOGS)
 	$(PY) -m pytest tests/$@
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check app.py chalicelib tests bench scripts
 	$(VENV)/bin/mypy --disallow-untyped-defs chalicelib
 
-package: $(STAMP)
+package: $(STAMP) $(CATALOGS)
 	$(PY) scripts/package.py $(OUT)
 
 clean:

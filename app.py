@@ -3,6 +3,7 @@ from chalice import Chalice
 from chalicelib.accounts import views as accounts
 from chalicelib.accounts import views_manage as account_settings
 from chalicelib.forklift import views as forklift
+from chalicelib.i18n import views as languages
 from chalicelib.mfa import views as mfa
 from chalicelib.mfa import views_keys as security_keys
 from chalicelib.packaging import views as packaging
@@ -19,5 +20,6 @@ app.register_blueprint(mfa.routes.blueprint)
 app.register_blueprint(security_keys.routes.blueprint)
 app.register_blueprint(tokens.routes.blueprint)
 app.register_blueprint(forklift.routes.blueprint)
+app.register_blueprint(languages.routes.blueprint)
 app.register_blueprint(packaging.routes.blueprint)
 app.register_blueprint(project_settings.routes.blueprint)

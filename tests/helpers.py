@@ -36,6 +36,7 @@ class Browser:
         self.client = client
         self.host = host
         self.cookies: dict[str, str] = {}
+        self.headers: dict[str, str] = {}  # sent with every request (Accept-Language, say)
 
     def _store(self, headers: dict[str, Any]) -> None:
         values = headers.get("Set-Cookie") or headers.get("set-cookie") or []
@@ -49,7 +50,7 @@ class Browser:
                     self.cookies[name] = morsel.value
 
     def request(self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None) -> Page:
-        headers = {"host": self.host, **(headers or {})}
+        headers = {"host": self.host, **self.headers, **(headers or {})}
         if self.cookies:
             headers["cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         response = self.client.http.request(method, path, headers=headers, body=body)

@@ -10,10 +10,11 @@ from __future__ import annotations
 from chalicelib.accounts import passwords, ratelimit
 from chalicelib.accounts.models import User
 from chalicelib.core.errors import ValidationError
+from chalicelib.core.translation import N_, gettext
 from chalicelib.events.services import Origin, record_event
 from chalicelib.events.tags import Tag
 
-WRONG_PASSWORD = "Your password is not correct."
+WRONG_PASSWORD = N_("Your password is not correct.")
 
 
 def password_limits(subject: str, origin: Origin) -> tuple[tuple[ratelimit.Limit, str], ...]:
@@ -37,4 +38,4 @@ def check_password(user: User, password: str, origin: Origin, *, field: str = "p
                    message: str = WRONG_PASSWORD) -> None:
     """Raises ValidationError on `field` for a wrong password."""
     if is_wrong_password(user, password, origin):
-        raise ValidationError({field: message})
+        raise ValidationError({field: gettext(message)})

@@ -17,6 +17,7 @@ from chalicelib.accounts.models import EmailOwner, User
 from chalicelib.core import mail, signing
 from chalicelib.core.db import get_or_none, transaction
 from chalicelib.core.errors import CheeseshopError, InvalidCredentials, LoginExpired, ValidationError
+from chalicelib.core.translation import gettext
 from chalicelib.events.services import Origin, build, record_event, recorded
 from chalicelib.events.tags import Tag
 from chalicelib.mfa import policy
@@ -38,6 +39,7 @@ class LoginResult:
     username: str
     session_token: str | None = None  # logged in
     pending: str | None = None  # the password was right; a second factor must follow
+    language: str | None = None  # the one the account chose, for this browser from now on
 
 
 def find_user(login: str) -> User | None:
@@ -75,7 +77,7 @@ def login(*, login: str, password: str, origin: Origin, previous_session: str | 
         if passwords.needs_rehash(user.password_hash) else []
     token = finish_login(user, origin, previous_session=previous_session, user_actions=rehash,
                          also=lambda t: ratelimit.release_in(t, attempt))
-    return LoginResult(user.username, session_token=token)
+    return LoginResult(user.username, session_token=token, language=user.language)
 
 
 def _failed(user: User | None, origin: Origin) -> None:
@@ -85,7 +87,7 @@ def _failed(user: User | None, origin: Origin) -> None:
     # Tell the owner once, when logins pause.
     if ratelimit.count(ratelimit.LOGIN_PER_USER, user.username) == ratelimit.LOGIN_PER_USER.count:
         record_event(user.username, Tag.LOGIN_LOCKED, origin)
-        mail.send(user.primary_email, "login-rate-limited", username=user.display_username,
+        mail.send(user.primary_email, "login-rate-limited", language=user.language, username=user.display_username,
                   ip=origin.ip, minutes=ratelimit.LOGIN_PER_USER.seconds // 60)
 
 
@@ -165,7 +167,7 @@ def reauthenticate(token: str | None, username: str, password: str, origin: Orig
     user = User.get(username)
     confirm.check_password(user, password, origin)
     if not token:
-        raise ValidationError({"password": confirm.WRONG_PASSWORD})
+        raise ValidationError({"password": gettext(confirm.WRONG_PASSWORD)})
     if policy.has_two_factor(user):
         return pending_login(user, next_path, reauthenticating=True, browser=browser)
     with recorded(username, Tag.REAUTHENTICATE, origin) as t:

@@ -41,6 +41,7 @@ class User(Model):
     recovery_codes = UnicodeSetAttribute(null=True)
     recovery_generated_at = UTCDateTimeAttribute(null=True)
     webauthn_keys = NumberAttribute(null=True)  # how many security keys: no query on the login path
+    language = UnicodeAttribute(null=True)  # chosen in the footer, or the one the account was made in
 
 
 class Email(Model):

@@ -7,6 +7,8 @@ import importlib.resources
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from chalicelib.core.translation import N_, gettext
+
 MIN_LENGTH = 8
 MAX_LENGTH = 4096
 MIN_STRENGTH = 2  # zxcvbn score, 0..4, as PyPI
@@ -39,13 +41,13 @@ def needs_rehash(password_hash: str) -> bool:
 def problems(password: str, confirm: str, *, user_inputs: list[str]) -> str | None:
     """Why this new password is refused, or None."""
     if len(password) < MIN_LENGTH:
-        return f"Password must be at least {MIN_LENGTH} characters."
+        return gettext("Password must be at least %(min)s characters.", min=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        return f"Password must be at most {MAX_LENGTH} characters."
+        return gettext("Password must be at most %(max)s characters.", max=MAX_LENGTH)
     if password != confirm:
-        return "The passwords do not match."
+        return gettext("The passwords do not match.")
     if is_common(password):
-        return "This password is too common: it appears in lists of leaked passwords. Choose another."
+        return gettext("This password is too common: it appears in lists of leaked passwords. Choose another.")
     return _weakness(password, user_inputs)
 
 
@@ -67,5 +69,26 @@ def _weakness(password: str, user_inputs: list[str]) -> str | None:
     result = zxcvbn(password[:STRENGTH_PREFIX], user_inputs=[value[:STRENGTH_PREFIX] for value in user_inputs if value])
     if result["score"] >= MIN_STRENGTH:
         return None
-    hint = result["feedback"].get("warning") or "Add another word or two; uncommon words are better."
-    return f"Password is too easy to guess. {hint}".strip()
+    warning = result["feedback"].get("warning")
+    if warning in STRENGTH_WARNINGS:
+        return gettext("Password is too easy to guess. %(warning)s", warning=gettext(warning))
+    return gettext("Password is too easy to guess. Add another word or two; uncommon words are better.")
+
+
+# What zxcvbn may say about a weak password (it speaks English only), for the catalogs.
+STRENGTH_WARNINGS = frozenset([
+    N_("Straight rows of keys are easy to guess."),
+    N_("Short keyboard patterns are easy to guess."),
+    N_('Repeats like "aaa" are easy to guess.'),
+    N_('Repeats like "abcabcabc" are only slightly harder to guess than "abc".'),
+    N_('Sequences like "abc" or "6543" are easy to guess.'),
+    N_("Recent years are easy to guess."),
+    N_("Dates are often easy to guess."),
+    N_("This is a top-10 common password."),
+    N_("This is a top-100 common password."),
+    N_("This is a very common password."),
+    N_("This is similar to a commonly used password."),
+    N_("A word by itself is easy to guess."),
+    N_("Names and surnames by themselves are easy to guess."),
+    N_("Common names and surnames are easy to guess."),
+])

@@ -18,9 +18,24 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.accounts.models import RateLimitCounter
 from chalicelib.core import clock
 from chalicelib.core.db import get_or_none, transaction
-from chalicelib.core.errors import RateLimited
+from chalicelib.core.errors import TOO_MANY_ATTEMPTS, RateLimited
+from chalicelib.core.translation import N_plural
 
 SUBJECT_MAX = 256
+
+
+FAILED_LOGINS = N_plural("Too many failed login attempts. Please wait %(num)d minute and try again.",
+                         "Too many failed login attempts. Please wait %(num)d minutes and try again.")
+MAILS_SENT = N_plural("Too many emails sent. Please wait %(num)d minute and try again.",
+                      "Too many emails sent. Please wait %(num)d minutes and try again.")
+MAILS_REQUESTED = N_plural("Too many emails requested. Please wait %(num)d minute and try again.",
+                           "Too many emails requested. Please wait %(num)d minutes and try again.")
+ACCOUNTS_CREATED = N_plural("Too many accounts created. Please wait %(num)d minute and try again.",
+                            "Too many accounts created. Please wait %(num)d minutes and try again.")
+WRONG_CODES = N_plural("Too many wrong authentication codes. Please wait %(num)d minute and try again.",
+                       "Too many wrong authentication codes. Please wait %(num)d minutes and try again.")
+KEY_REQUESTS = N_plural("Too many security key requests. Please wait %(num)d minute and try again.",
+                        "Too many security key requests. Please wait %(num)d minutes and try again.")
 
 
 @dataclass(frozen=True)
@@ -28,21 +43,21 @@ class Limit:
     name: str
     count: int
     seconds: int
-    what: str = "attempts"
+    message: tuple[str, str] = TOO_MANY_ATTEMPTS  # what a refusal says (N_plural, minutes as %(num)d)
 
 
-LOGIN_PER_USER = Limit("login-user", 10, 300, "failed login attempts")
-LOGIN_PER_IP = Limit("login-ip", 10, 300, "failed login attempts")
+LOGIN_PER_USER = Limit("login-user", 10, 300, FAILED_LOGINS)
+LOGIN_PER_IP = Limit("login-ip", 10, 300, FAILED_LOGINS)
 # A browser that logged in to the account before counts on its own instead of per account,
 # so strangers' failures cannot lock its owner out (chalicelib.accounts.login.known_device).
-LOGIN_PER_DEVICE = Limit("login-device", 10, 300, "failed login attempts")
-MAIL_PER_USER = Limit("mail-user", 3, 3600, "emails sent")
-MAIL_PER_IP = Limit("mail-ip", 10, 3600, "emails requested")
-REGISTER_PER_IP = Limit("register-ip", 10, 3600, "accounts created")
+LOGIN_PER_DEVICE = Limit("login-device", 10, 300, FAILED_LOGINS)
+MAIL_PER_USER = Limit("mail-user", 3, 3600, MAILS_SENT)
+MAIL_PER_IP = Limit("mail-ip", 10, 3600, MAILS_REQUESTED)
+REGISTER_PER_IP = Limit("register-ip", 10, 3600, ACCOUNTS_CREATED)
 # Wrong second-factor codes (TOTP, recovery, security key) share these, as on PyPI.
-TWO_FACTOR_PER_USER = Limit("2fa-user", 5, 300, "wrong authentication codes")
-TWO_FACTOR_PER_IP = Limit("2fa-ip", 20, 300, "wrong authentication codes")
-CHALLENGES_PER_USER = Limit("webauthn-challenge", 30, 300, "security key requests")
+TWO_FACTOR_PER_USER = Limit("2fa-user", 5, 300, WRONG_CODES)
+TWO_FACTOR_PER_IP = Limit("2fa-ip", 20, 300, WRONG_CODES)
+CHALLENGES_PER_USER = Limit("webauthn-challenge", 30, 300, KEY_REQUESTS)
 
 
 def _key(limit: Limit, subject: str, now: int) -> tuple[str, int]:
@@ -72,7 +87,7 @@ def reserve(*pairs: tuple[Limit, str]) -> Reservation:
     except TransactWriteError as exc:
         for (limit, _, window_end), reason in zip(keyed, exc.cancellation_reasons or [], strict=False):
             if reason is not None and reason.code == "ConditionalCheckFailed":
-                raise RateLimited(retry_after=max(1, window_end - now), what=limit.what) from exc
+                raise RateLimited(retry_after=max(1, window_end - now), message=limit.message) from exc
         raise
     return Reservation(tuple(key for _, key, _ in keyed))
 

@@ -8,9 +8,10 @@ from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.accounts import passwords, ratelimit
 from chalicelib.accounts.models import Email, EmailOwner, User
-from chalicelib.core import clock, mail, signing
+from chalicelib.core import clock, mail, signing, translation
 from chalicelib.core.db import get_or_none, transaction
 from chalicelib.core.errors import InvalidLink, NotFound, ValidationError
+from chalicelib.core.translation import gettext
 from chalicelib.events.services import Origin, build, recorded
 from chalicelib.events.tags import Tag
 
@@ -30,22 +31,22 @@ def canonical(username: str) -> str:
 
 def username_problem(username: str) -> str | None:
     if not username:
-        return "Username is required."
+        return gettext("Username is required.")
     if len(username) > USERNAME_MAX:
-        return f"Username must be at most {USERNAME_MAX} characters."
+        return gettext("Username must be at most %(max)s characters.", max=USERNAME_MAX)
     if not USERNAME_RE.match(username):
-        return ("Username must start and end with a letter or number and contain only "
-                "letters, numbers, '.', '_' and '-'.")
+        return gettext("Username must start and end with a letter or number and contain only "
+                       "letters, numbers, '.', '_' and '-'.")
     return None
 
 
 def email_problem(address: str) -> str | None:
     if not address:
-        return "Email is required."
+        return gettext("Email is required.")
     if len(address) > EMAIL_MAX or not EMAIL_RE.match(address):
-        return "This is not a valid email address."
+        return gettext("This is not a valid email address.")
     if get_or_none(EmailOwner, address.lower()) is not None:
-        return "This email address is already in use by another account."
+        return gettext("This email address is already in use by another account.")
     return None
 
 
@@ -55,9 +56,9 @@ def _registration_errors(username: str, full_name: str, email: str, password: st
     if problem := username_problem(username):
         errors["username"] = problem
     elif get_or_none(User, canonical(username)) is not None:
-        errors["username"] = "This username is already taken. Choose another."
+        errors["username"] = gettext("This username is already taken. Choose another.")
     if len(full_name) > FULL_NAME_MAX:
-        errors["full_name"] = f"Full name must be at most {FULL_NAME_MAX} characters."
+        errors["full_name"] = gettext("Full name must be at most %(max)s characters.", max=FULL_NAME_MAX)
     if problem := email_problem(email):
         errors["email"] = problem
     if problem := passwords.problems(password, confirm, user_inputs=[username, full_name, email]):
@@ -74,14 +75,14 @@ def register(*, username: str, full_name: str, email: str, password: str, confir
     now, key = clock.now(), canonical(username)
     user = User(key, display_username=username, full_name=full_name, primary_email=email.lower(),
                 password_hash=passwords.hash_password(password), password_changed_at=now,
-                created_at=now)
+                created_at=now, language=translation.current())
     try:
         with transaction() as t:
             t.save(user, condition=User.username.does_not_exist())
             t.save(Email(key, email.lower(), address=email, created_at=now))
             t.save(build(key, Tag.ACCOUNT_CREATE, origin))
     except TransactWriteError as exc:  # lost a race for the same username
-        raise ValidationError({"username": "This username is already taken. Choose another."}) from exc
+        raise ValidationError({"username": gettext("This username is already taken. Choose another.")}) from exc
     _send_verification(key, email)
     return key
 
@@ -95,9 +96,9 @@ def _send_verification(username: str, address: str) -> None:
 def resend_verification(username: str, address: str, origin: Origin) -> None:
     item = get_or_none(Email, username, address.lower())
     if item is None:
-        raise NotFound("That email address is not on your account.")
+        raise NotFound(gettext("That email address is not on your account."))
     if item.verified:
-        raise ValidationError({"email": "This email address is already verified."})
+        raise ValidationError({"email": gettext("This email address is already verified.")})
     ratelimit.reserve((ratelimit.MAIL_PER_USER, username), (ratelimit.MAIL_PER_IP, origin.ip))
     _send_verification(username, item.address)
 
@@ -126,14 +127,14 @@ def add_email(username: str, address: str, origin: Origin) -> None:
         raise ValidationError({"email": problem})
     existing = list(Email.query(username))
     if len(existing) >= EMAILS_PER_USER:
-        raise ValidationError({"email": f"An account can have at most {EMAILS_PER_USER} addresses."})
+        raise ValidationError({"email": gettext("An account can have at most %(max)s addresses.", max=EMAILS_PER_USER)})
     ratelimit.reserve((ratelimit.MAIL_PER_USER, username), (ratelimit.MAIL_PER_IP, origin.ip))
     try:
         with recorded(username, Tag.EMAIL_ADD, origin, detail=address) as t:
             t.save(Email(username, address.lower(), address=address, created_at=clock.now()),
                    condition=Email.email.does_not_exist())
     except TransactWriteError as exc:
-        raise ValidationError({"email": "This address is already on your account."}) from exc
+        raise ValidationError({"email": gettext("This address is already on your account.")}) from exc
     _send_verification(username, address)
     for other in existing:
         if other.verified:  # tell the owner at the addresses already known to be theirs

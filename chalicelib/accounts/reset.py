@@ -12,6 +12,7 @@ from chalicelib.accounts.models import User
 from chalicelib.core import clock, mail, signing
 from chalicelib.core.db import get_or_none, transaction
 from chalicelib.core.errors import InvalidLink, ValidationError
+from chalicelib.core.translation import N_, gettext
 from chalicelib.events.services import Origin, build, record_event
 from chalicelib.events.tags import Tag
 
@@ -28,7 +29,7 @@ def change_password(username: str, *, current: str, new: str, confirm: str, orig
     """Returns the token of a new session; every other session of the user ends."""
     user = User.get(username)
     check_password(user, current, origin, field="current_password",
-                   message="Your current password is not correct.")
+                   message=N_("Your current password is not correct."))
     _set_password(user, new, confirm, origin, Tag.PASSWORD_CHANGE)
     token, session = sessions.build(username, origin)
     session.save()
@@ -40,7 +41,7 @@ def _set_password(user: User, new: str, confirm: str, origin: Origin, tag: Tag) 
     if problem := passwords.problems(new, confirm, user_inputs=inputs):
         raise ValidationError({"new_password": problem})
     if passwords.verify(user.password_hash, new):
-        raise ValidationError({"new_password": "Choose a password different from the current one."})
+        raise ValidationError({"new_password": gettext("Choose a password different from the current one.")})
     try:
         with transaction() as t:  # the condition makes a reset link single-use under races
             t.update(user, actions=[User.password_hash.set(passwords.hash_password(new)),
@@ -48,9 +49,9 @@ def _set_password(user: User, new: str, confirm: str, origin: Origin, tag: Tag) 
                      condition=User.password_changed_at == user.password_changed_at)
             t.save(build(user.username, tag, origin))
     except TransactWriteError as exc:
-        raise InvalidLink("The password was changed meanwhile. Please start again.") from exc
+        raise InvalidLink(gettext("The password was changed meanwhile. Please start again.")) from exc
     sessions.end_all(user.username)
-    mail.send(user.primary_email, "password-changed", username=user.display_username,
+    mail.send(user.primary_email, "password-changed", language=user.language, username=user.display_username,
               ip=origin.ip, reset=tag is Tag.PASSWORD_RESET)
 
 
@@ -69,7 +70,7 @@ def request_password_reset(login: str, origin: Origin) -> None:
         return
     token = signing.sign(signing.PASSWORD_RESET, _reset_payload(user))
     record_event(user.username, Tag.PASSWORD_RESET_REQUEST, origin)
-    mail.send(user.primary_email, "password-reset", username=user.display_username,
+    mail.send(user.primary_email, "password-reset", language=user.language, username=user.display_username,
               link=mail.link("/account/reset-password/", token=token),
               minutes=signing.MAX_AGE[signing.PASSWORD_RESET] // 60)
 

@@ -68,7 +68,7 @@ def login_submit() -> Response:
         if result.pending:
             web.set_pending_login(req, result.pending)
             return web.redirect(req, "/account/two-factor/")
-        web.start_session(req, result.session_token or "", result.username)
+        web.start_session(req, result.session_token or "", result.username, result.language)
         return web.redirect(req, _next(req))
     return web.form_action(req, "account/login.html", act, next=_next(req))
 

@@ -14,45 +14,53 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.core import aws, clock, rendering
+from chalicelib.core import aws, clock, rendering, translation
 from chalicelib.core.config import get_settings
+from chalicelib.core.translation import N_, gettext
 
 log = logging.getLogger(__name__)
 
 SUBJECTS = {
-    "verify-email": "Verify your email address for cheeseshop",
-    "password-reset": "Reset your cheeseshop password",
-    "password-changed": "Your cheeseshop password has changed",
-    "email-added": "An email address was added to your cheeseshop account",
-    "login-rate-limited": "Failed logins to your cheeseshop account",
-    "two-factor-changed": "Two-factor authentication changed on your cheeseshop account",
-    "recovery-codes-generated": "New recovery codes for your cheeseshop account",
-    "recovery-code-used": "A recovery code was used on your cheeseshop account",
-    "security-key-cloned": "A copy of your security key was refused",
-    "token-created": "A new API token was made for your cheeseshop account",
-    "token-revoked": "An API token of your cheeseshop account was revoked",
-    "role-invitation": "You are invited to a project on cheeseshop",
-    "role-changed": "A role changed on a cheeseshop project",
-    "project-deleted": "Something was deleted from a cheeseshop project",
+    "verify-email": N_("Verify your email address for cheeseshop"),
+    "password-reset": N_("Reset your cheeseshop password"),
+    "password-changed": N_("Your cheeseshop password has changed"),
+    "email-added": N_("An email address was added to your cheeseshop account"),
+    "login-rate-limited": N_("Failed logins to your cheeseshop account"),
+    "two-factor-changed": N_("Two-factor authentication changed on your cheeseshop account"),
+    "recovery-codes-generated": N_("New recovery codes for your cheeseshop account"),
+    "recovery-code-used": N_("A recovery code was used on your cheeseshop account"),
+    "security-key-cloned": N_("A copy of your security key was refused"),
+    "token-created": N_("A new API token was made for your cheeseshop account"),
+    "token-revoked": N_("An API token of your cheeseshop account was revoked"),
+    "role-invitation": N_("You are invited to a project on cheeseshop"),
+    "role-changed": N_("A role changed on a cheeseshop project"),
+    "project-deleted": N_("Something was deleted from a cheeseshop project"),
 }
 
 
 def compose(to: str, template: str, context: dict[str, Any]) -> EmailMessage:
+    """The message in the current language (see send)."""
     settings = get_settings()
     context = {"site_url": settings.url("/"), **context}
+    if "ip" in context and not context["ip"]:
+        context["ip"] = gettext("an unknown address")
     message = EmailMessage()
-    message["Subject"] = SUBJECTS[template]
+    message["Subject"] = gettext(SUBJECTS[template])
     message["From"] = settings.mail_sender
     message["To"] = to
     message["Date"] = formatdate(clock.now().timestamp(), usegmt=True)
     message["Message-ID"] = make_msgid(domain="cheeseshop.local")
     message.set_content(rendering.render(f"mail/{template}.txt", context))
     message.add_alternative(rendering.render(f"mail/{template}.html", context), subtype="html")
+    message["Content-Language"] = translation.current()  # after the parts: setting content clears it
     return message
 
 
-def send(to: str, template: str, **context: Any) -> None:
-    message = compose(to, template, context)
+def send(to: str, template: str, language: str | None = None, **context: Any) -> None:
+    """Mails `to` in `language` (the recipient's choice) or, without one, in the language of
+    the request that caused the mail."""
+    with translation.using(language):
+        message = compose(to, template, context)
     settings = get_settings()
     if settings.mail_dir:
         _write_eml(Path(settings.mail_dir), message)

@@ -13,7 +13,7 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.core import clock
 from chalicelib.core.db import transaction
 from chalicelib.events.models import Event
-from chalicelib.events.tags import Tag, describe
+from chalicelib.events.tags import Tag, describe, describe_detail
 
 KEEP_FOR = timedelta(days=365 * 2)
 HISTORY_LENGTH = 50
@@ -92,7 +92,7 @@ def history(subject: str, limit: int = HISTORY_LENGTH) -> list[HistoryEntry]:
             description=describe(event.tag),
             ip=event.ip,
             user_agent=event.user_agent,
-            detail=event.detail,
+            detail=describe_detail(event.tag, event.detail or ""),
             actor=event.actor or "",
             via=event.via or "",
         )

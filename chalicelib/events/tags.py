@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import enum
 
+from chalicelib.core.translation import N_, gettext
+
 
 class Tag(enum.StrEnum):
     ACCOUNT_CREATE = "account:create"
@@ -43,43 +45,65 @@ class Tag(enum.StrEnum):
 
 
 DESCRIPTIONS: dict[str, str] = {
-    Tag.ACCOUNT_CREATE: "Account created",
-    Tag.LOGIN_SUCCESS: "Logged in",
-    Tag.LOGIN_FAILURE: "Failed login",
-    Tag.LOGIN_LOCKED: "Logins paused after too many failures",
-    Tag.LOGOUT: "Logged out",
-    Tag.PASSWORD_CHANGE: "Password changed",
-    Tag.PASSWORD_RESET_REQUEST: "Password reset requested",
-    Tag.PASSWORD_RESET: "Password reset",
-    Tag.EMAIL_ADD: "Email address added",
-    Tag.EMAIL_VERIFY: "Email address verified",
-    Tag.PASSWORD_CONFIRM_FAILURE: "Wrong password when confirming an action",
-    Tag.TWO_FACTOR_FAILURE: "Wrong two-factor code",
-    Tag.TOTP_ADD: "Authenticator app added",
-    Tag.TOTP_REMOVE: "Authenticator app removed",
-    Tag.RECOVERY_CODES_GENERATE: "Recovery codes generated",
-    Tag.RECOVERY_CODE_USE: "Recovery code used",
-    Tag.WEBAUTHN_ADD: "Security key added",
-    Tag.WEBAUTHN_REMOVE: "Security key removed",
-    Tag.WEBAUTHN_CLONED: "A cloned security key was refused",
-    Tag.TOKEN_CREATE: "API token created",
-    Tag.TOKEN_REVOKE: "API token revoked",
-    Tag.REAUTHENTICATE: "Confirmed password and second factor for a sensitive action",
-    Tag.FILE_UPLOAD: "File uploaded",
-    Tag.FILE_DELETE: "File deleted",
-    Tag.RELEASE_YANK: "Release yanked",
-    Tag.RELEASE_UNYANK: "Release un-yanked",
-    Tag.RELEASE_DELETE: "Release deleted",
-    Tag.PROJECT_DELETE: "Project deleted",
-    Tag.ROLE_INVITE: "Collaborator invited",
-    Tag.ROLE_INVITE_REVOKE: "Invitation revoked",
-    Tag.ROLE_INVITE_ACCEPT: "Invitation accepted",
-    Tag.ROLE_INVITE_DECLINE: "Invitation declined",
-    Tag.ROLE_CHANGE: "Role changed",
-    Tag.ROLE_REMOVE: "Collaborator removed",
+    Tag.ACCOUNT_CREATE: N_("Account created"),
+    Tag.LOGIN_SUCCESS: N_("Logged in"),
+    Tag.LOGIN_FAILURE: N_("Failed login"),
+    Tag.LOGIN_LOCKED: N_("Logins paused after too many failures"),
+    Tag.LOGOUT: N_("Logged out"),
+    Tag.PASSWORD_CHANGE: N_("Password changed"),
+    Tag.PASSWORD_RESET_REQUEST: N_("Password reset requested"),
+    Tag.PASSWORD_RESET: N_("Password reset"),
+    Tag.EMAIL_ADD: N_("Email address added"),
+    Tag.EMAIL_VERIFY: N_("Email address verified"),
+    Tag.PASSWORD_CONFIRM_FAILURE: N_("Wrong password when confirming an action"),
+    Tag.TWO_FACTOR_FAILURE: N_("Wrong two-factor code"),
+    Tag.TOTP_ADD: N_("Authenticator app added"),
+    Tag.TOTP_REMOVE: N_("Authenticator app removed"),
+    Tag.RECOVERY_CODES_GENERATE: N_("Recovery codes generated"),
+    Tag.RECOVERY_CODE_USE: N_("Recovery code used"),
+    Tag.WEBAUTHN_ADD: N_("Security key added"),
+    Tag.WEBAUTHN_REMOVE: N_("Security key removed"),
+    Tag.WEBAUTHN_CLONED: N_("A cloned security key was refused"),
+    Tag.TOKEN_CREATE: N_("API token created"),
+    Tag.TOKEN_REVOKE: N_("API token revoked"),
+    Tag.REAUTHENTICATE: N_("Confirmed password and second factor for a sensitive action"),
+    Tag.FILE_UPLOAD: N_("File uploaded"),
+    Tag.FILE_DELETE: N_("File deleted"),
+    Tag.RELEASE_YANK: N_("Release yanked"),
+    Tag.RELEASE_UNYANK: N_("Release un-yanked"),
+    Tag.RELEASE_DELETE: N_("Release deleted"),
+    Tag.PROJECT_DELETE: N_("Project deleted"),
+    Tag.ROLE_INVITE: N_("Collaborator invited"),
+    Tag.ROLE_INVITE_REVOKE: N_("Invitation revoked"),
+    Tag.ROLE_INVITE_ACCEPT: N_("Invitation accepted"),
+    Tag.ROLE_INVITE_DECLINE: N_("Invitation declined"),
+    Tag.ROLE_CHANGE: N_("Role changed"),
+    Tag.ROLE_REMOVE: N_("Collaborator removed"),
 }
 
 
+# How a login was proved, as a login event's detail records it.
+METHODS: dict[str, str] = {
+    "totp": N_("with an authenticator app"),
+    "recovery-code": N_("with a recovery code"),
+}
+SECURITY_KEY_METHOD = "security-key:"  # followed by the key's name
+
+
 def describe(tag: str) -> str:
-    """What the history shows for a stored tag; a tag no longer in the enum shows as recorded."""
-    return DESCRIPTIONS.get(tag, tag)
+    """What the history shows for a stored tag, in the reader's language; a tag no longer in
+    the enum shows as recorded."""
+    return gettext(DESCRIPTIONS[tag]) if tag in DESCRIPTIONS else tag
+
+
+def describe_detail(tag: str, detail: str) -> str:
+    """An event's detail as the history shows it: a login's method in the reader's language
+    (events recorded before methods had codes carry the English words); other details are
+    names the user gave (a file, a token, an address) and show as recorded."""
+    if tag not in (Tag.LOGIN_SUCCESS, Tag.REAUTHENTICATE):
+        return detail
+    if detail in METHODS:
+        return gettext(METHODS[detail])
+    if detail.startswith(SECURITY_KEY_METHOD):
+        return gettext("with security key “%(name)s”", name=detail.removeprefix(SECURITY_KEY_METHOD))
+    return gettext(detail) if detail in METHODS.values() else detail

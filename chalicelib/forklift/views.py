@@ -12,8 +12,9 @@ route = routes.route
 
 # Any body type reaches the pipeline, which refuses all but multipart with a plain-text 400
 # (Chalice would otherwise answer a form post with its own JSON 415).
-@route("/legacy", methods=["POST"], content_types=["multipart/form-data", "application/x-www-form-urlencoded",
-                                                   "application/json", "text/plain", "application/octet-stream"])
+@route("/legacy", for_tools=True, methods=["POST"],
+       content_types=["multipart/form-data", "application/x-www-form-urlencoded", "application/json", "text/plain",
+                      "application/octet-stream"])
 def legacy_upload() -> Response:
     request = routes.request
     req = web.parse_origin_only(request)

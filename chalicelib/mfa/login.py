@@ -26,6 +26,7 @@ class Completed:
     username: str
     next_path: str
     recovery_codes_left: int | None = None
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -86,14 +87,14 @@ def complete_with_totp(pending: str | None, code: str, origin: Origin, previous_
     if step is None:
         raise wrong_code(user.username, origin)
     try:  # the condition refuses a code replayed by a concurrent request
-        token = finish_login(user, origin, previous_session=previous_session, method="with an authenticator app",
+        token = finish_login(user, origin, previous_session=previous_session, method="totp",
                              user_actions=[User.totp_last_step.set(step), *_reseal(user)],
                              user_condition=User.totp_last_step.does_not_exist() | (User.totp_last_step < step),
                              also=lambda t: ratelimit.release_in(t, attempt),
                              reauthenticating=found.reauthenticating)
     except TransactWriteError as exc:
         raise wrong_code(user.username, origin) from exc
-    return Completed(token, user.username, found.next_path)
+    return Completed(token, user.username, found.next_path, language=user.language)
 
 
 def _reseal(user: User) -> list[Any]:
@@ -116,12 +117,13 @@ def complete_with_recovery_code(pending: str | None, code: str, origin: Origin,
         t.save(build(user.username, Tag.RECOVERY_CODE_USE, origin))
         ratelimit.release_in(t, attempt)
     try:  # removing the code only if still there makes it single-use
-        token = finish_login(user, origin, previous_session=previous_session, method="with a recovery code",
+        token = finish_login(user, origin, previous_session=previous_session, method="recovery-code",
                              user_actions=[User.recovery_codes.delete({matched})],
                              user_condition=User.recovery_codes.contains(matched), also=spend,
                              reauthenticating=found.reauthenticating)
     except TransactWriteError as exc:
         raise wrong_code(user.username, origin) from exc
     left = len(user.recovery_codes or ()) - 1
-    mail.send(user.primary_email, "recovery-code-used", username=user.display_username, ip=origin.ip, left=left)
-    return Completed(token, user.username, found.next_path, recovery_codes_left=left)
+    mail.send(user.primary_email, "recovery-code-used", language=user.language,
+              username=user.display_username, ip=origin.ip, left=left)
+    return Completed(token, user.username, found.next_path, recovery_codes_left=left, language=user.language)

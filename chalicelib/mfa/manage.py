@@ -11,6 +11,7 @@ from chalicelib.accounts.models import User
 from chalicelib.core import clock, mail, signing
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import AlreadyEnrolled, InvalidCode, InvalidLink, ValidationError
+from chalicelib.core.translation import gettext
 from chalicelib.events.services import Origin, recorded
 from chalicelib.events.tags import Tag
 from chalicelib.mfa import login, policy, recovery, totp
@@ -40,7 +41,7 @@ def provisioning(username: str, token: str | None = None) -> Provisioning:
 def _secret_from(token: str, username: str) -> str:
     payload = signing.unsign(signing.TOTP_PROVISION, token)
     if payload.get("user") != username or not isinstance(payload.get("secret"), str):
-        raise InvalidLink("This setup has expired. Scan the new QR code.")
+        raise InvalidLink(gettext("This setup has expired. Scan the new QR code."))
     return str(payload["secret"])
 
 
@@ -61,7 +62,7 @@ def enroll_totp(username: str, *, token: str, code: str, origin: Origin) -> bool
                      condition=User.totp_secret.does_not_exist())
     except TransactWriteError as exc:
         raise AlreadyEnrolled() from exc
-    mail.send(user.primary_email, "two-factor-changed", username=user.display_username,
+    mail.send(user.primary_email, "two-factor-changed", language=user.language, username=user.display_username,
               change="totp-added", ip=origin.ip)
     return bool(user.recovery_codes)
 
@@ -71,7 +72,7 @@ def remove_totp(username: str, *, password: str, code: str, origin: Origin) -> N
     user = User.get(username)
     errors = {}
     if is_wrong_password(user, password, origin):
-        errors["remove_password"] = "Your password is not correct."
+        errors["remove_password"] = gettext("Your password is not correct.")
     attempt = login.code_attempt(username, origin)
     if login.current_totp_step(user, code) is None:
         login.wrong_code(username, origin)
@@ -83,7 +84,7 @@ def remove_totp(username: str, *, password: str, code: str, origin: Origin) -> N
     policy.check_removal(user, Factor.TOTP, field="remove_code")
     with recorded(username, Tag.TOTP_REMOVE, origin) as t:
         t.update(user, actions=policy.removal_actions(user, Factor.TOTP))
-    mail.send(user.primary_email, "two-factor-changed", username=user.display_username,
+    mail.send(user.primary_email, "two-factor-changed", language=user.language, username=user.display_username,
               change="totp-removed", ip=origin.ip)
 
 
@@ -91,9 +92,10 @@ def generate_recovery_codes(username: str, origin: Origin) -> list[str]:
     """New codes, shown once; the old ones stop working."""
     user = User.get(username)
     if not policy.has_two_factor(user):
-        raise ValidationError({"recovery": "Add a second factor before generating recovery codes."})
+        raise ValidationError({"recovery": gettext("Add a second factor before generating recovery codes.")})
     codes, hashes = recovery.generate()
     with recorded(username, Tag.RECOVERY_CODES_GENERATE, origin) as t:
         t.update(user, actions=[User.recovery_codes.set(hashes), User.recovery_generated_at.set(clock.now())])
-    mail.send(user.primary_email, "recovery-codes-generated", username=user.display_username, ip=origin.ip)
+    mail.send(user.primary_email, "recovery-codes-generated", language=user.language,
+              username=user.display_username, ip=origin.ip)
     return codes

@@ -16,10 +16,11 @@ from pynamodb.expressions.update import Action
 from chalicelib.accounts.models import Email, User
 from chalicelib.core.db import get_or_none
 from chalicelib.core.errors import EmailNotVerified, TwoFactorRequired, ValidationError
+from chalicelib.core.translation import N_, gettext
 from chalicelib.packaging import permissions
 
-LAST_FACTOR = ("You maintain projects, which require two-factor authentication: "
-               "add another factor before removing this one.")
+LAST_FACTOR = N_("You maintain projects, which require two-factor authentication: "
+                  "add another factor before removing this one.")
 
 
 class Factor(enum.StrEnum):
@@ -79,7 +80,7 @@ def require_two_factor(username: str) -> None:
 def check_removal(user: User, factor: Factor, *, field: str) -> None:
     """Refuses to remove the last factor of an account that needs two-factor."""
     if not factors(user).without(factor).any and needs_two_factor(user.username):
-        raise ValidationError({field: LAST_FACTOR})
+        raise ValidationError({field: gettext(LAST_FACTOR)})
 
 
 def removal_actions(user: User, factor: Factor) -> list[Action]:

@@ -17,8 +17,9 @@ from chalicelib.accounts.models import User
 from chalicelib.core import clock, mail
 from chalicelib.core.db import cancelled, get_or_none, transaction
 from chalicelib.core.errors import ChallengeExpired, InvalidCode, NotFound, ValidationError
+from chalicelib.core.translation import gettext
 from chalicelib.events.services import Origin, build, record_event
-from chalicelib.events.tags import Tag
+from chalicelib.events.tags import SECURITY_KEY_METHOD, Tag
 from chalicelib.mfa import login, policy, webauthn
 from chalicelib.mfa.models import Challenge, WebAuthnKey
 from chalicelib.mfa.policy import Factor
@@ -57,11 +58,11 @@ def _guard_id(username: str, label: str) -> str:
 def _label_problem(username: str, label: str) -> str | None:
     label = label.strip()
     if not label:
-        return "Give the key a name, so you can tell your keys apart."
+        return gettext("Give the key a name, so you can tell your keys apart.")
     if len(label) > LABEL_MAX:
-        return f"The name must be at most {LABEL_MAX} characters."
+        return gettext("The name must be at most %(max)s characters.", max=LABEL_MAX)
     if get_or_none(WebAuthnKey, _guard_id(username, label)) is not None:
-        return "You already have a security key with this name."
+        return gettext("You already have a security key with this name.")
     return None
 
 
@@ -108,7 +109,8 @@ def finish_registration(username: str, *, challenge_id: str, label: str, credent
     try:
         new = webauthn.verify_registration(credential, challenge)
     except webauthn.WebAuthnFailure as exc:
-        raise ValidationError({"label": "The security key's answer could not be verified. Please try again."}) from exc
+        raise ValidationError({"label": gettext(
+            "The security key's answer could not be verified. Please try again.")}) from exc
     now = clock.now()
     try:
         with transaction() as t:
@@ -119,9 +121,10 @@ def finish_registration(username: str, *, challenge_id: str, label: str, credent
             t.update(User(username), actions=[User.webauthn_keys.add(1)])
             t.save(build(username, Tag.WEBAUTHN_ADD, origin, detail=label))
     except TransactWriteError as exc:
-        raise ValidationError({"label": "This security key is already registered, or the name is in use."}) from exc
+        raise ValidationError({"label": gettext(
+            "This security key is already registered, or the name is in use.")}) from exc
     user = User.get(username)
-    mail.send(user.primary_email, "two-factor-changed", username=user.display_username,
+    mail.send(user.primary_email, "two-factor-changed", language=user.language, username=user.display_username,
               change="key-added", label=label, ip=origin.ip)
 
 
@@ -153,24 +156,25 @@ def finish_authentication(pending: str | None, *, challenge_id: str, credential:
         ratelimit.release_in(t, attempt)
     try:
         token = finish_login(user, origin, previous_session=previous_session,
-                             method=f"with security key “{key.label}”", also=count_use,
+                             method=SECURITY_KEY_METHOD + (key.label or ""), also=count_use,
                              reauthenticating=found.reauthenticating)
     except TransactWriteError as exc:
         raise _refused(user, origin) from exc
-    return login.Completed(token, user.username, found.next_path)
+    return login.Completed(token, user.username, found.next_path, language=user.language)
 
 
 def _refused(user: User, origin: Origin) -> InvalidCode:
     login.wrong_code(user.username, origin)
-    return InvalidCode("This security key was not accepted. Use a key registered to your account.")
+    return InvalidCode(gettext("This security key was not accepted. Use a key registered to your account."))
 
 
 def _cloned(user: User, key: WebAuthnKey, origin: Origin) -> InvalidCode:
     login.wrong_code(user.username, origin)
     record_event(user.username, Tag.WEBAUTHN_CLONED, origin, detail=key.label or "")
-    mail.send(user.primary_email, "security-key-cloned", username=user.display_username, label=key.label, ip=origin.ip)
-    return InvalidCode("This security key was refused: it looks like a copy of your registered key. "
-                       "We have emailed you about it.")
+    mail.send(user.primary_email, "security-key-cloned", language=user.language,
+              username=user.display_username, label=key.label, ip=origin.ip)
+    return InvalidCode(gettext("This security key was refused: it looks like a copy of your registered key. "
+                               "We have emailed you about it."))
 
 
 def remove_key(username: str, *, credential_id: str, password: str, origin: Origin) -> None:
@@ -178,7 +182,7 @@ def remove_key(username: str, *, credential_id: str, password: str, origin: Orig
     user = User.get(username)
     key = get_or_none(WebAuthnKey, credential_id) if credential_id else None
     if key is None or key.username != username:
-        raise NotFound("That security key is not on your account.")
+        raise NotFound(gettext("That security key is not on your account."))
     field = f"password-{credential_id}"
     check_password(user, password, origin, field=field)
     policy.check_removal(user, Factor.SECURITY_KEY, field=field)
@@ -187,5 +191,5 @@ def remove_key(username: str, *, credential_id: str, password: str, origin: Orig
         t.delete(WebAuthnKey(_guard_id(username, key.label or "")))
         t.update(user, actions=policy.removal_actions(user, Factor.SECURITY_KEY), condition=User.webauthn_keys > 0)
         t.save(build(username, Tag.WEBAUTHN_REMOVE, origin, detail=key.label or ""))
-    mail.send(user.primary_email, "two-factor-changed", username=user.display_username,
+    mail.send(user.primary_email, "two-factor-changed", language=user.language, username=user.display_username,
               change="key-removed", label=key.label, ip=origin.ip)

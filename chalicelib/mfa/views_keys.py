@@ -69,7 +69,7 @@ def login_verify() -> Response:
             credential=_dict(body.get("credential")), origin=req.origin, previous_session=req.session_token,
             browser=req.csrf_id)
         web.clear_pending_login(req)
-        web.start_session(req, done.session_token, done.username)
+        web.start_session(req, done.session_token, done.username, done.language)
         return {"redirect": web.url(done.next_path)}
     try:
         pending_user(req.cookies.get(web.PENDING_COOKIE), browser=req.csrf_id)

@@ -20,6 +20,7 @@ from chalicelib.accounts.models import User
 from chalicelib.core import clock, mail, signing
 from chalicelib.core.db import Write, cancelled, deleting, get_or_none, transaction
 from chalicelib.core.errors import Conflict, InvalidLink, NotFound, TwoFactorRequired, ValidationError
+from chalicelib.core.translation import N_, gettext
 from chalicelib.events.services import Origin, both, build
 from chalicelib.events.tags import Tag
 from chalicelib.mfa import policy
@@ -29,7 +30,7 @@ from chalicelib.packaging.permissions import Permission, RoleName
 from chalicelib.packaging.projects import ProjectInfo
 
 INVITATION_LIFETIME = timedelta(seconds=signing.MAX_AGE[signing.ROLE_INVITATION])
-LAST_OWNER = "A project needs an Owner: make another collaborator an Owner first."
+LAST_OWNER = N_("A project needs an Owner: make another collaborator an Owner first.")
 
 
 @dataclass(frozen=True)
@@ -81,11 +82,12 @@ def invite(actor: str, found: ProjectInfo, *, username: str, role: str, origin: 
     chosen = permissions.role_name(role)
     invitee = get_or_none(User, username.strip().lower()) if username.strip() else None
     if invitee is None:
-        raise ValidationError({"username": "No user has this username."})
+        raise ValidationError({"username": gettext("No user has this username.")})
     if chosen is None:
-        raise ValidationError({"role": "Choose the role Owner or Maintainer."})
+        raise ValidationError({"role": gettext("Choose the role Owner or Maintainer.")})
     if permissions.role_of(invitee.username, found.name) is not None:
-        raise ValidationError({"username": f"{invitee.display_username} is already a collaborator."})
+        raise ValidationError({"username": gettext(
+            "%(user)s is already a collaborator.", user=invitee.display_username)})
     now, nonce = clock.now(), secrets.token_urlsafe(16)
     item = RoleInvitation(found.name, invitee.username, role=chosen.value, project_name=found.display_name,
                           invited_by=actor, nonce=nonce, created_at=now, expires=now + INVITATION_LIFETIME)
@@ -95,10 +97,12 @@ def invite(actor: str, found: ProjectInfo, *, username: str, role: str, origin: 
             t.save(item, condition=RoleInvitation.project.does_not_exist() | (RoleInvitation.expires < now))
             _events(t, actor, found, Tag.ROLE_INVITE, detail, origin, also=invitee.username)
     except TransactWriteError as exc:
-        raise ValidationError({"username": f"{invitee.display_username} is already invited."}) from exc
+        raise ValidationError({"username": gettext(
+            "%(user)s is already invited.", user=invitee.display_username)}) from exc
     link = mail.link("/account/invitation/", token=signing.sign(signing.ROLE_INVITATION, {
         "project": found.name, "user": invitee.username, "nonce": nonce}))
-    mail.send(invitee.primary_email, "role-invitation", username=invitee.display_username, project=found.display_name,
+    mail.send(invitee.primary_email, "role-invitation", language=invitee.language,
+              username=invitee.display_username, project=found.display_name,
               role=chosen.value, inviter=actor, link=link, days=INVITATION_LIFETIME.days)
 
 
@@ -106,7 +110,7 @@ def revoke(actor: str, found: ProjectInfo, username: str, origin: Origin) -> Non
     permissions.require(actor, Permission.COLLABORATORS, found.name)
     item = get_or_none(RoleInvitation, found.name, username)
     if item is None:
-        raise NotFound("There is no pending invitation for this user.")
+        raise NotFound(gettext("There is no pending invitation for this user."))
     with transaction() as t:
         t.delete(item)
         _events(t, actor, found, Tag.ROLE_INVITE_REVOKE, f"{username} ({item.role})", origin, also=username)
@@ -120,10 +124,10 @@ def invitation(token: str, username: str) -> Invitation:
 def _from_link(token: str, username: str) -> RoleInvitation:
     payload = signing.unsign(signing.ROLE_INVITATION, token)
     if payload.get("user") != username:
-        raise InvalidLink("This invitation is for another account: log in as the user it was sent to.")
+        raise InvalidLink(gettext("This invitation is for another account: log in as the user it was sent to."))
     item = get_or_none(RoleInvitation, str(payload.get("project", "")), username)
     if item is None or not hmac.compare_digest(item.nonce, str(payload.get("nonce", ""))):
-        raise InvalidLink("This invitation was answered or revoked.")
+        raise InvalidLink(gettext("This invitation was answered or revoked."))
     return item
 
 
@@ -132,7 +136,7 @@ def answer(username: str, *, accept: bool, origin: Origin, token: str = "", proj
     projects page) by project; returns the project's display name."""
     item = _from_link(token, username) if token else get_or_none(RoleInvitation, project, username)
     if item is None or item.expires <= clock.now():
-        raise InvalidLink("This invitation has expired, was answered or was revoked.")
+        raise InvalidLink(gettext("This invitation has expired, was answered or was revoked."))
     found = projects.project(item.project)
     if not accept:
         with transaction() as t:
@@ -153,7 +157,8 @@ def answer(username: str, *, accept: bool, origin: Origin, token: str = "", proj
                          condition=Project.owners == count)
             _events(t, username, found, Tag.ROLE_INVITE_ACCEPT, f"{username} ({item.role})", origin)
     except TransactWriteError as exc:
-        raise InvalidLink("This invitation was answered or revoked, or the project changed: try again.") from exc
+        raise InvalidLink(gettext(
+            "This invitation was answered or revoked, or the project changed: try again.")) from exc
     _tell(found, "accepted", username, item.role)
     return found.display_name
 
@@ -162,7 +167,7 @@ def change_role(actor: str, found: ProjectInfo, username: str, role: str, origin
     permissions.require(actor, Permission.COLLABORATORS, found.name)
     chosen, current = permissions.role_name(role), permissions.role_of(username, found.name)
     if current is None:
-        raise NotFound("This user is not a collaborator on the project.")
+        raise NotFound(gettext("This user is not a collaborator on the project."))
     if chosen is None or chosen is current:
         raise ValidationError({f"role-{username}": "Choose a different role."})
 
@@ -179,7 +184,7 @@ def remove(actor: str, found: ProjectInfo, username: str, origin: Origin) -> Non
     permissions.require(actor, Permission.LEAVE if actor == username else Permission.COLLABORATORS, found.name)
     current = permissions.role_of(username, found.name)
     if current is None:
-        raise NotFound("This user is not a collaborator on the project.")
+        raise NotFound(gettext("This user is not a collaborator on the project."))
 
     def change(t: TransactWrite) -> None:
         t.delete(Role(found.name, username), condition=Role.role == current.value)
@@ -193,7 +198,7 @@ def _owners_after(project: str, current: RoleName, chosen: RoleName | None, fiel
     count = _owner_count(project)
     after = count - (current is RoleName.OWNER) + (chosen is RoleName.OWNER)
     if after < 1:
-        raise ValidationError({field: LAST_OWNER})
+        raise ValidationError({field: gettext(LAST_OWNER)})
     return count, after
 
 
@@ -202,7 +207,7 @@ def _owner_count(project: str) -> int:
     before it was kept."""
     item = get_or_none(Project, project)
     if item is None:
-        raise NotFound("No such project.")
+        raise NotFound(gettext("No such project."))
     if item.owners is not None:
         return int(item.owners)
     count = sum(1 for r in Role.query(project) if r.role == RoleName.OWNER)
@@ -225,7 +230,7 @@ def _write(found: ProjectInfo, change: Write, owners: tuple[int, int], *, actor:
                 t.update(Project(found.name), actions=[Project.owners.set(after)], condition=Project.owners == before)
             _events(t, actor, found, tag, detail, origin, also=user if user != actor else None)
     except TransactWriteError as exc:
-        raise Conflict("The collaborators changed at the same time: reload the page and try again.") from exc
+        raise Conflict(gettext("The collaborators changed at the same time: reload the page and try again.")) from exc
 
 
 def _events(t: TransactWrite, actor: str, found: ProjectInfo, tag: Tag, detail: str, origin: Origin,
@@ -249,5 +254,6 @@ def mail_owners(found: ProjectInfo, template: str, *, owners_then: list[str] | N
     for recipient in dict.fromkeys([*recipients, also] if also else recipients):
         user = get_or_none(User, recipient)
         if user is not None:
-            mail.send(user.primary_email, template, username=user.display_username, project=found.display_name,
+            mail.send(user.primary_email, template, language=user.language,
+                      username=user.display_username, project=found.display_name,
                       yours=recipient == also, **context)

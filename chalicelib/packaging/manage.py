@@ -15,6 +15,7 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.core import clock, storage
 from chalicelib.core.db import Write, deleting, transaction
 from chalicelib.core.errors import Conflict, NotFound, ValidationError
+from chalicelib.core.translation import gettext
 from chalicelib.events.services import Origin, both
 from chalicelib.events.tags import Tag
 from chalicelib.packaging import collaborators, permissions, projects
@@ -36,7 +37,7 @@ def yank(actor: str, found: ProjectInfo, version: str, reason: str, origin: Orig
     permissions.require(actor, Permission.YANK, found.name)
     reason = reason.strip()
     if len(reason) > REASON_MAX:
-        raise ValidationError({"reason": f"Keep the reason under {REASON_MAX} characters."})
+        raise ValidationError({"reason": gettext("Keep the reason under %(max)s characters.", max=REASON_MAX)})
     _mark(actor, found, projects.release(found, version).version, True, reason, Tag.RELEASE_YANK, origin)
 
 
@@ -58,7 +59,7 @@ def delete_file(actor: str, found: ProjectInfo, filename: str, origin: Origin) -
     permissions.require(actor, Permission.DELETE, found.name)
     chosen = [f for f in _files(found) if f.filename == filename]
     if not chosen:
-        raise NotFound("This project has no file of that name.")
+        raise NotFound(gettext("This project has no file of that name."))
     _commit(found, [_tombstone(found, filename)], _finish(actor, found, Tag.FILE_DELETE, filename, origin))
     _remove_objects(chosen)
     _tell_owners(found, "file", filename, actor)
@@ -79,7 +80,8 @@ def delete_project(actor: str, found: ProjectInfo, typed_name: str, origin: Orig
     """Needs the project's name typed; frees the name, keeps its filenames used."""
     permissions.require(actor, Permission.DELETE, found.name)
     if normalize(typed_name.strip() or "-") != found.name:
-        raise ValidationError({"confirm_name": f"Type the project name, {found.display_name}, to confirm."})
+        raise ValidationError({"confirm_name": gettext(
+            "Type the project name, %(name)s, to confirm.", name=found.display_name)})
     owners = collaborators.owners(found.name)
     files = _files(found)
     writes: list[Write] = [_tombstone(found, f.filename) for f in files]
@@ -122,7 +124,7 @@ def _commit(found: ProjectInfo, writes: list[Write], last: Write, bump: bool = T
                 if number == len(chunks) - 1:
                     last(t)
         except TransactWriteError as exc:
-            raise Conflict("The project changed at the same time: reload the page and try again.") from exc
+            raise Conflict(gettext("The project changed at the same time: reload the page and try again.")) from exc
 
 
 def _remove_objects(files: list[projects.FileInfo]) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from chalicelib.core import clock
 from chalicelib.core.db import get_or_none
 from chalicelib.core.errors import NotFound
+from chalicelib.core.translation import gettext
 from chalicelib.packaging.models import Role
 
 
@@ -72,7 +73,7 @@ def require(username: str, permission: Permission, project: str) -> RoleName:
     about a project's settings (the public pages already say that the project exists)."""
     role = role_of(username, project)
     if not allows(role, permission):
-        raise NotFound("Nothing here: you do not manage this project, or it does not exist.")
+        raise NotFound(gettext("Nothing here: you do not manage this project, or it does not exist."))
     assert role is not None
     return role
 

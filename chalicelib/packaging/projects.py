@@ -8,6 +8,7 @@ from typing import Any
 
 from chalicelib.core.db import get_or_none
 from chalicelib.core.errors import NotFound
+from chalicelib.core.translation import gettext
 from chalicelib.events.services import project_subject
 from chalicelib.packaging import urls
 from chalicelib.packaging.models import File, Project, Release
@@ -101,7 +102,7 @@ def canonical(name: str) -> str:
 def project(name: str) -> ProjectInfo:
     found = get_or_none(Project, normalize(name))
     if found is None:
-        raise NotFound(f"No project named '{name}'.")
+        raise NotFound(gettext("No project named '%(name)s'.", name=name))
     return ProjectInfo(found.name, found.display_name or found.name, int(found.serial), found.created_at)
 
 
@@ -149,11 +150,12 @@ def release(found: ProjectInfo, version: str) -> ReleaseInfo:
     try:
         wanted = Version(version)
     except InvalidVersion as exc:
-        raise NotFound(f"No release '{version}' of '{found.display_name}'.") from exc
+        raise NotFound(gettext(
+            "No release '%(version)s' of '%(project)s'.", version=version, project=found.display_name)) from exc
     for r in releases(found.name):
         if Version(r.version) == wanted:
             return r
-    raise NotFound(f"No release '{version}' of '{found.display_name}'.")
+    raise NotFound(gettext("No release '%(version)s' of '%(project)s'.", version=version, project=found.display_name))
 
 
 def _release_info(r: Release) -> ReleaseInfo:

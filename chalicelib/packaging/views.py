@@ -32,7 +32,7 @@ def _not_acceptable() -> Response:
     return web.plain(406, "Not acceptable: this index serves " + ", ".join(simple_api.OFFERED) + ".")
 
 
-@route("/simple", methods=["GET", "HEAD"])
+@route("/simple", for_tools=True, methods=["GET", "HEAD"])
 def simple_index() -> Response:
     kind = _kind()
     if kind is None:
@@ -40,7 +40,7 @@ def simple_index() -> Response:
     return _simple_response(simple_api.index(projects.all_projects(), kind, web.url("")), kind)
 
 
-@route("/simple/{name}", methods=["GET", "HEAD"])
+@route("/simple/{name}", for_tools=True, methods=["GET", "HEAD"])
 def simple_project(name: str) -> Response:
     kind = _kind()
     if kind is None:
@@ -59,7 +59,7 @@ def simple_project(name: str) -> Response:
     return _simple_response(simple_api.project(projects.files(found), kind, web.url("")), kind, tag)
 
 
-@route("/packages/{a}/{b}/{c}/{filename}", methods=["GET"])
+@route("/packages/{a}/{b}/{c}/{filename}", for_tools=True, methods=["GET"])
 def download(a: str, b: str, c: str, filename: str) -> Response:
     path = projects.file_path(a, b, c, filename)
     if not projects.known_file(path):
@@ -103,7 +103,7 @@ def _json(status: int, body: object) -> Response:
     return Response(body=json.dumps(body), status_code=status, headers={"Content-Type": "application/json"})
 
 
-@route("/pypi/{name}/json", methods=["GET"])
+@route("/pypi/{name}/json", for_tools=True, methods=["GET"])
 def project_json(name: str) -> Response:
     try:
         return _json(200, json_api.project(projects.project(name)))
@@ -111,7 +111,7 @@ def project_json(name: str) -> Response:
         return _json(404, {"message": "Not Found"})
 
 
-@route("/pypi/{name}/{version}/json", methods=["GET"])
+@route("/pypi/{name}/{version}/json", for_tools=True, methods=["GET"])
 def release_json(name: str, version: str) -> Response:
     try:
         return _json(200, json_api.release(projects.project(name), version))
@@ -134,17 +134,17 @@ def _rss(body: str) -> Response:
                                                          "Cache-Control": "max-age=60, public"})
 
 
-@route("/rss/updates.xml", methods=["GET"])
+@route("/rss/updates.xml", for_tools=True, methods=["GET"])
 def rss_updates() -> Response:
     return _rss(feeds.updates())
 
 
-@route("/rss/packages.xml", methods=["GET"])
+@route("/rss/packages.xml", for_tools=True, methods=["GET"])
 def rss_packages() -> Response:
     return _rss(feeds.packages())
 
 
-@route("/rss/project/{name}/releases.xml", methods=["GET"])
+@route("/rss/project/{name}/releases.xml", for_tools=True, methods=["GET"])
 def rss_project(name: str) -> Response:
     try:
         return _rss(feeds.project_releases(projects.project(name)))
@@ -152,7 +152,7 @@ def rss_project(name: str) -> Response:
         return web.plain(404, f"No project named '{name}' on this index.")
 
 
-@route("/pypi", methods=["POST"], content_types=["text/xml", "application/xml"])
+@route("/pypi", for_tools=True, methods=["POST"], content_types=["text/xml", "application/xml"])
 def xmlrpc() -> Response:
     """`pip search` speaks XML-RPC here; as on PyPI, search is answered with a fault."""
     import xmlrpc.client

@@ -20,6 +20,7 @@ from chalicelib.accounts.models import User
 from chalicelib.core import clock, crypto, keys, mail
 from chalicelib.core.db import get_or_none, transaction
 from chalicelib.core.errors import CheeseshopError, NotFound, TokenRefused, TwoFactorRequired, ValidationError
+from chalicelib.core.translation import gettext
 from chalicelib.events.services import Origin, build
 from chalicelib.events.tags import Tag
 from chalicelib.mfa import policy
@@ -82,10 +83,10 @@ def _expiry(value: str) -> datetime | None:
     try:
         day = datetime.strptime(value.strip(), "%Y-%m-%d").date()
     except ValueError as exc:
-        raise ValidationError({"expires": "Give the date as YYYY-MM-DD, or leave it empty."}) from exc
+        raise ValidationError({"expires": gettext("Give the date as YYYY-MM-DD, or leave it empty.")}) from exc
     expires = datetime.combine(day, time.max, tzinfo=UTC)
     if expires <= clock.now() or expires - clock.now() > MAX_LIFETIME:
-        raise ValidationError({"expires": "The date must be in the future and within a year."})
+        raise ValidationError({"expires": gettext("The date must be in the future and within a year.")})
     return expires
 
 
@@ -104,13 +105,13 @@ def create(username: str, *, name: str, projects: list[str], expires: str, origi
     chosen = list(dict.fromkeys(normalize(p) for p in projects if p.strip()))
     errors = {}
     if not name or len(name) > NAME_MAX:
-        errors["name"] = f"Give the token a name of 1 to {NAME_MAX} characters."
+        errors["name"] = gettext("Give the token a name of 1 to %(max)s characters.", max=NAME_MAX)
     elif get_or_none(Token, _guard(username, name)) is not None:
-        errors["name"] = "You already have a token with this name."
+        errors["name"] = gettext("You already have a token with this name.")
     if chosen and len(chosen) != len(projects):
-        errors["scope"] = "Choose all projects, or some projects, not both."
+        errors["scope"] = gettext("Choose all projects, or some projects, not both.")
     elif any(not may(username, Permission.UPLOAD, project) for project in chosen):
-        errors["scope"] = "You can only scope a token to a project you maintain."
+        errors["scope"] = gettext("You can only scope a token to a project you maintain.")
     if errors:
         raise ValidationError(errors)
     expires_at = _expiry(expires)
@@ -123,10 +124,10 @@ def create(username: str, *, name: str, projects: list[str], expires: str, origi
             t.save(Token(_guard(username, name)), condition=Token.id.does_not_exist())
             t.save(build(username, Tag.TOKEN_CREATE, origin, detail=name))
     except TransactWriteError as exc:
-        raise ValidationError({"name": "You already have a token with this name."}) from exc
+        raise ValidationError({"name": gettext("You already have a token with this name.")}) from exc
     user = User.get(username)
-    mail.send(user.primary_email, "token-created", username=user.display_username, name=name,
-              scope=", ".join(chosen) if chosen else "all your projects", ip=origin.ip)
+    mail.send(user.primary_email, "token-created", language=user.language, username=user.display_username, name=name,
+              projects=", ".join(chosen), ip=origin.ip)
     return _compose(token_id, secret)
 
 
@@ -142,13 +143,14 @@ def list_tokens(username: str) -> list[TokenInfo]:
 def revoke(username: str, token_id: str, origin: Origin) -> None:
     token = get_or_none(Token, token_id) if token_id else None
     if token is None or token.username != username:
-        raise NotFound("That token is not on your account.")
+        raise NotFound(gettext("That token is not on your account."))
     with transaction() as t:
         t.delete(token)
         t.delete(Token(_guard(username, token.name or "")))
         t.save(build(username, Tag.TOKEN_REVOKE, origin, detail=token.name or ""))
     user = User.get(username)
-    mail.send(user.primary_email, "token-revoked", username=user.display_username, name=token.name, ip=origin.ip)
+    mail.send(user.primary_email, "token-revoked", language=user.language,
+              username=user.display_username, name=token.name, ip=origin.ip)
 
 
 def authenticate(value: str) -> Authorized:

@@ -8,6 +8,7 @@ from chalicelib.web.request import (
     clear_pending_login,
     clear_session,
     parse_origin_only,
+    remember_language,
     safe_next,
     set_pending_login,
     start_session,
@@ -18,4 +19,5 @@ from chalicelib.web.routing import Routes
 
 __all__ = ["DEVICE_COOKIE", "FORM", "PENDING_COOKIE", "Response", "Routes", "WebRequest", "clear_pending_login",
            "clear_session", "error_headers", "form_action", "gate", "page", "parse_origin_only", "plain", "redirect",
-           "respond", "safe_next", "set_pending_login", "start_session", "unavailable", "url", "webauthn_elsewhere"]
+           "remember_language", "respond", "safe_next", "set_pending_login", "start_session", "unavailable", "url",
+           "webauthn_elsewhere"]

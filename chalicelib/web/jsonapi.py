@@ -10,6 +10,7 @@ from chalice.app import Response
 
 from chalicelib.accounts import sessions
 from chalicelib.core.errors import CheeseshopError, ValidationError
+from chalicelib.core.translation import gettext
 from chalicelib.web.request import WebRequest
 from chalicelib.web.responses import error_headers, respond
 
@@ -42,7 +43,8 @@ def action(req: WebRequest, run: Callable[[], dict[str, Any]]) -> Response:
 
 def gate(req: WebRequest, *, sudo: bool = False) -> Response | None:
     if req.session is None:
-        return response(req, 401, {"error": "You are no longer logged in. Please log in again."})
+        return response(req, 401, {"error": gettext("You are no longer logged in. Please log in again.")})
     if sudo and not req.session.sudo:
-        return response(req, 403, {"error": "Please confirm your password and second factor again: reload this page."})
+        return response(req, 403, {"error": gettext(
+            "Please confirm your password and second factor again: reload this page.")})
     return None

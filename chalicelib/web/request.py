@@ -12,12 +12,15 @@ from chalice.app import Request
 from chalicelib.accounts import login, sessions
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import NotLoggedIn
+from chalicelib.core.translation import LANGUAGES
 from chalicelib.events.services import Origin
 
 MAX_FORM_BYTES = 64 * 1024
 PENDING_COOKIE = "cheeseshop_2fa"
 DEVICE_COOKIE = "cheeseshop_device"
 DEVICE_MAX_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE = "cheeseshop_language"
+LANGUAGE_MAX_AGE = 365 * 24 * 3600
 
 
 @dataclass
@@ -64,10 +67,14 @@ class WebRequest:
         return self.cookies[sessions.CSRF_COOKIE]
 
 
-def parse(request: Request) -> WebRequest:
-    headers = request.headers
+def cookies_of(headers: Any) -> dict[str, str]:
     jar = SimpleCookie()
     jar.load(headers.get("cookie", ""))
+    return {name: morsel.value for name, morsel in jar.items()}
+
+
+def parse(request: Request) -> WebRequest:
+    headers = request.headers
     body = request.raw_body if request.method == "POST" else b""
     if isinstance(body, str):
         body = body.encode()
@@ -80,7 +87,7 @@ def parse(request: Request) -> WebRequest:
         query={k: v for k, v in (request.query_params or {}).items()},
         form={k: v[0] for k, v in fields.items()},
         form_lists=fields,
-        cookies={name: morsel.value for name, morsel in jar.items()},
+        cookies=cookies_of(headers),
         origin=parse_origin_only(request),
         headers={"host": headers.get("host", ""), "x-csrf-token": headers.get("x-csrf-token", "")},
         body=body,
@@ -102,13 +109,19 @@ def cookie(name: str, value: str, max_age: int | None = None) -> str:
     return "; ".join(parts)
 
 
-def start_session(req: WebRequest, token: str, username: str) -> None:
+def start_session(req: WebRequest, token: str, username: str, language: str | None = None) -> None:
     """A new session id and a new CSRF cookie (no fixation of either); the browser is
-    remembered as one that logged in to this account."""
+    remembered as one that logged in to this account, and speaks the account's language."""
     req.set_cookies.append(cookie(sessions.SESSION_COOKIE, token, int(sessions.MAX_AGE.total_seconds())))
     req.set_cookies.append(cookie(sessions.CSRF_COOKIE, sessions.new_token()))
     if device := login.remember_device(req.cookies.get(DEVICE_COOKIE, ""), username):
         req.set_cookies.append(cookie(DEVICE_COOKIE, device, DEVICE_MAX_AGE))
+    if language in LANGUAGES:
+        remember_language(req, language)
+
+
+def remember_language(req: WebRequest, language: str) -> None:
+    req.set_cookies.append(cookie(LANGUAGE_COOKIE, language, LANGUAGE_MAX_AGE))
 
 
 def set_pending_login(req: WebRequest, pending: str) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from chalice.app import Response
 
@@ -9,6 +10,7 @@ from chalicelib.accounts import sessions
 from chalicelib.core import rendering
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import CheeseshopError, RateLimited
+from chalicelib.core.translation import LANGUAGES, gettext
 from chalicelib.web.notices import NOTICES
 from chalicelib.web.request import WebRequest
 
@@ -29,13 +31,20 @@ def page(req: WebRequest, template: str, status: int = 200, **context: Any) -> R
     context.setdefault("form", {})
     context.setdefault("errors", {})
     context.setdefault("form_lists", {})
+    notice = NOTICES.get(req.query.get("notice", ""))
     body = rendering.render(template, {
         "user": req.username, "csrf_token": sessions.csrf_token(req.csrf_id), "url": url,
-        "absolute_url": get_settings().url,
-        "notice": NOTICES.get(req.query.get("notice", "")), **context,
+        "absolute_url": get_settings().url, "notice": gettext(notice) if notice else None,
+        "languages": LANGUAGES, "here": here(req), **context,
     })
     return respond(req, status, body, {"Content-Type": "text/html; charset=utf-8",
                                         "Cache-Control": "no-store"})
+
+
+def here(req: WebRequest) -> str:
+    """The page a request showed, for forms that come back to it (the language picker)."""
+    query = {name: value for name, value in req.query.items() if name != "notice"}
+    return req.path + ("?" + urlencode(query) if query else "")
 
 
 def redirect(req: WebRequest, path: str, notice: str | None = None) -> Response:

@@ -11,7 +11,7 @@ from typing import Any
 from chalice import Blueprint, Rate
 from chalice.app import Request, Response
 
-from chalicelib.core import aws
+from chalicelib.core import aws, translation
 from chalicelib.web.request import WebRequest, parse
 from chalicelib.web.responses import unavailable
 
@@ -44,10 +44,14 @@ class Routes:
         run.__name__ = run.__qualname__ = task.__name__
         return self.blueprint.schedule(Rate(1, unit=Rate.HOURS), name=task.__name__)(run)
 
-    def route(self, path: str, **options: Any) -> Callable[[ViewFunction], ViewFunction]:
+    def route(self, path: str, *, for_tools: bool = False, **options: Any) -> Callable[[ViewFunction], ViewFunction]:
+        """for_tools: an answer to installers, twine and bots, always in English whatever the
+        request's language (tools print it as it comes, and logs are searched for it)."""
         def register(view: ViewFunction) -> ViewFunction:
             @functools.wraps(view)
             def guarded(*args: Any, **kwargs: Any) -> Response:
+                if for_tools:
+                    translation.activate(translation.DEFAULT)
                 try:
                     return view(*args, **kwargs)
                 except Exception as exc:

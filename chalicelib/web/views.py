@@ -1,4 +1,5 @@
-"""Home page and what every response shares: bound stores and security headers."""
+"""Home page and what every response shares: bound stores, the reader's language and
+security headers."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -7,8 +8,11 @@ from typing import Any
 from chalice.app import Request, Response
 
 from chalicelib import registry
+from chalicelib.core import translation
 from chalicelib.core.config import get_settings
+from chalicelib.i18n import languages
 from chalicelib.packaging import projects
+from chalicelib.web.request import LANGUAGE_COOKIE, cookies_of
 from chalicelib.web.responses import page, static_file
 from chalicelib.web.routing import Routes
 
@@ -27,8 +31,13 @@ SECURITY_HEADERS = {
 @routes.blueprint.middleware("http")
 def bind_and_harden(event: Request, get_response: Callable[[Request], Response]) -> Response:
     registry.bind(get_settings())
+    translation.activate(languages.choose(cookies_of(event.headers).get(LANGUAGE_COOKIE),
+                                          event.headers.get("accept-language", "")))
     response = get_response(event)
     headers: dict[str, Any] = response.headers
+    if headers.get("Content-Type", "").startswith("text/html"):  # pages are read by people
+        headers.setdefault("Content-Language", translation.current())
+        headers.setdefault("Vary", "Accept-Language, Cookie")
     for name, value in SECURITY_HEADERS.items():
         headers.setdefault(name, value)
     if get_settings().cookie_secure:  # a deployed stage is served over HTTPS only

@@ -19,21 +19,24 @@
     return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
   }
 
+  // What to tell the user, in the page's language: a JSON block the page carries (macros.html).
+  var MESSAGES = JSON.parse(document.getElementById("webauthn-messages").textContent);
+
   function explain(error) {
-    if (!window.PublicKeyCredential) { return "This browser does not support security keys."; }
+    if (!window.PublicKeyCredential) { return MESSAGES.unsupported; }
     switch (error && error.name) {
       case "NotAllowedError":
-        return "No security key answered: the request timed out or was cancelled. Try again, and touch your key when it blinks.";
+        return MESSAGES.not_allowed;
       case "InvalidStateError":
-        return "This security key is already registered to your account.";
+        return MESSAGES.already_registered;
       case "SecurityError":
-        return "Security keys cannot be used at this address.";
+        return MESSAGES.wrong_address;
       case "AbortError":
-        return "The request was cancelled.";
+        return MESSAGES.cancelled;
       case "ServerError":
         return error.message;
       default:
-        return "Something went wrong with the security key. Please try again.";
+        return MESSAGES.failed;
     }
   }
 
@@ -51,7 +54,7 @@
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
         if (!response.ok) {
-          var error = new Error(data.error || "The server refused the request.");
+          var error = new Error(data.error || MESSAGES.refused);
           error.name = "ServerError";
           error.redirect = data.redirect;
           throw error;

@@ -10,8 +10,9 @@ from chalicelib.accounts import ratelimit
 from chalicelib.accounts.models import RateLimitCounter
 from chalicelib.core.errors import RateLimited
 
-LIMIT = ratelimit.Limit("test", 3, 60, "tries")
-OTHER = ratelimit.Limit("other", 5, 60, "tries")
+TRIES = ("Too many tries: wait %(num)d minute.", "Too many tries: wait %(num)d minutes.")
+LIMIT = ratelimit.Limit("test", 3, 60, TRIES)
+OTHER = ratelimit.Limit("other", 5, 60, TRIES)
 
 
 def test_counts_up_to_the_limit_then_refuses_until_the_window_ends(stores):
@@ -22,7 +23,7 @@ def test_counts_up_to_the_limit_then_refuses_until_the_window_ends(stores):
         with pytest.raises(RateLimited) as refused:
             ratelimit.reserve((LIMIT, "alice"))
         assert refused.value.retry_after == 50
-        assert "Too many tries" in refused.value.message
+        assert refused.value.message == "Too many tries: wait 1 minute."
         ratelimit.reserve((LIMIT, "bob"))  # other subjects are not affected
         frozen.tick(50)
         ratelimit.reserve((LIMIT, "alice"))
