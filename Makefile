@@ -17,7 +17,7 @@ $(PY):
 	@PYTHON=$$(scripts/find-python312) && echo "Creating $(VENV) with $$PYTHON" && $$PYTHON -m venv $(VENV)
 
 $(STAMP): $(PY) requirements.txt requirements-dev.txt
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --upgrade "pip<26.3"  # chalice 1.34 requires it
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $(STAMP)
 

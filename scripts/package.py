@@ -3,7 +3,8 @@
 The DynamoDB tables in sam.json are generated from the pynamodb models, so the key
 schemas live in one place. templates/ is shipped through Chalice's vendor/ folder
 (copied to the zip's root, beside app.py). Libraries the Lambda runtime already has
-(boto3 and its dependencies) are left out of the zip.
+(boto3 and its dependencies) are left out of the zip, and so is Babel's data for languages the
+site does not speak. The catalogs' .mo files must be compiled first (`make package` does it).
 """
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ from chalicelib import registry  # noqa: E402
 from chalicelib.core.db import Model, base_table_name, hash_first  # noqa: E402
 
 RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six")
+# Babel's locale data for the site's languages only (each file needs root.dat beneath it): the
+# whole set is about 30 MB, more than the rest of the package.
+LOCALE_DATA = "babel/locale-data/"
 TTL = "expires"
 
 
@@ -124,12 +128,23 @@ def functions() -> list[str]:
                             for source in app.event_sources)]
 
 
-def strip_runtime_libraries(path: Path) -> None:
+def needed(filename: str) -> bool:
+    """Whether the zip keeps a file: not a library the runtime has, not another language's data."""
+    from chalicelib.core.translation import LANGUAGES
+
+    top = filename.split("/")[0].split(".")[0].split("-")[0]
+    if top.removeprefix("python_") in RUNTIME_PROVIDED:
+        return False
+    if filename.startswith(LOCALE_DATA):
+        return Path(filename).stem in {"root", *LANGUAGES}
+    return True
+
+
+def strip_unneeded(path: Path) -> None:
     stripped = path.with_suffix(".tmp")
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(stripped, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            top = info.filename.split("/")[0].split(".")[0].split("-")[0]
-            if top.removeprefix("python_") not in RUNTIME_PROVIDED:
+            if needed(info.filename):
                 target.writestr(info, source.read(info))
     stripped.replace(path)
 
@@ -148,7 +163,7 @@ def main(out: Path) -> None:
                            env={"AWS_DEFAULT_REGION": "us-east-1", **os.environ})
     finally:
         shutil.rmtree(vendor, ignore_errors=True)
-    strip_runtime_libraries(out / "deployment.zip")
+    strip_unneeded(out / "deployment.zip")
     print(f"Wrote {out / 'deployment.zip'} and {out / 'sam.json'}")
 
 

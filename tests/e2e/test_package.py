@@ -45,6 +45,13 @@ checks = {
     "rst": "<h1>" in readme.render(chr(10).join(["T", "=", "", "x"]), "text/x-rst"),
     "versions": names.normalize("Foo.Bar") == "foo-bar",
 }
+from datetime import datetime
+from chalicelib.core import translation
+with translation.using("fr"):
+    checks["catalogs"] = translation.gettext("Log in") == "Se connecter"
+    checks["dates"] = translation.format_date(datetime(2026, 6, 1)) == "1 juin 2026"
+with translation.using("es"):
+    checks["numbers"] = translation.format_size(1536) == "1,5 KiB"
 print(json.dumps({"status": response["statusCode"], "body": response["body"],
                   "zxcvbn_loaded": zxcvbn_loaded, "checks": checks,
                   "outside": sorted({m.__file__.split("/site-packages/")[0] for m in list(sys.modules.values())
@@ -67,6 +74,10 @@ def test_zip_has_code_templates_and_compiled_libraries(package):
     assert any(name.startswith("_argon2_cffi_bindings/") and name.endswith(".so") for name in names)
     assert any(name.startswith("cryptography/") and name.endswith(".so") for name in names)
     assert not any(name.startswith(("botocore/", "boto3/")) for name in names)
+    for language in ("es", "fr"):
+        assert f"chalicelib/i18n/locale/{language}/LC_MESSAGES/messages.mo" in names
+    assert {name for name in names if name.startswith("babel/locale-data/")} == {
+        f"babel/locale-data/{language}.dat" for language in ("root", "en", "es", "fr")}
     # About 10.5 MB: cryptography ~4.7, readme-renderer's pygments, nh3, comrak and docutils ~3.2,
     # webauthn's cbor2 and pyasn1 ~0.7. Lambda takes 50 MB zipped; botocore alone would add 16.
     assert (package / "deployment.zip").stat().st_size < 15 * 1024 * 1024
