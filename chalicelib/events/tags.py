@@ -3,6 +3,7 @@ Warehouse names them), and what the history page calls each."""
 from __future__ import annotations
 
 import enum
+import re
 
 from chalicelib.core.translation import N_, gettext
 
@@ -88,6 +89,9 @@ METHODS: dict[str, str] = {
     "recovery-code": N_("with a recovery code"),
 }
 SECURITY_KEY_METHOD = "security-key:"  # followed by the key's name
+# A role named in a role event's detail, after the username: "bob (Owner)", "bob (Maintainer → Owner)".
+ROLE_IN_DETAIL = re.compile(r"\b(Owner|Maintainer)\b(?=[^(]*\)$)")
+ROLES = (N_("Owner"), N_("Maintainer"))  # the names chalicelib.packaging.permissions.RoleName stores
 
 
 def describe(tag: str) -> str:
@@ -99,7 +103,10 @@ def describe(tag: str) -> str:
 def describe_detail(tag: str, detail: str) -> str:
     """An event's detail as the history shows it: a login's method in the reader's language
     (events recorded before methods had codes carry the English words); other details are
-    names the user gave (a file, a token, an address) and show as recorded."""
+    names the user gave (a file, a token, an address) and show as recorded, but for the roles
+    in a role event's parentheses ("bob (Maintainer → Owner)")."""
+    if tag.startswith("project:role:"):
+        return ROLE_IN_DETAIL.sub(lambda found: gettext(found.group(0)), detail)
     if tag not in (Tag.LOGIN_SUCCESS, Tag.REAUTHENTICATE):
         return detail
     if detail in METHODS:

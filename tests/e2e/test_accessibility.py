@@ -105,7 +105,7 @@ def type_passwords_and_submit(page) -> None:
     page.keyboard.press("Enter")
 
 
-def test_register_by_keyboard_through_the_error_summary(audit_page, site):
+def test_register_and_log_in_by_keyboard_through_the_error_summary(audit_page, site):
     page = audit_page
     page.goto(site.url + "/account/register/")
     tab_to(page, page.get_by_label("Username"))
@@ -128,6 +128,15 @@ def test_register_by_keyboard_through_the_error_summary(audit_page, site):
     type_passwords_and_submit(page)
     expect(page.get_by_role("status")).to_be_visible()
     assert "/account/login/" in page.url
+
+    page.goto(site.url + site.mailbox.last_link("lin@example.com", "/account/verify-email/"))
+    tab_to(page, page.get_by_label("Username"))  # from the top of the page, Tab only
+    page.keyboard.type("lin")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Account settings")).to_be_visible()
+    check(page)
 
 
 def test_two_factor_pages(audit_page, site):

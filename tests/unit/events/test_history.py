@@ -31,3 +31,18 @@ def test_a_tag_no_longer_known_shows_as_recorded(stores):
     assert [(entry.tag, entry.description) for entry in history] == [
         ("account:retired:thing", "account:retired:thing"), ("account:login:success", "Logged in")]
     assert Event.count("alice") == 2
+
+
+def test_details_are_shown_in_the_reader_language():
+    from chalicelib.core import translation
+    from chalicelib.events.tags import describe, describe_detail
+
+    with translation.using("fr"):
+        assert describe(Tag.LOGIN_SUCCESS) == "Connexion"
+        assert describe_detail(Tag.LOGIN_SUCCESS, "totp") == "avec une application d’authentification"
+        assert describe_detail(Tag.LOGIN_SUCCESS, "with a recovery code") == "avec un code de récupération"  # older events
+        assert describe_detail(Tag.LOGIN_SUCCESS, "security-key:Blue") == "avec la clé de sécurité «\u00a0Blue\u00a0»"
+        assert describe_detail(Tag.ROLE_CHANGE, "Owner (Maintainer → Owner)") == "Owner (Mainteneur → Propriétaire)"
+        assert describe_detail(Tag.TOKEN_CREATE, "totp") == "totp"  # a name the user gave shows as given
+    with translation.using("en"):
+        assert describe_detail(Tag.LOGIN_SUCCESS, "security-key:Blue") == "with security key “Blue”"
