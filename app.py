@@ -6,6 +6,8 @@ from chalicelib.forklift import views as forklift
 from chalicelib.i18n import views as languages
 from chalicelib.mfa import views as mfa
 from chalicelib.mfa import views_keys as security_keys
+from chalicelib.oidc import views as oidc
+from chalicelib.oidc import views_manage as publishing
 from chalicelib.packaging import views as packaging
 from chalicelib.packaging import views_manage as project_settings
 from chalicelib.tokens import views as tokens
@@ -21,5 +23,7 @@ app.register_blueprint(security_keys.routes.blueprint)
 app.register_blueprint(tokens.routes.blueprint)
 app.register_blueprint(forklift.routes.blueprint)
 app.register_blueprint(languages.routes.blueprint)
+app.register_blueprint(oidc.routes.blueprint)
+app.register_blueprint(publishing.routes.blueprint)
 app.register_blueprint(packaging.routes.blueprint)
 app.register_blueprint(project_settings.routes.blueprint)

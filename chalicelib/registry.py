@@ -10,11 +10,12 @@ from chalicelib.core import aws, db
 from chalicelib.core.config import Settings
 from chalicelib.events import models as events
 from chalicelib.mfa import models as mfa
+from chalicelib.oidc import models as oidc
 from chalicelib.packaging import models as packaging
 from chalicelib.tokens import models as tokens
 
 MODELS: tuple[type[Model], ...] = (*accounts.MODELS, *events.MODELS, *mfa.MODELS, *packaging.MODELS,
-                                   *tokens.MODELS)
+                                   *tokens.MODELS, *oidc.MODELS)
 
 
 def bind(settings: Settings) -> None:

@@ -24,10 +24,15 @@ ENV_NAMES = (
     "CHEESESHOP_TOTP_ISSUER",
     "CHEESESHOP_WEBAUTHN_RP_ID",
     "CHEESESHOP_WEBAUTHN_ORIGIN",
+    "CHEESESHOP_OIDC_GITHUB_ISSUER",
+    "CHEESESHOP_OIDC_GITLAB_ISSUER",
+    "CHEESESHOP_OIDC_AUDIENCE",
     "AWS_ENDPOINT_URL",
     "AWS_DEFAULT_REGION",
     "PORT",
 )
+GITHUB_ISSUER = "https://token.actions.githubusercontent.com"
+GITLAB_ISSUER = "https://gitlab.com"
 # Only for `local` and the test suite's `test`: every other stage must be given its own key.
 DEV_SECRET_KEY = "cheeseshop-local-development-key-not-secret"
 LOCAL_STAGES = frozenset({"local", "test"})
@@ -53,6 +58,9 @@ class Settings:
     totp_issuer: str
     webauthn_rp_id: str
     webauthn_origin: str
+    oidc_github_issuer: str  # the issuers trusted for trusted publishing
+    oidc_gitlab_issuer: str
+    oidc_audience: str
 
     @property
     def is_local(self) -> bool:
@@ -61,6 +69,10 @@ class Settings:
     @property
     def cookie_secure(self) -> bool:
         return not self.is_local
+
+    @property
+    def oidc_issuers(self) -> dict[str, str]:
+        return {"github": self.oidc_github_issuer, "gitlab": self.oidc_gitlab_issuer}
 
     def url(self, path: str) -> str:
         """An absolute URL for links that leave the site (mails)."""
@@ -98,9 +110,23 @@ def _settings(values: tuple[str | None, ...]) -> Settings:
         base_url=env["CHEESESHOP_BASE_URL"] or f"http://127.0.0.1:{port}",
         path_prefix=(env["CHEESESHOP_PATH_PREFIX"] or "").rstrip("/"),
         totp_issuer=env["CHEESESHOP_TOTP_ISSUER"] or "cheeseshop",
+        **_issuers(stage, {"oidc_github_issuer": env["CHEESESHOP_OIDC_GITHUB_ISSUER"] or GITHUB_ISSUER,
+                           "oidc_gitlab_issuer": env["CHEESESHOP_OIDC_GITLAB_ISSUER"] or GITLAB_ISSUER}),
+        oidc_audience=env["CHEESESHOP_OIDC_AUDIENCE"] or "cheeseshop",
         **_relying_party(env["CHEESESHOP_BASE_URL"] or f"http://127.0.0.1:{port}",
                          env["CHEESESHOP_WEBAUTHN_RP_ID"], env["CHEESESHOP_WEBAUTHN_ORIGIN"]),
     )
+
+
+def _issuers(stage: str, issuers: dict[str, str]) -> dict[str, str]:
+    """Trusted issuers must be https; the `local` stage (and the tests') may also trust an
+    http issuer on the loopback interface, so a test can run its own."""
+    for kind, issuer in issuers.items():
+        parts = urlsplit(issuer)
+        loopback = parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost")
+        if not (parts.scheme == "https" and parts.hostname) and not (loopback and stage in LOCAL_STAGES):
+            raise ConfigurationError(f"the {kind} OIDC issuer must be an https URL: {issuer!r}")
+    return {kind: issuer.rstrip("/") for kind, issuer in issuers.items()}
 
 
 def _relying_party(base_url: str, rp_id: str | None, origin: str | None) -> dict[str, str]:

@@ -35,6 +35,7 @@ SUBJECTS = {
     "role-invitation": N_("You are invited to a project on cheeseshop"),
     "role-changed": N_("A role changed on a cheeseshop project"),
     "project-deleted": N_("Something was deleted from a cheeseshop project"),
+    "publisher-changed": N_("A trusted publisher changed on a cheeseshop project"),
 }
 
 

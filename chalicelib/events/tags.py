@@ -6,6 +6,7 @@ import enum
 import re
 
 from chalicelib.core.translation import N_, gettext
+from chalicelib.packaging.permissions import RoleName
 
 
 class Tag(enum.StrEnum):
@@ -43,6 +44,11 @@ class Tag(enum.StrEnum):
     ROLE_INVITE_DECLINE = "project:role:invite:decline"
     ROLE_CHANGE = "project:role:change"
     ROLE_REMOVE = "project:role:remove"
+    PUBLISHER_ADD = "project:publisher:add"
+    PUBLISHER_REMOVE = "project:publisher:remove"
+    PENDING_PUBLISHER_ADD = "account:pending-publisher:add"
+    PENDING_PUBLISHER_REMOVE = "account:pending-publisher:remove"
+    PROJECT_CREATE_BY_PUBLISHER = "project:create:publisher"
 
 
 DESCRIPTIONS: dict[str, str] = {
@@ -80,6 +86,11 @@ DESCRIPTIONS: dict[str, str] = {
     Tag.ROLE_INVITE_DECLINE: N_("Invitation declined"),
     Tag.ROLE_CHANGE: N_("Role changed"),
     Tag.ROLE_REMOVE: N_("Collaborator removed"),
+    Tag.PUBLISHER_ADD: N_("Trusted publisher added"),
+    Tag.PUBLISHER_REMOVE: N_("Trusted publisher removed"),
+    Tag.PENDING_PUBLISHER_ADD: N_("Pending trusted publisher added"),
+    Tag.PENDING_PUBLISHER_REMOVE: N_("Pending trusted publisher removed"),
+    Tag.PROJECT_CREATE_BY_PUBLISHER: N_("Project created by a pending trusted publisher"),
 }
 
 
@@ -90,8 +101,8 @@ METHODS: dict[str, str] = {
 }
 SECURITY_KEY_METHOD = "security-key:"  # followed by the key's name
 # A role named in a role event's detail, after the username: "bob (Owner)", "bob (Maintainer → Owner)".
-ROLE_IN_DETAIL = re.compile(r"\b(Owner|Maintainer)\b(?=[^(]*\)$)")
-ROLES = (N_("Owner"), N_("Maintainer"))  # the names chalicelib.packaging.permissions.RoleName stores
+# (Each role's name is in the catalogs by way of the templates' role_name macro.)
+ROLE_IN_DETAIL = re.compile(r"\b(" + "|".join(RoleName) + r")\b(?=[^(]*\)$)")
 
 
 def describe(tag: str) -> str:

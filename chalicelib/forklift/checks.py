@@ -3,7 +3,6 @@ twine shows. No I/O: the pipeline in pipeline.py calls them in order."""
 from __future__ import annotations
 
 import hashlib
-import sys
 from dataclasses import dataclass
 
 from chalicelib.core.errors import UploadRefused
@@ -85,8 +84,3 @@ def check_size(content: bytes) -> None:
     if len(content) > MAX_FILE:
         raise UploadRefused(f"Upload files of at most {MAX_FILE // (1024 * 1024)} MiB to this index: File too large.",
                             status=413)
-
-
-def check_new_project_name(name: str) -> None:
-    if normalize(name).replace("-", "_") in sys.stdlib_module_names:
-        raise UploadRefused(f"The name '{name}' is not allowed: it is a module of the Python standard library.")

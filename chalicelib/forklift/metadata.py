@@ -9,10 +9,10 @@ from typing import Any
 
 from chalicelib.core.errors import UploadRefused
 from chalicelib.forklift.checks import first
+from chalicelib.packaging.creation import NAME_MAX
 from chalicelib.packaging.names import NAME_RE, normalize
 
 SUMMARY_MAX = 512
-NAME_MAX = 200  # names and versions become keys and filenames: DynamoDB keys stay under 2 KB
 VERSION_MAX = 100
 LEGACY_VERSIONS = frozenset({"2.0"})  # never a standard, but written by old tools
 TEXT_FIELDS = ("description", "description_content_type", "author", "license", "home_page", "author_email",

@@ -22,15 +22,15 @@ from pynamodb.expressions.update import Action
 from chalicelib.core import clock, storage
 from chalicelib.core.db import cancelled, get_or_none, never_written, transaction
 from chalicelib.core.errors import UploadRefused
-from chalicelib.events.services import Origin, both, project_subject
+from chalicelib.events.services import Origin, both, build, project_subject
 from chalicelib.events.tags import Tag
 from chalicelib.forklift import archives, metadata
 from chalicelib.forklift import checks as check
 from chalicelib.forklift.metadata import Metadata
-from chalicelib.packaging import readme
+from chalicelib.packaging import creation, readme
 from chalicelib.packaging.models import File, Project, Release
-from chalicelib.packaging.names import normalize, ultra_guard
-from chalicelib.packaging.permissions import Permission, creator_role, may
+from chalicelib.packaging.names import normalize
+from chalicelib.packaging.permissions import Permission, may
 from chalicelib.tokens import services as tokens
 
 log = logging.getLogger(__name__)
@@ -112,12 +112,20 @@ def authorize(who: tokens.Authorized, meta: Metadata) -> Project | None:
     """The existing project (None: a new one) once this token may upload to it."""
     name = normalize(meta.name)
     project = get_or_none(Project, name)
+    if who.publisher:  # trusted publishing: the publisher's projects, each made before its token
+        if project is None or not who.may_upload_to(name):
+            raise UploadRefused(f"Register a trusted publisher for '{meta.name}': this token was minted for "
+                                f"the projects {', '.join(who.projects or [])}.", status=403)
+        return project
     if project is None:
         if who.projects is not None:
             raise UploadRefused("Use a token for all your projects to create a new project: this API token "
                                 "is scoped to other projects.", status=403)
-        check.check_new_project_name(meta.name)
-        if get_or_none(Project, ultra_guard(meta.name)) is not None:
+        problem = creation.name_problem(meta.name)
+        if problem is creation.NameProblem.STDLIB:
+            raise UploadRefused(f"The name '{meta.name}' is not allowed: it is a module of the Python standard "
+                                "library.")
+        if problem is creation.NameProblem.SIMILAR:
             raise UploadRefused(f"Choose another name: '{meta.name}' is too similar to an existing project.")
         return None
     if not who.may_upload_to(name):
@@ -167,18 +175,19 @@ def record(who: tokens.Authorized, project: Project | None, meta: Metadata, rece
                     python_version=check.python_version(received.fields), requires_python=meta.requires_python,
                     size=len(received.content), sha256=digests.sha256, md5=digests.md5,
                     blake2_256=digests.blake2_256, path=stored.path, metadata_sha256=stored.metadata_sha256,
-                    uploaded_at=now, uploaded_by=who.username), condition=File.filename.does_not_exist())
+                    uploaded_at=now, uploaded_by=who.username or who.publisher),
+               condition=File.filename.does_not_exist())
         if project is None:
-            t.save(Project(name, display_name=meta.name, listed="project", created_at=now, serial=1, owners=1),
-                   condition=Project.name.does_not_exist())
-            t.save(Project(ultra_guard(meta.name)), condition=Project.name.does_not_exist())
-            t.save(creator_role(who.username, name, meta.name))
+            creation.create(t, meta.name, who.username, now)
         else:
             t.update(project, actions=[Project.serial.add(1)])
         # A release keeps the metadata of its first file: each value is set only if not there yet.
         t.update(Release(name, meta.version), actions=_release_actions(name, meta, now))
         history = project_subject(name, project.created_at if project is not None else now)
-        both(t, who.username, history, Tag.FILE_UPLOAD, origin, received.filename, via=who.token_name)
+        if who.publisher:  # no user uploaded: the project's history names the workflow
+            t.save(build(history, Tag.FILE_UPLOAD, origin, received.filename, actor=who.publisher))
+        else:
+            both(t, who.username, history, Tag.FILE_UPLOAD, origin, received.filename, via=who.token_name)
 
 
 RELEASE_BUDGET = 350_000  # bytes of text on one release item; DynamoDB takes 400 KB an item

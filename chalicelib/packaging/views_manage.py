@@ -19,13 +19,14 @@ route = routes.route
 FORM = web.FORM
 BASE = "/manage/project/{name}"
 Action = Callable[[web.WebRequest, str, ProjectInfo], Response]
+Extra = Callable[[ProjectInfo], dict[str, Any]]  # what a page of another package adds to the context
 
 
 def _base(found: ProjectInfo) -> str:
     return f"/manage/project/{found.name}/"
 
 
-def _open(name: str, permission: Permission) -> tuple[web.WebRequest, str, ProjectInfo] | Response:
+def open_project(name: str, permission: Permission) -> tuple[web.WebRequest, str, ProjectInfo] | Response:
     """The request, user and project when the user may do this to it; a gate or 404 otherwise."""
     req = routes.web_request()
     if (gate := web.gate(req, mandate=True)) is not None:
@@ -39,7 +40,7 @@ def _open(name: str, permission: Permission) -> tuple[web.WebRequest, str, Proje
     return req, username, found
 
 
-def _context(template: str, username: str, found: ProjectInfo) -> dict[str, Any]:
+def project_context(template: str, username: str, found: ProjectInfo, extra: Extra | None = None) -> dict[str, Any]:
     role = permissions.role_of(username, found.name)
     context: dict[str, Any] = {"project": found, "role": role, "base": _base(found),
                                "allowed": {p.value for p in Permission if permissions.allows(role, p)}}
@@ -50,42 +51,47 @@ def _context(template: str, username: str, found: ProjectInfo) -> dict[str, Any]
                        invitations=collaborators.pending(found.name))
     elif template == "manage/project-history.html":
         context.update(history=events.history(found.history_key))
-    return context
+    return {**context, **(extra(found) if extra else {})}
 
 
-def _show(name: str, permission: Permission, template: str) -> Response:
-    opened = _open(name, permission)
+def show_project(name: str, permission: Permission, template: str, *, sudo: bool = False,
+                 extra: Extra | None = None) -> Response:
+    """A project's settings page, for a user who may do `permission` to the project."""
+    opened = open_project(name, permission)
     if isinstance(opened, Response):
         return opened
     req, username, found = opened
-    return web.page(req, template, **_context(template, username, found))
+    if sudo and (gate := web.gate(req, sudo=True)) is not None:
+        return gate
+    return web.page(req, template, **project_context(template, username, found, extra))
 
 
-def _act(name: str, permission: Permission, template: str, run: Action, *, sudo: bool = False,
-         back: str = "") -> Response:
-    opened = _open(name, permission)
+def project_form(name: str, permission: Permission, template: str, run: Action, *, sudo: bool = False,
+                 back: str = "", extra: Extra | None = None) -> Response:
+    """A form on a project's settings page: `run` once the user may, the page again on a refusal."""
+    opened = open_project(name, permission)
     if isinstance(opened, Response):
         return opened
     req, username, found = opened
     if sudo and (gate := web.gate(req, sudo=True, back=_base(found) + back)) is not None:
         return gate
     return web.form_action(req, template, lambda: run(req, username, found),
-                           lazy_context=lambda: _context(template, username, found))
+                           lazy_context=lambda: project_context(template, username, found, extra))
 
 
 @route(BASE, methods=["GET"])
 def settings(name: str) -> Response:
-    return _show(name, Permission.VIEW, "manage/project.html")
+    return show_project(name, Permission.VIEW, "manage/project.html")
 
 
 @route(BASE + "/history", methods=["GET"])
 def history(name: str) -> Response:
-    return _show(name, Permission.VIEW, "manage/project-history.html")
+    return show_project(name, Permission.VIEW, "manage/project-history.html")
 
 
 @route(BASE + "/releases", methods=["GET"])
 def releases(name: str) -> Response:
-    return _show(name, Permission.YANK, "manage/project-releases.html")
+    return show_project(name, Permission.YANK, "manage/project-releases.html")
 
 
 RELEASES = "manage/project-releases.html"
@@ -96,7 +102,7 @@ def yank(name: str) -> Response:
     def run(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
         manage.yank(username, found, req.form.get("version", ""), req.form.get("reason", ""), req.origin)
         return web.redirect(req, _base(found) + "releases/", notice="release-yanked")
-    return _act(name, Permission.YANK, RELEASES, run)
+    return project_form(name, Permission.YANK, RELEASES, run)
 
 
 @route(BASE + "/releases/unyank", methods=["POST"], content_types=FORM)
@@ -104,7 +110,7 @@ def unyank(name: str) -> Response:
     def run(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
         manage.unyank(username, found, req.form.get("version", ""), req.origin)
         return web.redirect(req, _base(found) + "releases/", notice="release-unyanked")
-    return _act(name, Permission.YANK, RELEASES, run)
+    return project_form(name, Permission.YANK, RELEASES, run)
 
 
 @route(BASE + "/releases/delete", methods=["POST"], content_types=FORM)
@@ -112,7 +118,7 @@ def delete_release(name: str) -> Response:
     def run(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
         manage.delete_release(username, found, req.form.get("version", ""), req.origin)
         return web.redirect(req, _base(found) + "releases/", notice="release-deleted")
-    return _act(name, Permission.DELETE, RELEASES, run, sudo=True, back="releases/")
+    return project_form(name, Permission.DELETE, RELEASES, run, sudo=True, back="releases/")
 
 
 @route(BASE + "/files/delete", methods=["POST"], content_types=FORM)
@@ -120,7 +126,7 @@ def delete_file(name: str) -> Response:
     def run(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
         manage.delete_file(username, found, req.form.get("filename", ""), req.origin)
         return web.redirect(req, _base(found) + "releases/", notice="file-deleted")
-    return _act(name, Permission.DELETE, RELEASES, run, sudo=True, back="releases/")
+    return project_form(name, Permission.DELETE, RELEASES, run, sudo=True, back="releases/")
 
 
 @route(BASE + "/delete", methods=["POST"], content_types=FORM)
@@ -128,7 +134,7 @@ def delete_project(name: str) -> Response:
     def run(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
         manage.delete_project(username, found, req.form.get("confirm_name", ""), req.origin)
         return web.redirect(req, "/manage/projects/", notice="project-deleted")
-    return _act(name, Permission.DELETE, "manage/project.html", run, sudo=True)
+    return project_form(name, Permission.DELETE, "manage/project.html", run, sudo=True)
 
 
 COLLABORATORS = "manage/project-collaborators.html"
@@ -136,7 +142,7 @@ COLLABORATORS = "manage/project-collaborators.html"
 
 @route(BASE + "/collaborators", methods=["GET"])
 def collaborators_page(name: str) -> Response:
-    return _show(name, Permission.COLLABORATORS, COLLABORATORS)
+    return show_project(name, Permission.COLLABORATORS, COLLABORATORS)
 
 
 @route(BASE + "/collaborators/invite", methods=["POST"], content_types=FORM)
@@ -145,7 +151,7 @@ def invite(name: str) -> Response:
         collaborators.invite(username, found, username=req.form.get("username", ""),
                              role=req.form.get("role", ""), origin=req.origin)
         return web.redirect(req, _base(found) + "collaborators/", notice="invited")
-    return _act(name, Permission.COLLABORATORS, COLLABORATORS, run, sudo=True, back="collaborators/")
+    return project_form(name, Permission.COLLABORATORS, COLLABORATORS, run, sudo=True, back="collaborators/")
 
 
 @route(BASE + "/collaborators/revoke", methods=["POST"], content_types=FORM)
@@ -153,7 +159,7 @@ def revoke(name: str) -> Response:
     def run(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
         collaborators.revoke(username, found, req.form.get("username", ""), req.origin)
         return web.redirect(req, _base(found) + "collaborators/", notice="invitation-revoked")
-    return _act(name, Permission.COLLABORATORS, COLLABORATORS, run)
+    return project_form(name, Permission.COLLABORATORS, COLLABORATORS, run)
 
 
 @route(BASE + "/collaborators/change", methods=["POST"], content_types=FORM)
@@ -162,7 +168,7 @@ def change_role(name: str) -> Response:
         collaborators.change_role(username, found, req.form.get("username", ""), req.form.get("role", ""),
                                   req.origin)
         return web.redirect(req, _base(found) + "collaborators/", notice="role-changed")
-    return _act(name, Permission.COLLABORATORS, COLLABORATORS, run, sudo=True, back="collaborators/")
+    return project_form(name, Permission.COLLABORATORS, COLLABORATORS, run, sudo=True, back="collaborators/")
 
 
 @route(BASE + "/collaborators/remove", methods=["POST"], content_types=FORM)
@@ -174,7 +180,7 @@ def remove(name: str) -> Response:
         if target == username:
             return web.redirect(req, "/manage/projects/", notice="left-project")
         return web.redirect(req, _base(found) + "collaborators/", notice="collaborator-removed")
-    return _act(name, Permission.LEAVE, "manage/project.html", run, sudo=True)
+    return project_form(name, Permission.LEAVE, "manage/project.html", run, sudo=True)
 
 
 def _answer(req: web.WebRequest, template: str, *, token: str = "", project: str = "",

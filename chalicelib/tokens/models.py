@@ -28,6 +28,7 @@ class Token(Model):
     expires_at = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute(null=True)
     last_used_at = UTCDateTimeAttribute(null=True)
+    publisher = UnicodeAttribute(null=True)  # minted by trusted publishing for this workflow (no user)
     by_user = TokensByUser()
 
 

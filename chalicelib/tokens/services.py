@@ -47,10 +47,11 @@ class TokenInfo:
 
 @dataclass(frozen=True)
 class Authorized:
-    username: str
+    username: str  # "" for a token minted by trusted publishing
     token_id: str
     projects: list[str] | None
     token_name: str = ""
+    publisher: str = ""  # the workflow a minted token stands for (chalicelib.oidc)
 
     def may_upload_to(self, project: str) -> bool:
         return self.projects is None or project in self.projects
@@ -153,16 +154,47 @@ def revoke(username: str, token_id: str, origin: Origin) -> None:
               username=user.display_username, name=token.name, ip=origin.ip)
 
 
-def authenticate(value: str) -> Authorized:
-    """The user and scope a presented token stands for; TokenRefused otherwise."""
+def _presented(value: str) -> tuple[Token, str]:
+    """The stored token a presented one stands for, and its secret; TokenRefused otherwise."""
     parsed = parse(value)
     token = get_or_none(Token, parsed[0]) if parsed else None
-    if parsed is None or token is None or token.secret_hash is None or token.username is None:
+    if parsed is None or token is None or token.secret_hash is None:
         raise TokenRefused()
     if not crypto.matches(parsed[1], token.secret_hash, purpose=keys.API_TOKEN):
         raise TokenRefused()
     if token.expires_at is not None and token.expires_at <= clock.now():
-        raise TokenRefused("This API token has expired. Make a new one in your account settings.")
+        raise TokenRefused("This API token has expired. Make a new one in your account settings."
+                           if token.publisher is None else "This API token has expired: mint a new one.")
+    return token, parsed[1]
+
+
+def mint(projects: list[str], publisher: str, lifetime: timedelta) -> tuple[str, Token]:
+    """A new upload token for trusted publishing, unsaved (the caller saves it in its own
+    transaction): scoped to these projects, standing for the publisher, not for a user."""
+    token_id, secret = secrets.token_hex(12), secrets.token_hex(32)
+    now = clock.now()
+    item = Token(token_id, secret_hash=crypto.keyed_hash(secret, purpose=keys.API_TOKEN), projects=projects,
+                 publisher=publisher, name=publisher, created_at=now, expires_at=now + lifetime)
+    return _compose(token_id, secret), item
+
+
+def burn(value: str) -> None:
+    """Ends a minted token at once; anything else (another kind of token, none) is left as it is."""
+    try:
+        token, _ = _presented(value)
+    except TokenRefused:
+        return
+    if token.publisher is not None:
+        token.delete()
+
+
+def authenticate(value: str) -> Authorized:
+    """The user and scope a presented token stands for; TokenRefused otherwise."""
+    token, secret = _presented(value)
+    if token.publisher is not None:
+        return Authorized("", token.id, _projects(token), token.publisher, publisher=token.publisher)
+    if token.username is None:
+        raise TokenRefused()
     try:
         _may_make_tokens(token.username)
     except CheeseshopError as exc:
@@ -172,8 +204,8 @@ def authenticate(value: str) -> Authorized:
     actions: list[Action] = []
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_GRANULARITY:
         actions.append(Token.last_used_at.set(now))  # a minute's precision spares a write per file
-    if not crypto.is_current(token.secret_hash):  # made with a retired secret: move it to the current one
-        actions.append(Token.secret_hash.set(crypto.keyed_hash(parsed[1], purpose=keys.API_TOKEN)))
+    if not crypto.is_current(token.secret_hash or ""):  # made with a retired secret: move it to the current one
+        actions.append(Token.secret_hash.set(crypto.keyed_hash(secret, purpose=keys.API_TOKEN)))
     if actions:
         token.update(actions=actions)
     return Authorized(token.username, token.id, _projects(token), token.name or "")

@@ -43,6 +43,12 @@ NOTICES: dict[str, str] = {
     "left-project": N_("You left the project."),
     "invitation-accepted": N_("Invitation accepted. You are now a collaborator on this project."),
     "invitation-declined": N_("Invitation declined."),
+    "publisher-added": N_("Trusted publisher added. Its workflow can now upload to this project."),
+    "publisher-removed": N_("Trusted publisher removed. Tokens it minted stop at the latest 15 minutes after "
+                            "they were made."),
+    "pending-publisher-added": N_("Pending publisher added. Its first upload creates the project, with you as "
+                                  "its Owner."),
+    "pending-publisher-removed": N_("Pending publisher removed."),
     "invitation-needs-two-factor": N_("Set up two-factor authentication first: collaborators on a project need it. "
                                    "Then accept the invitation under Your projects."),
 }

@@ -17,8 +17,8 @@ from tests.conftest import ROOT
 
 TRANSLATED = sorted(set(LANGUAGES) - {DEFAULT})
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|<[^>]+>")
-# Text that reads the same in every language: the site's name, hash and markup names.
-UNTRANSLATED_WORDS = {"cheeseshop", "SHA256"}
+# Text that reads the same in every language: names of the site, a hash and platforms.
+UNTRANSLATED_WORDS = {"cheeseshop", "SHA256", "GitHub", "GitLab"}
 # Templates that answer tools, not people (twine prints the 503 text as it comes).
 FOR_TOOLS = {"unavailable.txt"}
 

@@ -1,0 +1,47 @@
+"""A new project: whether a name may be registered, and the writes that create one. Both a
+first upload (chalicelib.forklift) and a pending trusted publisher's first token
+(chalicelib.oidc) create projects; each says why a name is refused in its own words."""
+from __future__ import annotations
+
+import enum
+import sys
+from datetime import datetime
+
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.core.db import get_or_none
+from chalicelib.packaging.models import Project
+from chalicelib.packaging.names import NAME_RE, normalize, ultra_guard
+from chalicelib.packaging.permissions import creator_role
+
+NAME_MAX = 200  # names become keys and filenames: DynamoDB keys stay under 2 KB
+
+
+class NameProblem(enum.StrEnum):
+    INVALID = "invalid"  # not a valid project name
+    STDLIB = "stdlib"  # a module of the standard library
+    TAKEN = "taken"  # a project has this name
+    SIMILAR = "similar"  # a project's name differs only by case, separators or confusable letters
+
+
+def name_problem(name: str) -> NameProblem | None:
+    """Why a new project may not take this name, or None."""
+    if len(name) > NAME_MAX or not NAME_RE.match(name):
+        return NameProblem.INVALID
+    if normalize(name).replace("-", "_") in sys.stdlib_module_names:
+        return NameProblem.STDLIB
+    if get_or_none(Project, normalize(name)) is not None:
+        return NameProblem.TAKEN
+    if get_or_none(Project, ultra_guard(name)) is not None:
+        return NameProblem.SIMILAR
+    return None
+
+
+def create(t: TransactWrite, display_name: str, creator: str, now: datetime) -> None:
+    """Adds the writes of a new project to the transaction: the project, the guard that keeps
+    similar names out, and its creator's Owner role. The transaction fails if either exists."""
+    name = normalize(display_name)
+    t.save(Project(name, display_name=display_name, listed="project", created_at=now, serial=1, owners=1),
+           condition=Project.name.does_not_exist())
+    t.save(Project(ultra_guard(display_name)), condition=Project.name.does_not_exist())
+    t.save(creator_role(creator, name, display_name))
