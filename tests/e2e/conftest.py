@@ -20,6 +20,7 @@ import requests
 
 from tests.conftest import ROOT
 from tests.helpers import Mailbox
+from tests.issuer import Issuer
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -50,9 +51,10 @@ class LocalSite:
             self.process.wait(timeout=30)
 
 
-def start_site(local_dir: Path, port: int | None = None, moto_port: int | None = None) -> LocalSite:
+def start_site(local_dir: Path, port: int | None = None, moto_port: int | None = None,
+               **settings: str) -> LocalSite:
     port, moto_port = port or free_port(), moto_port or free_port()
-    env = {**os.environ, "PORT": str(port), "MOTO_PORT": str(moto_port), "LOCAL_DIR": str(local_dir)}
+    env = {**os.environ, "PORT": str(port), "MOTO_PORT": str(moto_port), "LOCAL_DIR": str(local_dir), **settings}
     process = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "run_local.py")], env=env, cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
@@ -68,8 +70,16 @@ def start_site(local_dir: Path, port: int | None = None, moto_port: int | None =
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSite]:
-    running = start_site(tmp_path_factory.mktemp("local"))
+def issuer() -> Iterator[Issuer]:
+    """An OIDC issuer of the tests' own, which the site trusts as GitHub Actions'."""
+    running = Issuer()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory, issuer: Issuer) -> Iterator[LocalSite]:
+    running = start_site(tmp_path_factory.mktemp("local"), CHEESESHOP_OIDC_GITHUB_ISSUER=issuer.url)
     yield running
     running.stop()
 

@@ -1,0 +1,138 @@
+"""Trusted publishing end to end: an owner registers a GitHub publisher in Chromium; a "CI job"
+gets its OIDC token with the real `id` package (GitHub's ACTIONS_ID_TOKEN_REQUEST_URL protocol,
+served by the tests' own issuer), exchanges it at /_/oidc/mint-token and uploads with real twine."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pyotp
+import pytest
+import requests
+from playwright.sync_api import expect
+
+from tests.e2e.test_account_journey import PASSWORD, log_in, register
+from tests.e2e.test_publish_and_install import build, make_token, twine
+from tests.issuer import REQUEST_TOKEN
+
+
+@pytest.fixture(scope="module")
+def owner(chromium, site):
+    """A verified user with an authenticator app, logged in, who owns the project "cheese-ci"."""
+    context = chromium.new_context()
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    register(page, site, "oona", "oona@example.com")
+    page.goto(site.url + site.mailbox.last_link("oona@example.com", "/account/verify-email/"))
+    log_in(page, site, "oona", PASSWORD)
+    page.goto(site.url + "/manage/account/totp-provision/")
+    secret = page.locator("#totp-secret").inner_text()
+    page.get_by_label("Authentication code").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Verify").click()
+    expect(page.get_by_role("heading", name="Recovery codes")).to_be_visible()
+    yield page
+    context.close()
+
+
+def oidc_token(site, issuer, **claims) -> str:
+    """What a GitHub Actions job's `id` gets: the audience from the index, the token from the
+    job's request URL."""
+    audience = requests.get(site.url + "/_/oidc/audience", timeout=10).json()["audience"]
+    issuer.next_claims = claims
+    result = subprocess.run([sys.executable, "-m", "id", audience], capture_output=True, text=True, timeout=60, env={
+        **os.environ, "GITHUB_ACTIONS": "true", "ACTIONS_ID_TOKEN_REQUEST_TOKEN": REQUEST_TOKEN,
+        "ACTIONS_ID_TOKEN_REQUEST_URL": issuer.url + "/id-token"})
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def exchange(site, token: str) -> requests.Response:
+    return requests.post(site.url + "/_/oidc/mint-token", json={"token": token}, timeout=30)
+
+
+def add_github_publisher(page, site, project: str, **fields: str) -> None:
+    page.goto(f"{site.url}/manage/project/{project}/publishing/")
+    github = page.get_by_role("region", name="GitHub")
+    github.get_by_label("Owner").fill(fields.get("owner", "octo-org"))
+    github.get_by_label("Repository name").fill(fields.get("repository", "cheese-ci"))
+    github.get_by_label("Workflow name").fill(fields.get("workflow", "release.yml"))
+    github.get_by_label("Environment name (optional)").fill(fields.get("environment", ""))
+    github.get_by_role("button", name="Add").click()
+    expect(page.get_by_role("status")).to_contain_text("Trusted publisher added")
+
+
+def test_a_workflow_publishes_with_a_minted_token(owner, site, issuer, tmp_path):
+    page = owner
+    first = build(tmp_path, "cheese-ci")
+    assert twine(site, make_token(page, site, "first upload"), first).returncode == 0
+    add_github_publisher(page, site, "cheese-ci", repository="cheese-ci", environment="pypi")
+
+    minted = exchange(site, oidc_token(site, issuer, repo="cheese-ci", environment="pypi"))
+    assert minted.status_code == 200, minted.text
+    answer = minted.json()
+    result = twine(site, answer["token"], build(tmp_path, "cheese-ci", "2.0"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    page.goto(site.url + "/manage/project/cheese-ci/history/")
+    by = "GitHub: octo-org/cheese-ci/.github/workflows/release.yml@refs/tags/v1.0"
+    expect(page.get_by_role("cell", name=by, exact=True).first).to_be_visible()
+
+    burned = requests.post(site.url + "/_/oidc/burn-token", json={"token": answer["token"]}, timeout=10)
+    assert burned.status_code == 202
+    refused = twine(site, answer["token"], build(tmp_path, "cheese-ci", "3.0"))
+    assert refused.returncode != 0 and "403" in refused.stdout + refused.stderr
+
+
+@pytest.mark.parametrize(("claims", "code"), [
+    ({"repo": "other-repo"}, "invalid-publisher"),
+    ({"owner": "someone-else"}, "invalid-publisher"),
+    ({"workflow": "nightly.yml"}, "invalid-publisher"),
+    ({"environment": "staging"}, "invalid-publisher"),
+    ({"event_name": "pull_request_target"}, "invalid-publisher"),
+    ({"owner_id": "31337"}, "invalid-publisher"),  # the owner's account was deleted and its name taken
+    ({"lifetime": -300}, "invalid-token"),  # expired
+    ({"aud": "pypi"}, "invalid-token"),
+    ({"kid": "never-published"}, "invalid-token"),
+])
+def test_refusals(owner, site, issuer, claims, code):
+    issuer.add_key("never-published", publish=False)
+    token = issuer.github_token(**{"repo": "cheese-ci", "environment": "pypi", **claims})
+    answer = exchange(site, token)
+    assert answer.status_code == 422 and answer.json()["errors"][0]["code"] == code, answer.text
+
+
+def test_an_untrusted_issuer_and_a_replay(owner, site, issuer):
+    from tests.issuer import Issuer
+
+    stranger = Issuer()
+    try:
+        answer = exchange(site, stranger.github_token(repo="cheese-ci", environment="pypi"))
+        assert answer.json()["errors"][0]["code"] == "invalid-payload"
+        assert sum(stranger.fetches.values()) == 0
+    finally:
+        stranger.stop()
+    token = oidc_token(site, issuer, repo="cheese-ci", environment="pypi")
+    assert exchange(site, token).status_code == 200
+    replayed = exchange(site, token)
+    assert replayed.status_code == 422 and replayed.json()["errors"][0]["code"] == "invalid-reuse-token"
+
+
+def test_a_pending_publisher_creates_its_project_on_first_upload(owner, site, issuer, tmp_path):
+    page = owner
+    page.goto(site.url + "/manage/account/publishing/")
+    github = page.get_by_role("region", name="GitHub")
+    github.get_by_label("Project name").fill("cheese-fresh")
+    github.get_by_label("Owner").fill("octo-org")
+    github.get_by_label("Repository name").fill("fresh")
+    github.get_by_label("Workflow name").fill("release.yml")
+    github.get_by_role("button", name="Add").click()
+    expect(page.get_by_role("status")).to_contain_text("Pending publisher added")
+    assert requests.get(site.url + "/simple/cheese-fresh/", timeout=10).status_code == 404
+
+    minted = exchange(site, oidc_token(site, issuer, repo="fresh"))
+    assert minted.status_code == 200, minted.text
+    result = twine(site, minted.json()["token"], build(tmp_path, "cheese-fresh"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert requests.get(site.url + "/simple/cheese-fresh/", timeout=10).status_code == 200
+    page.goto(site.url + "/manage/projects/")
+    expect(page.get_by_role("link", name="cheese-fresh", exact=True)).to_be_visible()
