@@ -125,7 +125,7 @@ def _issuers(stage: str, issuers: dict[str, str]) -> dict[str, str]:
         parts = urlsplit(issuer)
         loopback = parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost")
         if not (parts.scheme == "https" and parts.hostname) and not (loopback and stage in LOCAL_STAGES):
-            raise ConfigurationError(f"the {kind} OIDC issuer must be an https URL: {issuer!r}")
+            raise ConfigurationError(f"{kind} must be an https URL: {issuer!r}")
     return {kind: issuer.rstrip("/") for kind, issuer in issuers.items()}
 
 

@@ -36,6 +36,7 @@ SUBJECTS = {
     "role-changed": N_("A role changed on a cheeseshop project"),
     "project-deleted": N_("Something was deleted from a cheeseshop project"),
     "publisher-changed": N_("A trusted publisher changed on a cheeseshop project"),
+    "pending-publisher-changed": N_("A pending trusted publisher changed on your cheeseshop account"),
 }
 
 

@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 
 from pynamodb.exceptions import TransactWriteError
 
-from chalicelib.core import clock
+from chalicelib.accounts.models import User
+from chalicelib.core import clock, mail
 from chalicelib.core.db import get_or_none, transaction
 from chalicelib.core.errors import NotFound, ValidationError
 from chalicelib.core.translation import gettext
@@ -157,6 +158,7 @@ def add_pending(username: str, project_name: str, kind: str, form: dict[str, str
             t.save(build(username, Tag.PENDING_PUBLISHER_ADD, origin, f"{project_name}: {describe(item)}"))
     except TransactWriteError as exc:
         raise ValidationError({FIELDS[kind][1]: gettext("This publisher is already registered.")}) from exc
+    _tell(username, "added", item, origin)
 
 
 def remove_pending(username: str, publisher_id: str, origin: Origin) -> None:
@@ -166,6 +168,14 @@ def remove_pending(username: str, publisher_id: str, origin: Origin) -> None:
     with transaction() as t:
         t.delete(item)
         t.save(build(username, Tag.PENDING_PUBLISHER_REMOVE, origin, f"{item.pending_name}: {describe(item)}"))
+    _tell(username, "removed", item, origin)
+
+
+def _tell(username: str, change: str, item: Publisher, origin: Origin) -> None:
+    user = User.get(username)
+    mail.send(user.primary_email, "pending-publisher-changed", language=user.language,
+              username=user.display_username, change=change, publisher=describe(item), project=item.pending_name,
+              ip=origin.ip)
 
 
 NAME_PROBLEMS = {

@@ -91,7 +91,7 @@ def test_only_rs256(client, alice, published, issuer):
 
     add_publisher(alice)
     claims = jwt.decode(issuer.github_token(), options={"verify_signature": False})
-    forged = jwt.encode(claims, "a shared secret", algorithm="HS256", headers={"kid": "key-1"})
+    forged = jwt.encode(claims, "a shared secret, long enough for HS256", algorithm="HS256", headers={"kid": "key-1"})
     assert code_of(mint(client, forged)[1]) == "invalid-token"
     unsigned = jwt.encode(claims, None, algorithm="none", headers={"kid": "key-1"})
     assert code_of(mint(client, unsigned)[1]) == "invalid-token"

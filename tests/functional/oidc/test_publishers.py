@@ -62,9 +62,12 @@ def test_removing_a_publisher_stops_new_tokens_and_is_mailed(client, alice, publ
     assert "Trusted publisher removed" in alice.get("/manage/project/cheese-demo/history/").text
 
 
-def test_a_pending_publisher_creates_its_project_with_the_first_token(client, alice, issuer):
+def test_a_pending_publisher_creates_its_project_with_the_first_token(client, alice, issuer, mailbox):
     enroll_totp(alice)
     assert add_pending(alice).status == 303
+    told = mailbox.to("alice@example.com")[-1]
+    assert told["Subject"] == "A pending trusted publisher changed on your cheeseshop account"
+    assert "create the project “brand-new”" in " ".join(told.get_body(preferencelist=("plain",)).get_content().split())
     assert "brand-new" in alice.get(PENDING).text
     status, answer = mint(client, issuer.github_token())
     assert status == 200, answer

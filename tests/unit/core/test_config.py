@@ -42,3 +42,17 @@ def test_settings_follow_the_environment_per_call(monkeypatch):
     assert settings(monkeypatch, CHEESESHOP_BUCKET="one").bucket == "one"
     monkeypatch.setenv("CHEESESHOP_BUCKET", "two")
     assert config.get_settings().bucket == "two"
+
+
+def test_trusted_publishing_issuers_are_https_but_locally_may_be_loopback(monkeypatch):
+    s = settings(monkeypatch)
+    assert s.oidc_issuers == {"github": "https://token.actions.githubusercontent.com", "gitlab": "https://gitlab.com"}
+    assert s.oidc_audience == "cheeseshop"
+    local = settings(monkeypatch, CHEESESHOP_OIDC_GITHUB_ISSUER="http://127.0.0.1:9999/")
+    assert local.oidc_issuers["github"] == "http://127.0.0.1:9999"
+    for issuer in ("http://127.0.0.1:9999", "http://issuer.example", "ftp://x"):
+        with pytest.raises(config.ConfigurationError):
+            settings(monkeypatch, CHEESESHOP_STAGE="prod", CHEESESHOP_SECRET_KEY="s" * 40,
+                     CHEESESHOP_OIDC_GITLAB_ISSUER=issuer)
+    with pytest.raises(config.ConfigurationError):
+        settings(monkeypatch, CHEESESHOP_OIDC_GITHUB_ISSUER="http://issuer.example")
