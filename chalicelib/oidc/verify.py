@@ -10,6 +10,7 @@ import jwt
 
 from chalicelib.core.config import get_settings
 from chalicelib.oidc import jwks
+from chalicelib.oidc.models import Publisher
 
 LEEWAY = 30  # seconds of clock difference allowed on iat, nbf and exp
 REQUIRED = ["iss", "iat", "exp", "aud", "jti"]
@@ -68,20 +69,20 @@ def _lower(value: Any) -> str:
     return value.lower() if isinstance(value, str) else ""
 
 
-def mismatch(kind: str, issuer: str, publisher: Any, claims: dict[str, Any]) -> str | None:
-    """Why these claims do not match this publisher (a models.Publisher), or None when they do."""
+def mismatch(kind: str, issuer: str, publisher: Publisher, claims: dict[str, Any]) -> str | None:
+    """Why these claims do not match this publisher, or None when they do."""
     if kind == "github":
         return _github_mismatch(publisher, claims)
     return _gitlab_mismatch(urlsplit(issuer).netloc, publisher, claims)
 
 
-def _environment_mismatch(publisher: Any, claims: dict[str, Any]) -> str | None:
+def _environment_mismatch(publisher: Publisher, claims: dict[str, Any]) -> str | None:
     if publisher.environment and _lower(claims.get("environment")) != publisher.environment.lower():
         return "environment"
     return None
 
 
-def _github_mismatch(publisher: Any, claims: dict[str, Any]) -> str | None:
+def _github_mismatch(publisher: Publisher, claims: dict[str, Any]) -> str | None:
     repository = f"{publisher.owner}/{publisher.name}".lower()
     if _lower(claims.get("repository")) != repository:
         return "repository"
@@ -98,7 +99,7 @@ def _github_mismatch(publisher: Any, claims: dict[str, Any]) -> str | None:
     return _environment_mismatch(publisher, claims)
 
 
-def _gitlab_mismatch(host: str, publisher: Any, claims: dict[str, Any]) -> str | None:
+def _gitlab_mismatch(host: str, publisher: Publisher, claims: dict[str, Any]) -> str | None:
     project_path = f"{publisher.owner}/{publisher.name}".lower()
     if _lower(claims.get("project_path")) != project_path:
         return "project_path"

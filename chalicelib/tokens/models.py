@@ -1,7 +1,7 @@
 """API tokens' table: tokens by id (GSI by_user); only an HMAC of each secret is stored."""
 from __future__ import annotations
 
-from pynamodb.attributes import ListAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import ListAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -29,6 +29,7 @@ class Token(Model):
     created_at = UTCDateTimeAttribute(null=True)
     last_used_at = UTCDateTimeAttribute(null=True)
     publisher = UnicodeAttribute(null=True)  # minted by trusted publishing for this workflow (no user)
+    expires = TTLAttribute(null=True)  # minted tokens: removed a day after expires_at (checked on use anyway)
     by_user = TokensByUser()
 
 

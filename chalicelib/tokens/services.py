@@ -174,7 +174,8 @@ def mint(projects: list[str], publisher: str, lifetime: timedelta) -> tuple[str,
     token_id, secret = secrets.token_hex(12), secrets.token_hex(32)
     now = clock.now()
     item = Token(token_id, secret_hash=crypto.keyed_hash(secret, purpose=keys.API_TOKEN), projects=projects,
-                 publisher=publisher, name=publisher, created_at=now, expires_at=now + lifetime)
+                 publisher=publisher, name=publisher, created_at=now, expires_at=now + lifetime,
+                 expires=now + lifetime + timedelta(days=1))
     return _compose(token_id, secret), item
 
 

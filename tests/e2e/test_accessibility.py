@@ -182,6 +182,13 @@ def test_two_factor_pages(audit_page, site):
     assert uploaded.status_code == 200, uploaded.text
     page.goto(site.url + "/project/grace-project/")
     check(page)
+    page.goto(site.url + "/manage/project/grace-project/publishing/")
+    check(page)  # trusted publishers: two forms with like-named fields
+    page.get_by_role("region", name="GitHub").get_by_role("button", name="Add").click()
+    expect(page.locator("#error-summary")).to_be_focused()
+    check(page)
+    page.goto(site.url + "/manage/account/publishing/")
+    check(page)
     page.goto(site.url + "/")
     check(page)  # the home page, listing projects
     page.get_by_role("button", name="Log out").click()
