@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-import jwt
-
 from chalicelib.core.config import get_settings
 from chalicelib.oidc import jwks
 from chalicelib.oidc.models import Publisher
@@ -38,6 +36,8 @@ def issuer_kind(issuer: str) -> str | None:
 def verify(token: Any) -> Verified:
     """The token's verified claims; Refused with invalid-payload for what is not a token from a
     trusted issuer (no key is fetched for any other), invalid-token for a bad signature or time."""
+    import jwt  # only the mint endpoint needs it: not loaded on a cold start
+
     if not isinstance(token, str) or not token or len(token) > TOKEN_MAX:
         raise Refused("invalid-payload", "token is missing or not a string")
     try:
