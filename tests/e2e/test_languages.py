@@ -13,10 +13,15 @@ from babel.messages.pofile import read_po
 from playwright.sync_api import expect
 
 from chalicelib.core.translation import LOCALE_DIR
-from tests.e2e.conftest import _page
+from tests.e2e.conftest import _page, own_site
 from tests.e2e.test_accessibility import serious_violations
 
 PASSWORD = "lantern quartz meadow 47"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    yield from own_site(tmp_path_factory)
 # What each language calls the things the journey touches (the catalogs translate the rest).
 WORDS = {
     "es": {"register": "Registrarse", "username": "Nombre de usuario", "email": "Correo electrónico",

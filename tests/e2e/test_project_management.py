@@ -11,7 +11,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import start_site
+from tests.e2e.conftest import own_site
 from tests.e2e.test_accessibility import serious_violations
 from tests.e2e.test_account_journey import PASSWORD, log_in, register
 from tests.e2e.test_publish_and_install import build, make_token, twine
@@ -21,11 +21,7 @@ MANAGE = "/manage/project/cheese-team/"
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    """A stack of its own: the shared one has used up what one address may register in an
-    hour (chalice local reports every browser as 127.0.0.1)."""
-    running = start_site(tmp_path_factory.mktemp("team"))
-    yield running
-    running.stop()
+    yield from own_site(tmp_path_factory)
 
 
 def signed_up(chromium, site, name: str):

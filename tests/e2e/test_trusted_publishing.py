@@ -12,9 +12,23 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import own_site
 from tests.e2e.test_account_journey import PASSWORD, log_in, register
 from tests.e2e.test_publish_and_install import build, make_token, twine
-from tests.issuer import REQUEST_TOKEN
+from tests.issuer import REQUEST_TOKEN, Issuer
+
+
+@pytest.fixture(scope="module")
+def issuer():
+    """An OIDC issuer of the tests' own, which the site trusts as GitHub Actions'."""
+    running = Issuer()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, issuer):
+    yield from own_site(tmp_path_factory, CHEESESHOP_OIDC_GITHUB_ISSUER=issuer.url)
 
 
 @pytest.fixture(scope="module")
