@@ -30,11 +30,11 @@ def name_problem(name: str) -> NameProblem | None:
         return NameProblem.INVALID
     if normalize(name).replace("-", "_") in sys.stdlib_module_names:
         return NameProblem.STDLIB
-    if get_or_none(Project, normalize(name)) is not None:
-        return NameProblem.TAKEN
-    if get_or_none(Project, ultra_guard(name)) is not None:
-        return NameProblem.SIMILAR
-    return None
+    # Every project keeps a guard under its ultra-normalized name, so one read finds both a
+    # project of this very name and a look-alike; a second, only then, tells them apart.
+    if get_or_none(Project, ultra_guard(name)) is None:
+        return None
+    return NameProblem.TAKEN if get_or_none(Project, normalize(name)) is not None else NameProblem.SIMILAR
 
 
 def create(t: TransactWrite, display_name: str, creator: str, now: datetime) -> None:
