@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from chalice.app import Response
 
@@ -42,9 +41,9 @@ def page(req: WebRequest, template: str, status: int = 200, **context: Any) -> R
 
 
 def here(req: WebRequest) -> str:
-    """The page a request showed, for forms that come back to it (the language picker)."""
-    query = {name: value for name, value in req.query.items() if name != "notice"}
-    return req.path + ("?" + urlencode(query) if query else "")
+    """The page a request showed, for forms that come back to it (the language picker): its
+    path only, so nothing a link's query carries (a `next=` elsewhere) is echoed in the page."""
+    return req.path
 
 
 def redirect(req: WebRequest, path: str, notice: str | None = None) -> Response:

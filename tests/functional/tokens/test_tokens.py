@@ -131,7 +131,7 @@ def test_a_token_for_several_projects(client, alice, mailbox):
                           name="cheese-three", version="2.0")
     assert status == 403 and "not scoped to the project 'cheese-three'" in text
     assert "cheese-one, cheese-two" in alice.get(PAGE).text
-    assert "It can upload to cheese-one, cheese-two." in mailbox.to("alice@example.com")[-1].get_body(
+    assert "It can upload to these projects: cheese-one, cheese-two." in mailbox.to("alice@example.com")[-1].get_body(
         preferencelist=("plain",)).get_content().replace("\n", " ")
 
 
