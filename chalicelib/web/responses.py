@@ -34,16 +34,13 @@ def page(req: WebRequest, template: str, status: int = 200, **context: Any) -> R
     body = rendering.render(template, {
         "user": req.username, "csrf_token": sessions.csrf_token(req.csrf_id), "url": url,
         "absolute_url": get_settings().url, "notice": gettext(notice) if notice else None,
-        "languages": LANGUAGES, "here": here(req), **context,
+        "languages": LANGUAGES, **context,
+        # The page the language picker comes back to: its path only, so nothing a link's query
+        # carries (a `next=` elsewhere) is echoed in the page.
+        "here": req.path,
     })
     return respond(req, status, body, {"Content-Type": "text/html; charset=utf-8",
                                         "Cache-Control": "no-store"})
-
-
-def here(req: WebRequest) -> str:
-    """The page a request showed, for forms that come back to it (the language picker): its
-    path only, so nothing a link's query carries (a `next=` elsewhere) is echoed in the page."""
-    return req.path
 
 
 def redirect(req: WebRequest, path: str, notice: str | None = None) -> Response:

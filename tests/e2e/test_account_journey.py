@@ -29,6 +29,25 @@ def log_in(page, site, username: str, password: str) -> None:
     page.get_by_role("button", name="Log in").click()
 
 
+def signed_up(chromium, site, name: str, bypass_csp: bool = False):
+    """A verified user with an authenticator app, logged in, in a browser context of their own.
+    bypass_csp only so that axe can be injected into the pages."""
+    import pyotp
+
+    context = chromium.new_context(bypass_csp=bypass_csp)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    register(page, site, name, f"{name}@example.com")
+    page.goto(site.url + site.mailbox.last_link(f"{name}@example.com", "/account/verify-email/"))
+    log_in(page, site, name, PASSWORD)
+    page.goto(site.url + "/manage/account/totp-provision/")
+    secret = page.locator("#totp-secret").inner_text()
+    page.get_by_label("Authentication code").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Verify").click()
+    expect(page.get_by_role("heading", name="Recovery codes")).to_be_visible()
+    return context, page
+
+
 def test_register_verify_login_logout_reset(page, site):
     mailbox = site.mailbox
     register(page, site, "maria", "maria@example.com")

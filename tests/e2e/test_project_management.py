@@ -6,14 +6,13 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import pyotp
 import pytest
 import requests
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import own_site
 from tests.e2e.test_accessibility import serious_violations
-from tests.e2e.test_account_journey import PASSWORD, log_in, register
+from tests.e2e.test_account_journey import signed_up
 from tests.e2e.test_publish_and_install import build, make_token, twine
 
 MANAGE = "/manage/project/cheese-team/"
@@ -22,23 +21,6 @@ MANAGE = "/manage/project/cheese-team/"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     yield from own_site(tmp_path_factory)
-
-
-def signed_up(chromium, site, name: str):
-    """A verified user with an authenticator app, logged in. The site's CSP is bypassed only
-    so that axe can be injected into the new pages."""
-    context = chromium.new_context(bypass_csp=True)
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    register(page, site, name, f"{name}@example.com")
-    page.goto(site.url + site.mailbox.last_link(f"{name}@example.com", "/account/verify-email/"))
-    log_in(page, site, name, PASSWORD)
-    page.goto(site.url + "/manage/account/totp-provision/")
-    secret = page.locator("#totp-secret").inner_text()
-    page.get_by_label("Authentication code").fill(pyotp.TOTP(secret).now())
-    page.get_by_role("button", name="Verify").click()
-    expect(page.get_by_role("heading", name="Recovery codes")).to_be_visible()
-    return context, page
 
 
 def accessible(page) -> None:
@@ -61,8 +43,8 @@ def pip_install(site, tmp_path, requirement: str) -> str:
 
 @pytest.fixture
 def people(chromium, site):
-    owner, olga = signed_up(chromium, site, "olga")
-    member, max_ = signed_up(chromium, site, "maxim")
+    owner, olga = signed_up(chromium, site, "olga", bypass_csp=True)
+    member, max_ = signed_up(chromium, site, "maxim", bypass_csp=True)
     yield olga, max_
     owner.close()
     member.close()

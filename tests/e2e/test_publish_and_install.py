@@ -12,12 +12,11 @@ import textwrap
 import time
 from pathlib import Path
 
-import pyotp
 import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.e2e.test_account_journey import PASSWORD, log_in, register
+from tests.e2e.test_account_journey import signed_up
 
 BIN = Path(sys.executable).parent
 
@@ -68,17 +67,7 @@ def make_token(page, site, name: str, scope: str = "All projects") -> str:
 @pytest.fixture(scope="module")
 def maintainer(chromium, site):
     """A verified user with an authenticator app, logged in, on a page of their own."""
-    context = chromium.new_context()
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    register(page, site, "pat", "pat@example.com")
-    page.goto(site.url + site.mailbox.last_link("pat@example.com", "/account/verify-email/"))
-    log_in(page, site, "pat", PASSWORD)
-    page.goto(site.url + "/manage/account/totp-provision/")
-    secret = page.locator("#totp-secret").inner_text()
-    page.get_by_label("Authentication code").fill(pyotp.TOTP(secret).now())
-    page.get_by_role("button", name="Verify").click()
-    expect(page.get_by_role("heading", name="Recovery codes")).to_be_visible()
+    context, page = signed_up(chromium, site, "pat")
     yield page
     context.close()
 

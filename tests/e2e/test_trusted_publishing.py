@@ -7,13 +7,12 @@ import os
 import subprocess
 import sys
 
-import pyotp
 import pytest
 import requests
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import own_site
-from tests.e2e.test_account_journey import PASSWORD, log_in, register
+from tests.e2e.test_account_journey import signed_up
 from tests.e2e.test_publish_and_install import build, make_token, twine
 from tests.issuer import REQUEST_TOKEN, Issuer
 
@@ -33,18 +32,9 @@ def site(tmp_path_factory, issuer):
 
 @pytest.fixture(scope="module")
 def owner(chromium, site):
-    """A verified user with an authenticator app, logged in, who owns the project "cheese-ci"."""
-    context = chromium.new_context()
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    register(page, site, "oona", "oona@example.com")
-    page.goto(site.url + site.mailbox.last_link("oona@example.com", "/account/verify-email/"))
-    log_in(page, site, "oona", PASSWORD)
-    page.goto(site.url + "/manage/account/totp-provision/")
-    secret = page.locator("#totp-secret").inner_text()
-    page.get_by_label("Authentication code").fill(pyotp.TOTP(secret).now())
-    page.get_by_role("button", name="Verify").click()
-    expect(page.get_by_role("heading", name="Recovery codes")).to_be_visible()
+    """A verified user with an authenticator app, logged in (the project "cheese-ci" is theirs
+    once the first test uploads it)."""
+    context, page = signed_up(chromium, site, "oona")
     yield page
     context.close()
 
