@@ -11,7 +11,7 @@ STAMP     := $(VENV)/.installed
 
 export PORT MOTO_PORT LOCAL_DIR
 
-.PHONY: run test unit functional e2e lint package browser clean translations
+.PHONY: run test unit functional e2e lint package browser clean translations admin
 
 $(PY):
 	@PYTHON=$$(scripts/find-python312) && echo "Creating $(VENV) with $$PYTHON" && $$PYTHON -m venv $(VENV)
@@ -51,6 +51,11 @@ translations: $(STAMP)
 
 run: $(STAMP) $(CATALOGS)
 	$(PY) scripts/run_local.py
+
+# Makes an existing user an administrator on the stack `make run` serves (same MOTO_PORT).
+admin: $(STAMP)
+	@test "$(origin USER)" = "command line" || { echo "usage: make admin USER=<name>" >&2; exit 2; }
+	@$(PY) scripts/make_admin.py "$(USER)"
 
 # Debian's Chromium: Playwright's own browser download cannot be used on every machine.
 browser:

@@ -2,6 +2,7 @@ from chalice import Chalice
 
 from chalicelib.accounts import views as accounts
 from chalicelib.accounts import views_manage as account_settings
+from chalicelib.admin import views as admin
 from chalicelib.forklift import views as forklift
 from chalicelib.i18n import views as languages
 from chalicelib.mfa import views as mfa
@@ -27,3 +28,4 @@ app.register_blueprint(oidc.routes.blueprint)
 app.register_blueprint(publishing.routes.blueprint)
 app.register_blueprint(packaging.routes.blueprint)
 app.register_blueprint(project_settings.routes.blueprint)
+app.register_blueprint(admin.routes.blueprint)

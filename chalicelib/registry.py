@@ -6,6 +6,8 @@ from __future__ import annotations
 from pynamodb.models import Model
 
 from chalicelib.accounts import models as accounts
+from chalicelib.admin import models as admin
+from chalicelib.admin import switches
 from chalicelib.core import aws, db
 from chalicelib.core.config import Settings
 from chalicelib.events import models as events
@@ -15,7 +17,7 @@ from chalicelib.packaging import models as packaging
 from chalicelib.tokens import models as tokens
 
 MODELS: tuple[type[Model], ...] = (*accounts.MODELS, *events.MODELS, *mfa.MODELS, *packaging.MODELS,
-                                   *tokens.MODELS, *oidc.MODELS)
+                                   *tokens.MODELS, *oidc.MODELS, *admin.MODELS)
 
 
 def bind(settings: Settings) -> None:
@@ -23,6 +25,7 @@ def bind(settings: Settings) -> None:
 
 
 def reset() -> None:
-    """Forget every client and binding (tests start moto afresh)."""
+    """Forget every client, binding and cached switch (tests start moto afresh)."""
     aws.reset()
+    switches.forget()
     db.unbind(MODELS)

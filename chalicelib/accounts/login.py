@@ -16,7 +16,7 @@ from chalicelib.accounts.confirm import password_limits
 from chalicelib.accounts.models import EmailOwner, User
 from chalicelib.core import mail, signing
 from chalicelib.core.db import get_or_none, transaction
-from chalicelib.core.errors import CheeseshopError, InvalidCredentials, LoginExpired, ValidationError
+from chalicelib.core.errors import AccountSuspended, CheeseshopError, InvalidCredentials, LoginExpired, ValidationError
 from chalicelib.core.translation import gettext
 from chalicelib.events.services import Origin, build, record_event, recorded
 from chalicelib.events.tags import Tag
@@ -70,6 +70,7 @@ def login(*, login: str, password: str, origin: Origin, previous_session: str | 
     if user is None or not ok:
         _failed(user, origin)
         raise InvalidCredentials()
+    require_standing(user)  # only once the password was right: strangers learn nothing
     if policy.has_two_factor(user):
         ratelimit.release(attempt)
         return LoginResult(user.username, pending=pending_login(user, next_path, browser=browser))
@@ -78,6 +79,12 @@ def login(*, login: str, password: str, origin: Origin, previous_session: str | 
     token = finish_login(user, origin, previous_session=previous_session, user_actions=rehash,
                          also=lambda t: ratelimit.release_in(t, attempt))
     return LoginResult(user.username, session_token=token, language=user.language)
+
+
+def require_standing(user: User) -> None:
+    """A suspended account may not log in, nor finish a login or reauthentication it began."""
+    if user.suspended_at is not None:
+        raise AccountSuspended()
 
 
 def _failed(user: User | None, origin: Origin) -> None:
@@ -100,12 +107,13 @@ def finish_login(user: User, origin: Origin, *, previous_session: str | None, me
     recorded as one.
 
     A second factor adds its own writes (a spent code, a key's sign count) and a condition on
-    the user item, so a code replayed concurrently loses the race. Returns the session token;
-    TransactWriteError when a condition failed."""
+    the user item, so a code replayed concurrently loses the race; an account suspended
+    meanwhile loses it too. Returns the session token; TransactWriteError when a condition failed."""
     token, session = sessions.build(user.username, origin)
+    standing = User.suspended_at.does_not_exist()
     with transaction() as t:
         t.update(user, actions=[User.last_login_at.set(session.created_at), *user_actions],
-                 condition=user_condition)
+                 condition=standing if user_condition is None else standing & user_condition)
         t.save(session)
         t.save(build(user.username, Tag.REAUTHENTICATE if reauthenticating else Tag.LOGIN_SUCCESS, origin,
                      detail=method))
@@ -156,6 +164,7 @@ def pending_user(pending: str | None, *, browser: str) -> Pending:
     user = get_or_none(User, str(payload.get("user", "")))
     if user is None or any(payload.get(k) != v for k, v in _bound(user, browser).items()):
         raise LoginExpired()
+    require_standing(user)
     return Pending(user, str(payload.get("next") or DEFAULT_NEXT), payload.get("sudo") is True)
 
 

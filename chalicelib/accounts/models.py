@@ -42,6 +42,9 @@ class User(Model):
     recovery_generated_at = UTCDateTimeAttribute(null=True)
     webauthn_keys = NumberAttribute(null=True)  # how many security keys: no query on the login path
     language = UnicodeAttribute(null=True)  # chosen in the footer, or the one the account was made in
+    administrator = BooleanAttribute(null=True)  # granted by `make admin` (chalicelib.admin.grant)
+    suspended_at = UTCDateTimeAttribute(null=True)  # set by an administrator: no login, no tokens
+    suspension_reason = UnicodeAttribute(null=True)
 
 
 class Email(Model):

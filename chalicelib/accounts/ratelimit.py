@@ -34,6 +34,10 @@ ACCOUNTS_CREATED = N_plural("Too many accounts created. Please wait %(num)d minu
                             "Too many accounts created. Please wait %(num)d minutes and try again.")
 WRONG_CODES = N_plural("Too many wrong authentication codes. Please wait %(num)d minute and try again.",
                        "Too many wrong authentication codes. Please wait %(num)d minutes and try again.")
+NEW_PROJECTS = N_plural("Too many new projects. Please wait %(num)d minute and try again.",
+                        "Too many new projects. Please wait %(num)d minutes and try again.")
+FILES_UPLOADED = N_plural("Too many files uploaded. Please wait %(num)d minute and try again.",
+                          "Too many files uploaded. Please wait %(num)d minutes and try again.")
 KEY_REQUESTS = N_plural("Too many security key requests. Please wait %(num)d minute and try again.",
                         "Too many security key requests. Please wait %(num)d minutes and try again.")
 
@@ -58,6 +62,10 @@ REGISTER_PER_IP = Limit("register-ip", 10, 3600, ACCOUNTS_CREATED)
 TWO_FACTOR_PER_USER = Limit("2fa-user", 5, 300, WRONG_CODES)
 TWO_FACTOR_PER_IP = Limit("2fa-ip", 20, 300, WRONG_CODES)
 CHALLENGES_PER_USER = Limit("webauthn-challenge", 30, 300, KEY_REQUESTS)
+# Floods: what one user (or one trusted publisher) may add in an hour. Counted inside the
+# transaction that adds it (within()), so only what was added counts and nothing costs a call.
+NEW_PROJECTS_PER_USER = Limit("new-projects", 5, 3600, NEW_PROJECTS)
+FILES_PER_USER = Limit("files", 300, 3600, FILES_UPLOADED)
 
 
 def _key(limit: Limit, subject: str, now: int) -> tuple[str, int]:
@@ -80,16 +88,35 @@ def reserve(*pairs: tuple[Limit, str]) -> Reservation:
     try:
         with transaction() as t:
             for limit, key, window_end in keyed:
-                t.update(RateLimitCounter(key),
-                         actions=[RateLimitCounter.hits.add(1),
-                                  RateLimitCounter.expires.set(datetime.fromtimestamp(window_end, UTC))],
-                         condition=RateLimitCounter.hits.does_not_exist() | (RateLimitCounter.hits < limit.count))
+                _count_one(t, limit, key, window_end)
     except TransactWriteError as exc:
         for (limit, _, window_end), reason in zip(keyed, exc.cancellation_reasons or [], strict=False):
             if reason is not None and reason.code == "ConditionalCheckFailed":
                 raise RateLimited(retry_after=max(1, window_end - now), message=limit.message) from exc
         raise
     return Reservation(tuple(key for _, key, _ in keyed))
+
+
+def within(t: TransactWrite, limit: Limit, subject: str) -> None:
+    """Counts one against the limit inside the caller's transaction, which then fails while the
+    window is full; after such a failure, exceeded() says whether this limit was why."""
+    _count_one(t, limit, *_key(limit, subject, clock.timestamp()))
+
+
+def _count_one(t: TransactWrite, limit: Limit, key: str, window_end: int) -> None:
+    """One more on a counter, on condition that its window is not full yet."""
+    t.update(RateLimitCounter(key),
+             actions=[RateLimitCounter.hits.add(1),
+                      RateLimitCounter.expires.set(datetime.fromtimestamp(window_end, UTC))],
+             condition=RateLimitCounter.hits.does_not_exist() | (RateLimitCounter.hits < limit.count))
+
+
+def exceeded(limit: Limit, subject: str) -> RateLimited | None:
+    """The refusal to give when this limit's window is full, or None."""
+    now = clock.timestamp()
+    if count(limit, subject) < limit.count:
+        return None
+    return RateLimited(retry_after=max(1, _key(limit, subject, now)[1] - now), message=limit.message)
 
 
 def count(limit: Limit, subject: str) -> int:

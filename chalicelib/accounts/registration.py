@@ -8,9 +8,10 @@ from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.accounts import passwords, ratelimit
 from chalicelib.accounts.models import Email, EmailOwner, User
+from chalicelib.admin import switches
 from chalicelib.core import clock, mail, signing, translation
 from chalicelib.core.db import get_or_none, transaction
-from chalicelib.core.errors import InvalidLink, NotFound, ValidationError
+from chalicelib.core.errors import Halted, InvalidLink, NotFound, ValidationError
 from chalicelib.core.translation import gettext
 from chalicelib.events.services import Origin, build, recorded
 from chalicelib.events.tags import Tag
@@ -66,8 +67,15 @@ def _registration_errors(username: str, full_name: str, email: str, password: st
     return errors
 
 
+def halted() -> bool:
+    """Whether an administrator halted new accounts."""
+    return not switches.allowed(switches.Switch.REGISTRATIONS)
+
+
 def register(*, username: str, full_name: str, email: str, password: str, confirm: str,
              origin: Origin) -> str:
+    if halted():
+        raise Halted(gettext("New accounts cannot be registered right now. Please try again later."))
     username, full_name, email = username.strip(), full_name.strip(), email.strip()
     if errors := _registration_errors(username, full_name, email, password, confirm):
         raise ValidationError(errors)

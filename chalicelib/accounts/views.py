@@ -20,7 +20,7 @@ def _req() -> web.WebRequest:
 
 @route("/account/register", methods=["GET"])
 def register_form() -> Response:
-    return web.page(_req(), "account/register.html")
+    return web.page(_req(), "account/register.html", halted=registration.halted())
 
 
 @route("/account/register", methods=["POST"], content_types=FORM)
@@ -33,7 +33,7 @@ def register() -> Response:
                           email=f.get("email", ""), password=f.get("password", ""),
                           confirm=f.get("password_confirm", ""), origin=req.origin)
         return web.redirect(req, "/account/login/", notice="registered")
-    return web.form_action(req, "account/register.html", act)
+    return web.form_action(req, "account/register.html", act, halted=registration.halted())
 
 
 @route("/account/verify-email", methods=["GET"])

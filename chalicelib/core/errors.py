@@ -58,11 +58,12 @@ class LoginExpired(CheeseshopError):
 
 
 class UploadRefused(CheeseshopError):
-    """A refused upload: the message is what twine shows."""
+    """A refused upload: the message is what twine shows (retry_after: seconds, for a 429)."""
 
-    def __init__(self, message: str, status: int = 400) -> None:
+    def __init__(self, message: str, status: int = 400, retry_after: int | None = None) -> None:
         super().__init__(message)
         self.status = status
+        self.retry_after = retry_after
 
 
 class InvalidLink(CheeseshopError):
@@ -96,6 +97,18 @@ class AlreadyEnrolled(CheeseshopError):
 
 class ChallengeExpired(CheeseshopError):
     message = N_("This security key request has expired or was already used. Please try again.")
+
+
+class AccountSuspended(CheeseshopError):
+    status = 403
+    message = N_("This account is suspended: it cannot log in. If you think this is a mistake, write to the "
+                 "administrators of this index.")
+
+
+class Halted(CheeseshopError):
+    """An administrator halted this for now (new accounts, new projects)."""
+
+    status = 403
 
 
 class TokenRefused(CheeseshopError):

@@ -37,6 +37,9 @@ SUBJECTS = {
     "project-deleted": N_("Something was deleted from a cheeseshop project"),
     "publisher-changed": N_("A trusted publisher changed on a cheeseshop project"),
     "pending-publisher-changed": N_("A pending trusted publisher changed on your cheeseshop account"),
+    "project-status": N_("The status of a cheeseshop project changed"),
+    "account-suspended": N_("Your cheeseshop account is suspended"),
+    "account-restored": N_("Your cheeseshop account is restored"),
 }
 
 

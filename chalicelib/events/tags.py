@@ -49,6 +49,12 @@ class Tag(enum.StrEnum):
     PENDING_PUBLISHER_ADD = "account:pending-publisher:add"
     PENDING_PUBLISHER_REMOVE = "account:pending-publisher:remove"
     PROJECT_CREATE_BY_PUBLISHER = "project:create:publisher"
+    PROJECT_ARCHIVE = "project:status:archive"
+    PROJECT_UNARCHIVE = "project:status:unarchive"
+    PROJECT_QUARANTINE = "project:status:quarantine"
+    PROJECT_RELEASE = "project:status:release"
+    ACCOUNT_SUSPEND = "account:suspend"
+    ACCOUNT_RESTORE = "account:restore"
 
 
 DESCRIPTIONS: dict[str, str] = {
@@ -91,6 +97,12 @@ DESCRIPTIONS: dict[str, str] = {
     Tag.PENDING_PUBLISHER_ADD: N_("Pending trusted publisher added"),
     Tag.PENDING_PUBLISHER_REMOVE: N_("Pending trusted publisher removed"),
     Tag.PROJECT_CREATE_BY_PUBLISHER: N_("Project created by a pending trusted publisher"),
+    Tag.PROJECT_ARCHIVE: N_("Project archived"),
+    Tag.PROJECT_UNARCHIVE: N_("Project unarchived"),
+    Tag.PROJECT_QUARANTINE: N_("Project quarantined by an administrator"),
+    Tag.PROJECT_RELEASE: N_("Project released from quarantine by an administrator"),
+    Tag.ACCOUNT_SUSPEND: N_("Account suspended by an administrator"),
+    Tag.ACCOUNT_RESTORE: N_("Account restored by an administrator"),
 }
 
 

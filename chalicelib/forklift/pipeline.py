@@ -19,6 +19,7 @@ from typing import Any
 
 from pynamodb.expressions.update import Action
 
+from chalicelib.accounts import ratelimit
 from chalicelib.core import clock, storage
 from chalicelib.core.db import cancelled, get_or_none, never_written, transaction
 from chalicelib.core.errors import UploadRefused
@@ -30,7 +31,7 @@ from chalicelib.forklift.metadata import Metadata
 from chalicelib.packaging import creation, readme
 from chalicelib.packaging.models import File, Project, Release
 from chalicelib.packaging.names import normalize
-from chalicelib.packaging.permissions import Permission, may
+from chalicelib.packaging.permissions import Permission, frozen, may, status_of
 from chalicelib.tokens import services as tokens
 
 log = logging.getLogger(__name__)
@@ -112,6 +113,8 @@ def authorize(who: tokens.Authorized, meta: Metadata) -> Project | None:
     """The existing project (None: a new one) once this token may upload to it."""
     name = normalize(meta.name)
     project = get_or_none(Project, name)
+    if project is not None and frozen(status := status_of(project.status), Permission.UPLOAD):
+        raise UploadRefused(f"The project '{project.display_name}' is {status.value}: it takes no new uploads.")
     if who.publisher:  # trusted publishing: the publisher's projects, each made before its token
         if project is None or not who.may_upload_to(name):
             raise UploadRefused(f"Register a trusted publisher for '{meta.name}': this token was minted for "
@@ -121,7 +124,12 @@ def authorize(who: tokens.Authorized, meta: Metadata) -> Project | None:
         if who.projects is not None:
             raise UploadRefused("Use a token for all your projects to create a new project: this API token "
                                 "is scoped to other projects.", status=403)
+        if creation.halted():
+            raise UploadRefused("Upload a new release of an existing project, or try again later: new projects "
+                                "cannot be created on this index right now.", status=403)
         problem = creation.name_problem(meta.name)
+        if problem is creation.NameProblem.PROHIBITED:
+            raise UploadRefused(f"Choose another name: the name '{meta.name}' is prohibited on this index.")
         if problem is creation.NameProblem.STDLIB:
             raise UploadRefused(f"The name '{meta.name}' is not allowed: it is a module of the Python standard "
                                 "library.")
@@ -188,6 +196,22 @@ def record(who: tokens.Authorized, project: Project | None, meta: Metadata, rece
             t.save(build(history, Tag.FILE_UPLOAD, origin, received.filename, actor=who.publisher))
         else:
             both(t, who.username, history, Tag.FILE_UPLOAD, origin, received.filename, via=who.token_name)
+        ratelimit.within(t, ratelimit.FILES_PER_USER, _uploader(who))
+
+
+def _uploader(who: tokens.Authorized) -> str:
+    """Whom the flood limits count: the user, or the trusted publisher."""
+    return who.username or f"publisher:{who.publisher}"
+
+
+def _flooded(who: tokens.Authorized, new_project: bool) -> UploadRefused | None:
+    """After a refused transaction: the 429 to give when a flood limit's window was full."""
+    limited = ratelimit.exceeded(ratelimit.FILES_PER_USER, _uploader(who))
+    if limited is None and new_project:
+        limited = ratelimit.exceeded(ratelimit.NEW_PROJECTS_PER_USER, who.username)
+    if limited is None:
+        return None
+    return UploadRefused(limited.message, status=429, retry_after=limited.retry_after)
 
 
 RELEASE_BUDGET = 350_000  # bytes of text on one release item; DynamoDB takes 400 KB an item
@@ -239,6 +263,8 @@ def upload(*, authorization: str | None, content_type: str, body: bytes, origin:
             raise
         if already_uploaded(received.filename, digests):  # a concurrent upload of these same bytes won
             return "OK (this file was already uploaded)"
+        if (flooded := _flooded(who, project is None)) is not None:
+            raise flooded from exc
         raise UploadRefused("The upload conflicted with another change to this project; please retry.",
                             status=409) from exc
     return "OK"

@@ -24,8 +24,8 @@ def legacy_upload() -> Response:
         message = pipeline.upload(authorization=headers.get("authorization"),
                                  content_type=headers.get("content-type", ""), body=body, origin=req)
     except CheeseshopError as exc:
-        return web.plain(exc.status, exc.message, {"WWW-Authenticate": 'Basic realm="cheeseshop"'}
-                         if exc.status == 401 else None)
+        return web.plain(exc.status, exc.message, web.error_headers(exc) or (
+            {"WWW-Authenticate": 'Basic realm="cheeseshop"'} if exc.status == 401 else None))
     return web.plain(200, message)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from chalicelib import web
 from chalicelib.accounts.views_manage import account_context
-from chalicelib.core.errors import AlreadyEnrolled, CheeseshopError, EmailNotVerified, LoginExpired
+from chalicelib.core.errors import AccountSuspended, AlreadyEnrolled, CheeseshopError, EmailNotVerified, LoginExpired
 from chalicelib.mfa import login, manage
 from chalicelib.web import Response
 
@@ -32,6 +32,9 @@ def _pending_page(template: str) -> Response:
         methods = login.pending_methods(req.cookies.get(web.PENDING_COOKIE), browser=req.csrf_id)
     except LoginExpired:
         return web.redirect(req, "/account/login/", notice="login-expired")
+    except AccountSuspended as exc:
+        web.clear_pending_login(req)
+        return web.page(req, "account/login.html", exc.status, error=exc.message)
     return web.page(req, template, **_methods_context(req, methods))
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from chalicelib import web
 from chalicelib.accounts.login import pending_user
-from chalicelib.core.errors import LoginExpired
+from chalicelib.core.errors import AccountSuspended, LoginExpired
 from chalicelib.mfa import security_keys
 from chalicelib.web import Response
 from chalicelib.web import jsonapi as web_json
@@ -75,6 +75,8 @@ def login_verify() -> Response:
         pending_user(req.cookies.get(web.PENDING_COOKIE), browser=req.csrf_id)
     except LoginExpired:
         return web_json.response(req, 401, {"error": LoginExpired.message, "redirect": web.url("/account/login/")})
+    except AccountSuspended as exc:
+        return web_json.response(req, exc.status, {"error": exc.message})
     return web_json.action(req, act)
 
 

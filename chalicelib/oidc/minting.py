@@ -10,8 +10,10 @@ from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
 
+from chalicelib.accounts import ratelimit
+from chalicelib.accounts.models import User
 from chalicelib.core import clock
-from chalicelib.core.db import transaction
+from chalicelib.core.db import get_or_none, transaction
 from chalicelib.events.services import Origin, both, project_subject
 from chalicelib.events.tags import Tag
 from chalicelib.oidc import verify
@@ -91,6 +93,11 @@ def _for_projects(verified: verify.Verified, active: list[Publisher]) -> Minted:
 
 def _for_pending(verified: verify.Verified, pending: Publisher, origin: Origin) -> Minted:
     name = pending.pending_name or ""
+    if creation.halted():
+        raise Refused("invalid-pending-publisher", "new projects cannot be created on this index right now")
+    owner = get_or_none(User, pending.added_by)
+    if owner is None or owner.suspended_at is not None:
+        raise Refused("invalid-pending-publisher", "the account that registered this pending publisher is suspended")
     if creation.name_problem(name) is not None:
         raise Refused("invalid-pending-publisher", f"the project name '{name}' can no longer be registered")
     now = clock.now()
@@ -111,6 +118,8 @@ def _for_pending(verified: verify.Verified, pending: Publisher, origin: Origin) 
             both(t, pending.added_by, project_subject(project, now), Tag.PROJECT_CREATE_BY_PUBLISHER, origin,
                  describe(active))
     except TransactWriteError as exc:
+        if (limited := ratelimit.exceeded(ratelimit.NEW_PROJECTS_PER_USER, pending.added_by)) is not None:
+            raise Refused("invalid-pending-publisher", limited.message) from exc
         raise _refusal(exc, "invalid-pending-publisher",
                        f"the project '{name}' was created meanwhile, or the pending publisher removed") from exc
     return Minted(token, int(item.expires_at.timestamp()))

@@ -147,7 +147,9 @@ def add_pending(username: str, project_name: str, kind: str, form: dict[str, str
     policy.require_two_factor(username)
     project_name = project_name.strip()
     errors = _problems(kind, form)
-    if problem := creation.name_problem(project_name):
+    if creation.halted():
+        errors["project_name"] = gettext("New projects cannot be created right now. Please try again later.")
+    elif problem := creation.name_problem(project_name):
         errors["project_name"] = NAME_PROBLEMS[problem]()
     if errors:
         raise ValidationError(errors)
@@ -184,4 +186,5 @@ NAME_PROBLEMS = {
     creation.NameProblem.STDLIB: lambda: gettext("This name is a module of the Python standard library."),
     creation.NameProblem.TAKEN: lambda: gettext("A project has this name already."),
     creation.NameProblem.SIMILAR: lambda: gettext("This name is too similar to an existing project's."),
+    creation.NameProblem.PROHIBITED: lambda: gettext("This name is prohibited on this index."),
 }

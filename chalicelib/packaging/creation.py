@@ -1,6 +1,7 @@
-"""A new project: whether a name may be registered, and the writes that create one. Both a
-first upload (chalicelib.forklift) and a pending trusted publisher's first token
-(chalicelib.oidc) create projects; each says why a name is refused in its own words."""
+"""A new project: whether new projects may be made at all, whether a name may be registered,
+and the writes that create one. Both a first upload (chalicelib.forklift) and a pending trusted
+publisher's first token (chalicelib.oidc) create projects; each says why one is refused in its
+own words."""
 from __future__ import annotations
 
 import enum
@@ -9,6 +10,8 @@ from datetime import datetime
 
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.accounts import ratelimit
+from chalicelib.admin import switches
 from chalicelib.core.db import get_or_none
 from chalicelib.packaging.models import Project
 from chalicelib.packaging.names import NAME_RE, normalize, ultra_guard
@@ -22,6 +25,12 @@ class NameProblem(enum.StrEnum):
     STDLIB = "stdlib"  # a module of the standard library
     TAKEN = "taken"  # a project has this name
     SIMILAR = "similar"  # a project's name differs only by case, separators or confusable letters
+    PROHIBITED = "prohibited"  # an administrator prohibited the name (in any spelling)
+
+
+def halted() -> bool:
+    """Whether an administrator halted new projects (existing ones still take new releases)."""
+    return not switches.allowed(switches.Switch.PROJECTS)
 
 
 def name_problem(name: str) -> NameProblem | None:
@@ -30,18 +39,24 @@ def name_problem(name: str) -> NameProblem | None:
         return NameProblem.INVALID
     if normalize(name).replace("-", "_") in sys.stdlib_module_names:
         return NameProblem.STDLIB
-    # Every project keeps a guard under its ultra-normalized name, so one read finds both a
-    # project of this very name and a look-alike; a second, only then, tells them apart.
-    if get_or_none(Project, ultra_guard(name)) is None:
+    # Every project keeps a guard under its ultra-normalized name, so one read finds a project
+    # of this very name, a look-alike and a prohibition; a second, only then, tells the first two apart.
+    guard = get_or_none(Project, ultra_guard(name))
+    if guard is None:
         return None
+    if guard.prohibited is not None:
+        return NameProblem.PROHIBITED
     return NameProblem.TAKEN if get_or_none(Project, normalize(name)) is not None else NameProblem.SIMILAR
 
 
 def create(t: TransactWrite, display_name: str, creator: str, now: datetime) -> None:
     """Adds the writes of a new project to the transaction: the project, the guard that keeps
-    similar names out, and its creator's Owner role. The transaction fails if either exists."""
+    similar names out, and its creator's Owner role. The transaction fails if either exists (a
+    prohibited name's guard exists), or when the creator made too many projects this hour
+    (ratelimit.exceeded says so)."""
     name = normalize(display_name)
     t.save(Project(name, display_name=display_name, listed="project", created_at=now, serial=1, owners=1),
            condition=Project.name.does_not_exist())
     t.save(Project(ultra_guard(display_name)), condition=Project.name.does_not_exist())
     t.save(creator_role(creator, name, display_name))
+    ratelimit.within(t, ratelimit.NEW_PROJECTS_PER_USER, creator)

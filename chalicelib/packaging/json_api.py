@@ -6,11 +6,11 @@ from typing import Any
 
 from chalicelib.core.config import get_settings
 from chalicelib.packaging import projects
-from chalicelib.packaging.projects import FileInfo, ProjectInfo, ReleaseInfo, files, releases
+from chalicelib.packaging.projects import FileInfo, ProjectInfo, ReleaseInfo, offered, releases
 
 
 def project(found: ProjectInfo) -> dict[str, Any]:
-    listing, ordered = files(found), releases(found.name)
+    listing, ordered = offered(found), releases(found.name)
     by_version: dict[str, list[dict[str, Any]]] = {r.version: [] for r in ordered}
     for f in listing.files:
         by_version.setdefault(f.version, []).append(_file(f))
@@ -22,7 +22,7 @@ def project(found: ProjectInfo) -> dict[str, Any]:
 
 def release(found: ProjectInfo, version: str) -> dict[str, Any]:
     chosen = projects.release(found, version)
-    urls = [_file(f) for f in files(found).files if f.version == chosen.version]
+    urls = [_file(f) for f in offered(found).files if f.version == chosen.version]
     return {"info": _info(found, chosen, urls), "last_serial": found.serial, "urls": urls, "vulnerabilities": []}
 
 

@@ -13,7 +13,7 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.core import clock, storage
-from chalicelib.core.db import Write, deleting, transaction
+from chalicelib.core.db import Write, deleting, get_or_none, transaction
 from chalicelib.core.errors import Conflict, NotFound, ValidationError
 from chalicelib.core.translation import gettext
 from chalicelib.events.services import Origin, both
@@ -34,7 +34,7 @@ def _files(found: ProjectInfo, version: str | None = None) -> list[projects.File
 
 
 def yank(actor: str, found: ProjectInfo, version: str, reason: str, origin: Origin) -> None:
-    permissions.require(actor, Permission.YANK, found.name)
+    permissions.require(actor, Permission.YANK, found.name, found.status)
     reason = reason.strip()
     if len(reason) > REASON_MAX:
         raise ValidationError({"reason": gettext("Keep the reason under %(max)s characters.", max=REASON_MAX)})
@@ -42,7 +42,7 @@ def yank(actor: str, found: ProjectInfo, version: str, reason: str, origin: Orig
 
 
 def unyank(actor: str, found: ProjectInfo, version: str, origin: Origin) -> None:
-    permissions.require(actor, Permission.YANK, found.name)
+    permissions.require(actor, Permission.YANK, found.name, found.status)
     _mark(actor, found, projects.release(found, version).version, False, "", Tag.RELEASE_UNYANK, origin)
 
 
@@ -56,7 +56,7 @@ def _mark(actor: str, found: ProjectInfo, version: str, yanked: bool, reason: st
 
 
 def delete_file(actor: str, found: ProjectInfo, filename: str, origin: Origin) -> None:
-    permissions.require(actor, Permission.DELETE, found.name)
+    permissions.require(actor, Permission.DELETE, found.name, found.status)
     chosen = [f for f in _files(found) if f.filename == filename]
     if not chosen:
         raise NotFound(gettext("This project has no file of that name."))
@@ -66,7 +66,7 @@ def delete_file(actor: str, found: ProjectInfo, filename: str, origin: Origin) -
 
 
 def delete_release(actor: str, found: ProjectInfo, version: str, origin: Origin) -> None:
-    permissions.require(actor, Permission.DELETE, found.name)
+    permissions.require(actor, Permission.DELETE, found.name, found.status)
     version = projects.release(found, version).version
     files = _files(found, version)
     writes = [_tombstone(found, f.filename) for f in files]
@@ -76,9 +76,16 @@ def delete_release(actor: str, found: ProjectInfo, version: str, origin: Origin)
     _tell_owners(found, "release", version, actor)
 
 
-def delete_project(actor: str, found: ProjectInfo, typed_name: str, origin: Origin) -> None:
-    """Needs the project's name typed; frees the name, keeps its filenames used."""
-    permissions.require(actor, Permission.DELETE, found.name)
+def delete_project(actor: str, found: ProjectInfo, typed_name: str, origin: Origin, *,
+                   as_administrator: bool = False, also: Write | None = None) -> None:
+    """Needs the project's name typed; frees the name (unless an administrator prohibited it),
+    keeps its filenames used. An administrator may delete any project, quarantined ones too;
+    `also` adds the caller's writes (the admin log) to the last transaction."""
+    if as_administrator:
+        if not permissions.administers(actor, Permission.DELETE):
+            raise NotFound()
+    else:
+        permissions.require(actor, Permission.DELETE, found.name, found.status)
     if normalize(typed_name.strip() or "-") != found.name:
         raise ValidationError({"confirm_name": gettext(
             "Type the project name, %(name)s, to confirm.", name=found.display_name)})
@@ -88,10 +95,16 @@ def delete_project(actor: str, found: ProjectInfo, typed_name: str, origin: Orig
     writes += [deleting(r) for r in Release.query(found.name)]
     writes += collaborators.removal_writes(found.name)
 
+    guard = get_or_none(Project, ultra_guard(found.display_name))
+    keep_guard = guard is not None and guard.prohibited is not None  # the prohibition outlives the project
+
     def last(t: TransactWrite) -> None:  # the project goes in the last transaction, with its events
         t.delete(Project(found.name), condition=Project.name.exists())
-        t.delete(Project(ultra_guard(found.display_name)))
+        if not keep_guard:  # a prohibition made meanwhile fails the transaction: try again keeps it
+            t.delete(Project(ultra_guard(found.display_name)), condition=Project.prohibited.does_not_exist())
         _finish(actor, found, Tag.PROJECT_DELETE, found.display_name, origin)(t)
+        if also is not None:
+            also(t)
     _commit(found, writes, last, bump=False)
     _remove_objects(files)
     _tell_owners(found, "project", found.display_name, actor, owners)

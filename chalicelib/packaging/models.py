@@ -89,7 +89,8 @@ class ProjectsByAge(GlobalSecondaryIndex["Project"]):
 
 class Project(Model):
     """A project by normalized name. A guard item keyed by names.ultra_guard (the name without
-    '.', '_', '-') makes names that differ only by those or case impossible to register twice."""
+    '.', '_', '-') makes names that differ only by those or case impossible to register twice;
+    an administrator's prohibition of a name is kept on its guard, so the same one read refuses it."""
 
     class Meta:
         table_name = "projects"
@@ -100,6 +101,9 @@ class Project(Model):
     created_at = UTCDateTimeAttribute(null=True)
     serial = NumberAttribute(default=0)  # grows with every change: the simple page's ETag
     owners = NumberAttribute(null=True)  # how many Owners: a condition keeps it above zero
+    status = UnicodeAttribute(null=True)  # PEP 792 (a permissions.ProjectStatus); none: active
+    status_reason = UnicodeAttribute(null=True)
+    prohibited = UnicodeAttribute(null=True)  # on a guard item: the reason no project may take the name
     all = AllProjects()
     by_age = ProjectsByAge()  # the newest projects, for the feed
 

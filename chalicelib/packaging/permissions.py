@@ -1,4 +1,5 @@
-"""Who may do what to a project: one table of actions per role, one function that answers.
+"""Who may do what to a project: one table of actions per role, what a project's status holds
+back from every role, what an administrator may do to any project, and the functions that answer.
 
 Roles are PyPI's: Maintainers upload; Owners also manage the project. Everything that asks
 "may this user ..." of a project asks may() or require(); nothing else reads a role to decide.
@@ -9,10 +10,11 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from chalicelib.accounts.models import User
 from chalicelib.core import clock
 from chalicelib.core.db import get_or_none
-from chalicelib.core.errors import NotFound
-from chalicelib.core.translation import gettext
+from chalicelib.core.errors import CheeseshopError, NotFound
+from chalicelib.core.translation import N_, gettext
 from chalicelib.packaging.models import Role
 
 
@@ -29,12 +31,46 @@ class Permission(enum.StrEnum):
     DELETE = "delete"  # files, releases, the project
     COLLABORATORS = "collaborators"  # invite, change roles, remove collaborators, revoke invitations
     PUBLISHERS = "publishers"  # trusted publishers
+    ARCHIVE = "archive"  # archive the project, and undo it
+    QUARANTINE = "quarantine"  # quarantine and release (administrators only)
+
+
+class ProjectStatus(enum.StrEnum):
+    """PEP 792's markers, as far as this index sets them (a project without one is active)."""
+
+    ACTIVE = "active"
+    ARCHIVED = "archived"  # no new files; still installable
+    QUARANTINED = "quarantined"  # nothing offered to installers; kept as evidence
 
 
 TABLE: dict[RoleName, frozenset[Permission]] = {
-    RoleName.OWNER: frozenset(Permission),
+    RoleName.OWNER: frozenset(Permission) - {Permission.QUARANTINE},
     RoleName.MAINTAINER: frozenset({Permission.UPLOAD, Permission.VIEW, Permission.LEAVE}),
 }
+# What a status holds back from every role: an archived project takes no files; a quarantined one
+# is frozen (no files, no yanking, no deleting, no archiving) until an administrator releases it.
+FROZEN: dict[ProjectStatus, frozenset[Permission]] = {
+    ProjectStatus.ACTIVE: frozenset(),
+    ProjectStatus.ARCHIVED: frozenset({Permission.UPLOAD}),
+    ProjectStatus.QUARANTINED: frozenset({Permission.UPLOAD, Permission.YANK, Permission.DELETE,
+                                          Permission.ARCHIVE}),
+}
+# What an administrator may do to any project, whatever its status and their role on it.
+ADMINISTRATOR = frozenset({Permission.QUARANTINE, Permission.DELETE})
+FROZEN_MESSAGES = {
+    ProjectStatus.ARCHIVED: N_("This project is archived: unarchive it first."),
+    ProjectStatus.QUARANTINED: N_("This project is quarantined: nothing can change until an administrator "
+                                  "releases it."),
+}
+
+
+class Frozen(CheeseshopError):
+    """The role would allow it, but the project's status holds it back."""
+
+    status = 409
+
+    def __init__(self, project_status: ProjectStatus) -> None:
+        super().__init__(gettext(FROZEN_MESSAGES[project_status]))
 CREATOR = RoleName.OWNER  # the role of whoever's first upload creates a project
 
 
@@ -59,23 +95,51 @@ def role_of(username: str, project: str) -> RoleName | None:
     return None if item is None else role_name(item.role)
 
 
-def allows(role: RoleName | None, permission: Permission) -> bool:
-    return role is not None and permission in TABLE[role]
+def status_of(value: str | None) -> ProjectStatus:
+    """A project's status as stored (none, or one this code no longer knows: active)."""
+    try:
+        return ProjectStatus(value or ProjectStatus.ACTIVE)
+    except ValueError:
+        return ProjectStatus.ACTIVE
 
 
-def may(username: str, permission: Permission, project: str) -> bool:
-    """Whether this user may do this to the project (by normalized name)."""
-    return allows(role_of(username, project), permission)
+def frozen(status: ProjectStatus, permission: Permission) -> bool:
+    """Whether the project's status holds this back from every role."""
+    return permission in FROZEN[status]
 
 
-def require(username: str, permission: Permission, project: str) -> RoleName:
+def allows(role: RoleName | None, permission: Permission, status: ProjectStatus = ProjectStatus.ACTIVE) -> bool:
+    return role is not None and permission in TABLE[role] and not frozen(status, permission)
+
+
+def may(username: str, permission: Permission, project: str, status: ProjectStatus = ProjectStatus.ACTIVE) -> bool:
+    """Whether this user may do this to the project (by normalized name, in this status)."""
+    return allows(role_of(username, project), permission, status)
+
+
+def require(username: str, permission: Permission, project: str,
+            status: ProjectStatus = ProjectStatus.ACTIVE) -> RoleName:
     """The user's role when it allows this; NotFound otherwise, so a stranger learns nothing
-    about a project's settings (the public pages already say that the project exists)."""
+    about a project's settings (the public pages already say that the project exists), and
+    Frozen when the role would allow it but the project's status holds it back."""
     role = role_of(username, project)
     if not allows(role, permission):
         raise NotFound(gettext("Nothing here: you do not manage this project, or it does not exist."))
+    if frozen(status, permission):
+        raise Frozen(status)
     assert role is not None
     return role
+
+
+def is_administrator(username: str | None) -> bool:
+    """Whether this user holds the administrator flag (and is not suspended)."""
+    user = get_or_none(User, username) if username else None
+    return user is not None and bool(user.administrator) and user.suspended_at is None
+
+
+def administers(username: str | None, permission: Permission) -> bool:
+    """Whether this user may do this to any project as an administrator."""
+    return permission in ADMINISTRATOR and is_administrator(username)
 
 
 def is_owner(role: RoleName | None) -> bool:

@@ -13,6 +13,7 @@ from chalicelib.events.services import project_subject
 from chalicelib.packaging import urls
 from chalicelib.packaging.models import File, Project, Release
 from chalicelib.packaging.names import normalize, ultranormalize
+from chalicelib.packaging.permissions import ProjectStatus, status_of
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,8 @@ class ProjectInfo:
     display_name: str
     serial: int
     created_at: datetime | None = None
+    status: ProjectStatus = ProjectStatus.ACTIVE
+    status_reason: str = ""
 
     @property
     def history_key(self) -> str:
@@ -82,6 +85,8 @@ class ProjectFiles:
     display_name: str
     serial: int
     files: list[FileInfo]
+    status: ProjectStatus = ProjectStatus.ACTIVE
+    status_reason: str = ""
 
 
 def all_projects() -> list[tuple[str, str]]:
@@ -103,7 +108,8 @@ def project(name: str) -> ProjectInfo:
     found = get_or_none(Project, normalize(name))
     if found is None:
         raise NotFound(gettext("No project named '%(name)s'.", name=name))
-    return ProjectInfo(found.name, found.display_name or found.name, int(found.serial), found.created_at)
+    return ProjectInfo(found.name, found.display_name or found.name, int(found.serial), found.created_at,
+                       status_of(found.status), found.status_reason or "")
 
 
 LISTED = ["filename", "path", "version", "packagetype", "python_version", "requires_python", "size", "sha256",
@@ -122,7 +128,15 @@ def files(found: ProjectInfo) -> ProjectFiles:
         start = page.get("LastEvaluatedKey")
         if not start:
             break
-    return ProjectFiles(found.name, found.display_name, found.serial, listed)
+    return ProjectFiles(found.name, found.display_name, found.serial, listed, found.status, found.status_reason)
+
+
+def offered(found: ProjectInfo) -> ProjectFiles:
+    """The files installers and readers are offered: none of a quarantined project (PEP 792),
+    whose files stay stored, as evidence, until an administrator releases or deletes it."""
+    if found.status is ProjectStatus.QUARANTINED:
+        return ProjectFiles(found.name, found.display_name, found.serial, [], found.status, found.status_reason)
+    return files(found)
 
 
 def _file_info(item: dict[str, dict[str, str]]) -> FileInfo:
@@ -176,11 +190,14 @@ def file_path(a: str, b: str, c: str, filename: str) -> str:
 
 
 def known_file(path: str) -> bool:
-    """Whether a /packages/ path names a listed file (or its .metadata)."""
+    """Whether a /packages/ path names a file offered for download (or its .metadata)."""
     filename = path.rsplit("/", 1)[-1]
     base = filename.removesuffix(".metadata")
     item = get_or_none(File, base)
     if item is None or item.project is None:  # never uploaded, or deleted
         return False
-    return path == item.path or (filename.endswith(".metadata") and path == item.path + ".metadata"
-                                 and item.metadata_sha256 is not None)
+    if not (path == item.path or (filename.endswith(".metadata") and path == item.path + ".metadata"
+                                  and item.metadata_sha256 is not None)):
+        return False
+    owner = get_or_none(Project, item.project)
+    return owner is not None and status_of(owner.status) is not ProjectStatus.QUARANTINED

@@ -1,14 +1,16 @@
 """The simple repository API: PEP 503 HTML and PEP 691 JSON by content negotiation,
-with PEP 658/714 core-metadata, PEP 592 yanking and PEP 700's sizes and versions."""
+with PEP 658/714 core-metadata, PEP 592 yanking, PEP 700's sizes and versions and PEP 792's
+project status."""
 from __future__ import annotations
 
 import html
 import json
 from datetime import datetime
 
+from chalicelib.packaging.permissions import ProjectStatus
 from chalicelib.packaging.projects import ProjectFiles
 
-API_VERSION = "1.1"
+API_VERSION = "1.4"
 JSON = "application/vnd.pypi.simple.v1+json"
 HTML = "application/vnd.pypi.simple.v1+html"
 TEXT_HTML = "text/html"
@@ -72,7 +74,16 @@ def project(found: ProjectFiles, kind: str, url: str) -> str:
         if f.yanked:
             attributes.append(f'data-yanked="{html.escape(f.yanked_reason)}"')
         lines.append(f'<a {" ".join(attributes)}>{html.escape(f.filename)}</a><br>\n')
-    return _page(f"Links for {found.display_name}", "".join(lines))
+    return _page(f"Links for {found.display_name}", "".join(lines), _status_meta(found))
+
+
+def _status_meta(found: ProjectFiles) -> str:
+    if found.status is ProjectStatus.ACTIVE:
+        return ""
+    meta = f'<meta name="pypi:project-status" content="{found.status.value}">\n'
+    if found.status_reason:
+        meta += f'<meta name="pypi:project-status-reason" content="{html.escape(found.status_reason)}">\n'
+    return meta
 
 
 def _project_json(found: ProjectFiles, url: str) -> dict[str, object]:
@@ -86,10 +97,14 @@ def _project_json(found: ProjectFiles, url: str) -> dict[str, object]:
                       "dist-info-metadata": metadata, "yanked": (f.yanked_reason or True) if f.yanked else False,
                       "size": f.size, "upload-time": f.uploaded_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")})
     versions = sorted({f.version for f in found.files}, key=Version)
-    return {"meta": {"api-version": API_VERSION}, "name": found.name, "files": files, "versions": versions}
+    status: dict[str, str] = {"status": found.status.value}
+    if found.status_reason:
+        status["reason"] = found.status_reason
+    return {"meta": {"api-version": API_VERSION}, "name": found.name, "project-status": status, "files": files,
+            "versions": versions}
 
 
-def _page(title: str, body: str) -> str:
+def _page(title: str, body: str, meta: str = "") -> str:
     return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta name="pypi:repository-version" '
-            f'content="{API_VERSION}">\n<title>{html.escape(title)}</title>\n</head>\n<body>\n'
+            f'content="{API_VERSION}">\n{meta}<title>{html.escape(title)}</title>\n</head>\n<body>\n'
             f"<h1>{html.escape(title)}</h1>\n{body}</body>\n</html>\n")

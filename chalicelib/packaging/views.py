@@ -56,7 +56,7 @@ def simple_project(name: str) -> Response:
     tag = simple_api.etag(found.name, found.serial, kind, found.created_at)
     if tag in (routes.request.headers.get("if-none-match") or ""):
         return Response(body="", status_code=304, headers={"ETag": tag, "Vary": "Accept"})
-    return _simple_response(simple_api.project(projects.files(found), kind, web.url("")), kind, tag)
+    return _simple_response(simple_api.project(projects.offered(found), kind, web.url("")), kind, tag)
 
 
 @route("/packages/{a}/{b}/{c}/{filename}", for_tools=True, methods=["GET"])
@@ -77,7 +77,7 @@ def project_page(name: str) -> Response:
         return web.page(req, "project-missing.html", 404, name=name)
     if projects.canonical(name) != name:
         return Response(body="", status_code=301, headers={"Location": web.url(f"/project/{found.name}/")})
-    return web.page(req, "project.html", project=projects.files(found), releases=projects.releases(found.name),
+    return web.page(req, "project.html", project=projects.offered(found), releases=projects.releases(found.name),
                     **_people(req, found))
 
 
@@ -89,7 +89,7 @@ def release_page(name: str, version: str) -> Response:
         chosen = projects.release(found, version)
     except NotFound:
         return web.page(req, "not-found.html", 404)
-    return web.page(req, "project.html", project=projects.files(found), releases=[chosen], one_release=True,
+    return web.page(req, "project.html", project=projects.offered(found), releases=[chosen], one_release=True,
                     **_people(req, found))
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from chalicelib import web
 from chalicelib.core.errors import CheeseshopError, NotFound, TwoFactorRequired
 from chalicelib.events import services as events
-from chalicelib.packaging import collaborators, manage, permissions, projects
+from chalicelib.packaging import collaborators, manage, permissions, projects, status
 from chalicelib.packaging.permissions import Permission
 from chalicelib.packaging.projects import ProjectInfo
 from chalicelib.web import Response
@@ -43,7 +43,7 @@ def open_project(name: str, permission: Permission) -> tuple[web.WebRequest, str
 def project_context(template: str, username: str, found: ProjectInfo, extra: Extra | None = None) -> dict[str, Any]:
     role = permissions.role_of(username, found.name)
     context: dict[str, Any] = {"project": found, "role": role, "base": _base(found),
-                               "allowed": {p.value for p in Permission if permissions.allows(role, p)}}
+                               "allowed": {p.value for p in Permission if permissions.allows(role, p, found.status)}}
     if template == "manage/project-releases.html":
         context.update(releases=projects.releases(found.name), files=projects.files(found).files)
     elif template == "manage/project-collaborators.html":
@@ -135,6 +135,22 @@ def delete_project(name: str) -> Response:
         manage.delete_project(username, found, req.form.get("confirm_name", ""), req.origin)
         return web.redirect(req, "/manage/projects/", notice="project-deleted")
     return project_form(name, Permission.DELETE, "manage/project.html", run, sudo=True)
+
+
+@route(BASE + "/archive", methods=["POST"], content_types=FORM)
+def archive(name: str) -> Response:
+    def run(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
+        status.archive(username, found, req.origin)
+        return web.redirect(req, _base(found), notice="project-archived")
+    return project_form(name, Permission.ARCHIVE, "manage/project.html", run)
+
+
+@route(BASE + "/unarchive", methods=["POST"], content_types=FORM)
+def unarchive(name: str) -> Response:
+    def run(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
+        status.unarchive(username, found, req.origin)
+        return web.redirect(req, _base(found), notice="project-unarchived")
+    return project_form(name, Permission.ARCHIVE, "manage/project.html", run)
 
 
 COLLABORATORS = "manage/project-collaborators.html"

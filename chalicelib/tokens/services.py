@@ -91,9 +91,8 @@ def _expiry(value: str) -> datetime | None:
     return expires
 
 
-def _may_make_tokens(username: str) -> None:
+def _may_make_tokens(user: User | None) -> None:
     """The mandate: tokens are for users with a second factor and a verified email."""
-    user = get_or_none(User, username)
     if user is None or not policy.has_two_factor(user):
         raise TwoFactorRequired()
     policy.require_verified_primary(user)
@@ -101,7 +100,7 @@ def _may_make_tokens(username: str) -> None:
 
 def create(username: str, *, name: str, projects: list[str], expires: str, origin: Origin) -> str:
     """A new token for all the user's projects (projects empty, or only ""), or for some."""
-    _may_make_tokens(username)
+    _may_make_tokens(get_or_none(User, username))
     name = name.strip()
     chosen = list(dict.fromkeys(normalize(p) for p in projects if p.strip()))
     errors = {}
@@ -196,8 +195,11 @@ def authenticate(value: str) -> Authorized:
         return Authorized("", token.id, _projects(token), token.publisher, publisher=token.publisher)
     if token.username is None:
         raise TokenRefused()
+    owner = get_or_none(User, token.username)
+    if owner is not None and owner.suspended_at is not None:
+        raise TokenRefused("This account is suspended: its API tokens are refused.")
     try:
-        _may_make_tokens(token.username)
+        _may_make_tokens(owner)
     except CheeseshopError as exc:
         raise TokenRefused("API tokens work only for accounts with two-factor authentication and a "
                            "verified email address.") from exc

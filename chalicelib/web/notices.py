@@ -51,4 +51,12 @@ NOTICES: dict[str, str] = {
     "pending-publisher-removed": N_("Pending publisher removed."),
     "invitation-needs-two-factor": N_("Set up two-factor authentication first: collaborators on a project need it. "
                                    "Then accept the invitation under Your projects."),
+    "admin-saved": N_("Saved. Every server sees the change within 30 seconds."),
+    "user-suspended": N_("User suspended. Their sessions ended, and their logins and API tokens are refused."),
+    "user-restored": N_("User restored. They can log in and use their API tokens again."),
+    "project-quarantined": N_("Project quarantined. Installers are offered none of its files."),
+    "project-released": N_("Project released from quarantine. Its files are offered to installers again."),
+    "name-prohibited": N_("Name prohibited. No new project may take it, in any spelling."),
+    "project-archived": N_("Project archived. It takes no new uploads; its files can still be installed."),
+    "project-unarchived": N_("Project unarchived. It takes new uploads again."),
 }

@@ -8,7 +8,7 @@ from chalice.app import Response
 from chalicelib.accounts import sessions
 from chalicelib.core import rendering
 from chalicelib.core.config import get_settings
-from chalicelib.core.errors import CheeseshopError, RateLimited
+from chalicelib.core.errors import CheeseshopError, RateLimited, UploadRefused
 from chalicelib.core.translation import LANGUAGES, gettext
 from chalicelib.web.notices import NOTICES
 from chalicelib.web.request import WebRequest
@@ -50,7 +50,9 @@ def redirect(req: WebRequest, path: str, notice: str | None = None) -> Response:
 
 def error_headers(exc: CheeseshopError) -> dict[str, str]:
     """What a refusal adds to its response: how long to wait, when it was a rate limit."""
-    return {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else {}
+    if isinstance(exc, (RateLimited, UploadRefused)) and exc.retry_after is not None:
+        return {"Retry-After": str(exc.retry_after)}
+    return {}
 
 
 def unavailable(html: bool = True) -> Response:

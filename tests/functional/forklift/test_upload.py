@@ -21,6 +21,12 @@ def upload(client, authorization: str | None, content: bytes, filename: str, **f
     return response.status_code, response.body.decode()
 
 
+def upload_wheel(client, token: str, name: str = "cheese-demo", version: str = "1.0"):
+    """A wheel of this name and version, with the form fields that say so."""
+    return upload(client, d.basic(token), d.wheel(name, version), d.wheel_name(name, version), name=name,
+                  version=version)
+
+
 def objects() -> list[str]:
     listing = aws.client("s3").list_objects_v2(Bucket=get_settings().bucket)
     return sorted(o["Key"] for o in listing.get("Contents", []))

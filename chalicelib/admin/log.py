@@ -1,0 +1,73 @@
+"""The admin log: every administrator's action, with who, what, why, when and from where,
+written in the same transaction as the action itself."""
+from __future__ import annotations
+
+import enum
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from chalicelib.admin.models import AdminAction
+from chalicelib.core import clock
+from chalicelib.core.translation import N_, gettext
+from chalicelib.events.services import Origin
+
+PARTITION = "log"
+LENGTH = 200
+
+
+class Action(enum.StrEnum):
+    GRANT = "admin:grant"
+    HALT_REGISTRATIONS = "admin:registrations:halt"
+    ALLOW_REGISTRATIONS = "admin:registrations:allow"
+    HALT_PROJECTS = "admin:projects:halt"
+    ALLOW_PROJECTS = "admin:projects:allow"
+    SUSPEND = "admin:user:suspend"
+    RESTORE = "admin:user:restore"
+    PROHIBIT = "admin:name:prohibit"
+    QUARANTINE = "admin:project:quarantine"
+    RELEASE = "admin:project:release"
+    DELETE_PROJECT = "admin:project:delete"
+
+
+DESCRIPTIONS: dict[str, str] = {
+    Action.GRANT: N_("Made an administrator"),
+    Action.HALT_REGISTRATIONS: N_("Halted new registrations"),
+    Action.ALLOW_REGISTRATIONS: N_("Allowed new registrations"),
+    Action.HALT_PROJECTS: N_("Halted new projects"),
+    Action.ALLOW_PROJECTS: N_("Allowed new projects"),
+    Action.SUSPEND: N_("Suspended a user"),
+    Action.RESTORE: N_("Restored a user"),
+    Action.PROHIBIT: N_("Prohibited a project name"),
+    Action.QUARANTINE: N_("Quarantined a project"),
+    Action.RELEASE: N_("Released a project from quarantine"),
+    Action.DELETE_PROJECT: N_("Deleted a project"),
+}
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    at: datetime
+    action: str
+    description: str
+    administrator: str
+    target: str
+    reason: str
+    ip: str
+    user_agent: str
+
+
+def entry(action: Action, administrator: str, origin: Origin, *, target: str = "", reason: str = "") -> AdminAction:
+    """An unsaved log entry, for the transaction of the action it records."""
+    now = clock.now()
+    return AdminAction(PARTITION, f"{now.isoformat()}#{secrets.token_hex(4)}", action=action.value,
+                       administrator=administrator, target=target, reason=reason, ip=origin.ip,
+                       user_agent=origin.user_agent[:512])
+
+
+def entries(limit: int = LENGTH) -> list[LogEntry]:
+    """The newest first."""
+    return [LogEntry(datetime.fromisoformat(item.id.split("#")[0]), item.action,
+                     gettext(DESCRIPTIONS[item.action]) if item.action in DESCRIPTIONS else item.action,
+                     item.administrator, item.target, item.reason, item.ip, item.user_agent)
+            for item in AdminAction.query(PARTITION, scan_index_forward=False, limit=limit)]

@@ -1,0 +1,51 @@
+"""Administration's tables.
+
+- switches: one item ("site") holding the switches that halt new accounts and new projects.
+- admin-log: every administrator's action, newest first (one partition: administrators are few).
+- prohibited-names: the names nobody may register, for the list; each is enforced on the
+  project's name guard (chalicelib.packaging.models.Project.prohibited).
+"""
+from __future__ import annotations
+
+from pynamodb.attributes import BooleanAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.models import Model
+
+
+class Switches(Model):
+    class Meta:
+        table_name = "switches"
+
+    key = UnicodeAttribute(hash_key=True)
+    registrations = BooleanAttribute(default=True)
+    projects = BooleanAttribute(default=True)
+    changed_at = UTCDateTimeAttribute(null=True)
+    changed_by = UnicodeAttribute(null=True)
+
+
+class AdminAction(Model):
+    class Meta:
+        table_name = "admin-log"
+
+    log = UnicodeAttribute(hash_key=True)  # one constant value
+    id = UnicodeAttribute(range_key=True)  # ISO time + random suffix: sorts by time
+    action = UnicodeAttribute()  # a chalicelib.admin.log.Action
+    administrator = UnicodeAttribute()
+    target = UnicodeAttribute(default="")
+    reason = UnicodeAttribute(default="")
+    ip = UnicodeAttribute(default="")
+    user_agent = UnicodeAttribute(default="")
+
+
+class ProhibitedName(Model):
+    class Meta:
+        table_name = "prohibited-names"
+
+    listed = UnicodeAttribute(hash_key=True)  # one constant value: the list is one query, no scan
+    name = UnicodeAttribute(range_key=True)  # ultra-normalized: every spelling is the same key
+    display_name = UnicodeAttribute()
+    reason = UnicodeAttribute(default="")
+    prohibited_by = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+
+MODELS: tuple[type[Model], ...] = (Switches, AdminAction, ProhibitedName)

@@ -1,0 +1,24 @@
+"""What an administrator does to a project: quarantine it, release it, delete it; each in the
+same transaction as its line in the admin log. The project's side of each is chalicelib.packaging's."""
+from __future__ import annotations
+
+from chalicelib.admin import log
+from chalicelib.events.services import Origin
+from chalicelib.packaging import manage, status
+from chalicelib.packaging.projects import ProjectInfo
+
+
+def quarantine(administrator: str, found: ProjectInfo, reason: str, origin: Origin) -> None:
+    status.quarantine(administrator, found, reason, origin, also=lambda t: t.save(log.entry(
+        log.Action.QUARANTINE, administrator, origin, target=found.display_name, reason=reason.strip())))
+
+
+def release(administrator: str, found: ProjectInfo, reason: str, origin: Origin) -> None:
+    status.release(administrator, found, origin, also=lambda t: t.save(log.entry(
+        log.Action.RELEASE, administrator, origin, target=found.display_name, reason=reason.strip())))
+
+
+def delete(administrator: str, found: ProjectInfo, typed_name: str, reason: str, origin: Origin) -> None:
+    manage.delete_project(administrator, found, typed_name, origin, as_administrator=True,
+                          also=lambda t: t.save(log.entry(log.Action.DELETE_PROJECT, administrator, origin,
+                                                          target=found.display_name, reason=reason.strip())))

@@ -1,0 +1,75 @@
+"""What an administrator changes for the whole index: the switches that halt new accounts and
+new projects, and the names nobody may register."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from pynamodb.exceptions import TransactWriteError
+
+from chalicelib.admin import log, switches
+from chalicelib.admin.models import ProhibitedName
+from chalicelib.core import clock
+from chalicelib.core.db import transaction
+from chalicelib.core.errors import ValidationError
+from chalicelib.core.translation import gettext
+from chalicelib.events.services import Origin
+from chalicelib.packaging.creation import NAME_MAX
+from chalicelib.packaging.models import Project
+from chalicelib.packaging.names import NAME_RE, ultra_guard, ultranormalize
+
+REASON_MAX = 500
+LIST = "prohibited"
+
+
+def set_switches(administrator: str, *, registrations: bool, projects: bool, origin: Origin) -> None:
+    """Saves both switches; each one that changed is a line in the admin log."""
+    before = switches.current(fresh=True)  # the cache may be another container's news late
+    changed = [(allowed, halt, allow) for was, allowed, halt, allow in (
+        (before.registrations, registrations, log.Action.HALT_REGISTRATIONS, log.Action.ALLOW_REGISTRATIONS),
+        (before.projects, projects, log.Action.HALT_PROJECTS, log.Action.ALLOW_PROJECTS)) if was != allowed]
+    if not changed:
+        return
+    with transaction() as t:
+        state = switches.save(t, registrations=registrations, projects=projects, by=administrator)
+        for allowed, halt, allow in changed:
+            t.save(log.entry(allow if allowed else halt, administrator, origin))
+    switches.remember(state)
+
+
+@dataclass(frozen=True)
+class Prohibition:
+    name: str
+    reason: str
+    by: str
+    at: datetime
+
+
+def prohibit(administrator: str, name: str, reason: str, origin: Origin) -> None:
+    """No project may be made under this name, in any spelling (its ultra-normalized form),
+    by upload or by a pending publisher. A project that has the name keeps it."""
+    name, reason = name.strip(), reason.strip()
+    errors = {}
+    if not name or len(name) > NAME_MAX or not NAME_RE.match(name):
+        errors["name"] = gettext("Names start and end with a letter or digit and contain only letters, digits, "
+                                 "'.', '_' and '-'.")
+    if not reason or len(reason) > REASON_MAX:
+        errors["reason"] = gettext("Give a reason of at most %(max)s characters.", max=REASON_MAX)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction() as t:
+            t.save(ProhibitedName(LIST, ultranormalize(name), display_name=name, reason=reason,
+                                  prohibited_by=administrator, created_at=clock.now()),
+                   condition=ProhibitedName.name.does_not_exist())
+            t.update(Project(ultra_guard(name)), actions=[Project.prohibited.set(reason)])
+            t.save(log.entry(log.Action.PROHIBIT, administrator, origin, target=name, reason=reason))
+    except TransactWriteError as exc:
+        raise ValidationError({"name": gettext("This name is already prohibited, in this or another spelling.")}) \
+            from exc
+
+
+def prohibited() -> list[Prohibition]:
+    """Every prohibited name, by name."""
+    return [Prohibition(item.display_name, item.reason, item.prohibited_by, item.created_at)
+            for item in ProhibitedName.query(LIST)]

@@ -1,0 +1,67 @@
+"""The switches that halt new accounts and new projects, read through a short cache: a
+container reads them at most once every CACHE_FOR seconds, so a change reaches every other
+container within that time, and the container that made it sees it at once."""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.admin.models import Switches
+from chalicelib.core import clock
+from chalicelib.core.db import get_or_none
+
+CACHE_FOR = 30  # seconds
+KEY = "site"
+
+
+class Switch(enum.StrEnum):
+    REGISTRATIONS = "registrations"  # "Allow new registrations"
+    PROJECTS = "projects"  # "Allow new projects"
+
+
+@dataclass(frozen=True)
+class State:
+    registrations: bool = True
+    projects: bool = True
+    changed_at: datetime | None = None
+    changed_by: str = ""
+
+
+_cache: dict[str, tuple[float, State]] = {}
+
+
+def current(fresh: bool = False) -> State:
+    """The switches, from this container's cache when it is recent (fresh: from the store)."""
+    now = clock.now().timestamp()
+    cached = _cache.get(KEY)
+    if not fresh and cached is not None and 0 <= now - cached[0] < CACHE_FOR:
+        return cached[1]
+    item = get_or_none(Switches, KEY)
+    state = State() if item is None else State(bool(item.registrations), bool(item.projects), item.changed_at,
+                                               item.changed_by or "")
+    _cache[KEY] = (now, state)
+    return state
+
+
+def allowed(switch: Switch) -> bool:
+    return bool(getattr(current(), switch.value))
+
+
+def save(t: TransactWrite, *, registrations: bool, projects: bool, by: str) -> State:
+    """Adds the new switches to the transaction; remember() them once it committed."""
+    state = State(registrations, projects, clock.now(), by)
+    t.save(Switches(KEY, registrations=registrations, projects=projects, changed_at=state.changed_at,
+                    changed_by=by))
+    return state
+
+
+def remember(state: State) -> None:
+    """This container saw the change it made: no waiting for the cache."""
+    _cache[KEY] = (clock.now().timestamp(), state)
+
+
+def forget() -> None:
+    _cache.clear()

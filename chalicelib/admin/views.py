@@ -1,0 +1,158 @@
+"""/admin/: the administrators' pages. Each needs an administrator (anyone else gets 404,
+so the pages do not say they exist) with two-factor, in sudo mode."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+from chalicelib import web
+from chalicelib.admin import log, projects, site, switches, users
+from chalicelib.core.errors import NotFound
+from chalicelib.packaging import permissions
+from chalicelib.packaging import projects as packaging
+from chalicelib.web import Response
+
+routes = web.Routes(__name__)
+route = routes.route
+FORM = web.FORM
+Run = Callable[[web.WebRequest, str], Response]
+
+
+def _opened(back: str) -> tuple[web.WebRequest, str] | Response:
+    """The request and the administrator; the 404 page, or a gate (two-factor, sudo) otherwise."""
+    req = routes.web_request()
+    if not permissions.is_administrator(req.username):
+        return web.page(req, "not-found.html", 404)
+    if (gate := web.gate(req, sudo=True, mandate=True, back=back)) is not None:
+        return gate
+    return req, req.require_user()
+
+
+def _show(template: str, context: Callable[[web.WebRequest], dict[str, Any]]) -> Response:
+    opened = _opened(routes.request.path)
+    if isinstance(opened, Response):
+        return opened
+    req, _ = opened
+    try:
+        return web.page(req, template, **context(req))
+    except NotFound:
+        return web.page(req, "not-found.html", 404)
+
+
+def _form(template: str, back: str, run: Run, context: Callable[[web.WebRequest], dict[str, Any]]) -> Response:
+    opened = _opened(back)
+    if isinstance(opened, Response):
+        return opened
+    req, administrator = opened
+    return web.form_action(req, template, lambda: run(req, administrator), lazy_context=lambda: context(req))
+
+
+def _site(_req: web.WebRequest) -> dict[str, Any]:
+    return {"switches": switches.current(fresh=True)}
+
+
+@route("/admin", methods=["GET"])
+def dashboard() -> Response:
+    return _show("admin/index.html", _site)
+
+
+@route("/admin", methods=["POST"], content_types=FORM)
+def save_switches() -> Response:
+    def run(req: web.WebRequest, administrator: str) -> Response:
+        site.set_switches(administrator, registrations=req.form.get("registrations") == "on",
+                          projects=req.form.get("projects") == "on", origin=req.origin)
+        return web.redirect(req, "/admin/", notice="admin-saved")
+    return _form("admin/index.html", "/admin/", run, _site)
+
+
+@route("/admin/users", methods=["GET"])
+def find_user() -> Response:
+    def context(req: web.WebRequest) -> dict[str, Any]:
+        query = req.query.get("q", "").strip()[:254]
+        return {"query": query, "found": users.find(query), "searched": bool(query)}
+    return _show("admin/users.html", context)
+
+
+def _user(username: str) -> Callable[[web.WebRequest], dict[str, Any]]:
+    return lambda _req: {"person": users.detail(username)}
+
+
+@route("/admin/users/{username}", methods=["GET"])
+def user_page(username: str) -> Response:
+    return _show("admin/user.html", _user(username))
+
+
+@route("/admin/users/{username}/{change}", methods=["POST"], content_types=FORM)
+def change_user(username: str, change: str) -> Response:
+    """change: "suspend" or "restore"."""
+    def run(req: web.WebRequest, administrator: str) -> Response:
+        if change == "suspend":
+            users.suspend(administrator, username, req.form.get("reason", ""), req.origin)
+            return web.redirect(req, f"/admin/users/{quote(username)}/", notice="user-suspended")
+        if change == "restore":
+            users.restore(administrator, username, req.origin)
+            return web.redirect(req, f"/admin/users/{quote(username)}/", notice="user-restored")
+        raise NotFound()
+    return _form("admin/user.html", f"/admin/users/{quote(username)}/", run, _user(username))
+
+
+@route("/admin/projects", methods=["GET"])
+def find_project() -> Response:
+    """The dashboard's "Go to project" form."""
+    opened = _opened("/admin/")
+    if isinstance(opened, Response):
+        return opened
+    req, _ = opened
+    name = packaging.canonical(req.query.get("name", "").strip()[:200] or "-")
+    return web.redirect(req, f"/admin/projects/{quote(name)}/")
+
+
+def _project(name: str) -> Callable[[web.WebRequest], dict[str, Any]]:
+    return lambda _req: {"project": packaging.project(name)}
+
+
+@route("/admin/projects/{name}", methods=["GET"])
+def project_page(name: str) -> Response:
+    return _show("admin/project.html", _project(name))
+
+
+@route("/admin/projects/{name}/{change}", methods=["POST"], content_types=FORM)
+def change_project(name: str, change: str) -> Response:
+    """change: "quarantine", "release" or "delete"."""
+    def run(req: web.WebRequest, administrator: str) -> Response:
+        found, reason = packaging.project(name), req.form.get("reason", "")
+        if change == "quarantine":
+            projects.quarantine(administrator, found, reason, req.origin)
+        elif change == "release":
+            projects.release(administrator, found, reason, req.origin)
+        elif change == "delete":
+            projects.delete(administrator, found, req.form.get("confirm_name", ""), req.form.get("delete_reason", ""),
+                            req.origin)
+            return web.redirect(req, "/admin/log/", notice="project-deleted")
+        else:
+            raise NotFound()
+        return web.redirect(req, f"/admin/projects/{found.name}/", notice=f"project-{change}d")
+    return _form("admin/project.html", f"/admin/projects/{quote(name)}/", run, _project(name))
+
+
+def _names(_req: web.WebRequest) -> dict[str, Any]:
+    return {"prohibited": site.prohibited()}
+
+
+@route("/admin/prohibited-names", methods=["GET"])
+def prohibited_names() -> Response:
+    return _show("admin/prohibited-names.html", _names)
+
+
+@route("/admin/prohibited-names", methods=["POST"], content_types=FORM)
+def prohibit() -> Response:
+    def run(req: web.WebRequest, administrator: str) -> Response:
+        site.prohibit(administrator, req.form.get("name", ""), req.form.get("reason", ""), req.origin)
+        return web.redirect(req, "/admin/prohibited-names/", notice="name-prohibited")
+    return _form("admin/prohibited-names.html", "/admin/prohibited-names/", run, _names)
+
+
+@route("/admin/log", methods=["GET"])
+def admin_log() -> Response:
+    return _show("admin/log.html", lambda _req: {"entries": log.entries()})
