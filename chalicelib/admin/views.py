@@ -45,7 +45,10 @@ def _form(template: str, back: str, run: Run, context: Callable[[web.WebRequest]
     if isinstance(opened, Response):
         return opened
     req, administrator = opened
-    return web.form_action(req, template, lambda: run(req, administrator), lazy_context=lambda: context(req))
+    try:
+        return web.form_action(req, template, lambda: run(req, administrator), lazy_context=lambda: context(req))
+    except NotFound:  # the page of a refused form is about a user or project that does not exist
+        return web.page(req, "not-found.html", 404)
 
 
 def _site(_req: web.WebRequest) -> dict[str, Any]:

@@ -58,3 +58,25 @@ def test_a_suspended_administrator_is_no_administrator(client, mailbox, root):
     assert other.get("/admin/").status == 200
     login = Browser(client).submit("/account/login/", {"username": "root", "password": PASSWORD})
     assert login.status == 403 and "suspended" in login.text
+
+
+def test_odd_input_to_the_administrator_pages_is_a_4xx_and_changes_nothing(client, mailbox, root):
+    long = "x" * 3000
+    csrf = root.get("/admin/").csrf()
+    for path in ["/admin/projects/nothing-here/", "/admin/users/nobody/", f"/admin/users/{long}/",
+                 "/admin/projects/%00/", f"/admin/projects/{long}/"]:
+        assert root.get(path).status == 404, path
+    assert root.get(f"/admin/users/?q={long}").status == 200
+    for path, fields in [
+        ("/admin/prohibited-names/", {"name": long, "reason": "x"}),
+        ("/admin/prohibited-names/", {"name": "ok-name", "reason": long}),
+        ("/admin/prohibited-names/", {"name": "bad name!", "reason": "x"}),
+        ("/admin/users/nobody/suspend/", {"reason": "x"}),
+        ("/admin/users/root/frobnicate/", {"reason": "x"}),
+        ("/admin/projects/nothing-here/quarantine/", {"reason": "x"}),
+        ("/admin/projects/nothing-here/frobnicate/", {}),
+    ]:
+        page = root.post(path, fields, csrf=csrf)
+        assert 400 <= page.status < 500, (path, page.status, page.text[:300])
+    assert root.post("/admin/", {"projects": "on"}, csrf="forged").status == 403
+    assert AdminAction.count() == 1

@@ -119,3 +119,37 @@ def test_a_gitlab_pending_publisher(client, alice, issuer):
     refused = add_pending(alice, kind="gitlab", **{"gitlab-pipeline": "/etc/passwd"})
     assert refused.status == 400 and set(summary_links(refused.text)) == {"gitlab-pipeline"}
     assert add_pending(alice, kind="gitlab").status == 303
+
+
+def test_halted_new_projects_and_prohibited_names_refuse_pending_publishers(client, alice, issuer):
+    from chalicelib.admin import site
+    from chalicelib.events.services import Origin
+    from chalicelib.packaging.models import Project
+
+    enroll_totp(alice)
+    assert add_pending(alice).status == 303  # registered before the halt
+    site.prohibit("root", "Evil.Pkg", "Typosquat", Origin())
+    refused = add_pending(alice, project="evil_pkg")
+    assert refused.status == 400 and "This name is prohibited on this index." in refused.text
+    site.set_switches("root", registrations=True, projects=False, origin=Origin())
+    refused = add_pending(alice, project="other-new")
+    assert refused.status == 400 and "New projects cannot be created right now." in refused.text
+    status, answer = mint(client, issuer.github_token())
+    assert status == 422 and code_of(answer) == "invalid-pending-publisher"
+    assert "new projects cannot be created" in answer["errors"][0]["description"]
+    assert Project.count("brand-new") == 0
+    site.set_switches("root", registrations=True, projects=True, origin=Origin())
+    assert mint(client, issuer.github_token())[0] == 200
+
+
+def test_a_suspended_users_pending_publisher_creates_nothing(client, alice, issuer):
+    from chalicelib.admin import users
+    from chalicelib.events.services import Origin
+    from chalicelib.packaging.models import Project
+
+    enroll_totp(alice)
+    assert add_pending(alice).status == 303
+    users.suspend("root", "alice", "Spam", Origin())
+    status, answer = mint(client, issuer.github_token())
+    assert status == 422 and "suspended" in answer["errors"][0]["description"]
+    assert Project.count("brand-new") == 0

@@ -26,14 +26,14 @@ def test_html_links_carry_hashes_requires_python_and_core_metadata(published):
     assert 'data-requires-python="&gt;=3.8"' in page
     assert f'data-core-metadata="sha256={wheel.metadata_sha256}"' in page
     assert f'data-dist-info-metadata="sha256={wheel.metadata_sha256}"' in page
-    assert '<meta name="pypi:repository-version" content="1.1">' in page
+    assert '<meta name="pypi:repository-version" content="1.4">' in page
 
 
 def test_json_by_accept(published):
     response = get(published, "/simple/cheese-demo/", accept=f"{JSON}, text/html;q=0.1")
     assert response.headers["Content-Type"] == JSON
     data = json.loads(response.body)
-    assert data["meta"]["api-version"] == "1.1" and data["name"] == "cheese-demo" and data["versions"] == ["1.0"]
+    assert data["meta"]["api-version"] == "1.4" and data["name"] == "cheese-demo" and data["versions"] == ["1.0"]
     files = {f["filename"]: f for f in data["files"]}
     assert files[d.sdist_name()]["core-metadata"] is False
     assert files[d.wheel_name()]["hashes"]["sha256"] == File.get(d.wheel_name()).sha256
