@@ -5,6 +5,7 @@ Clients are made on first use and remade when the settings change, never at impo
 from __future__ import annotations
 
 import functools
+import threading
 from typing import Any
 
 import boto3
@@ -21,25 +22,37 @@ ATTEMPTS = 2
 
 
 def client(service: str) -> Any:
-    return _client(service, get_settings())
+    return client_for(service, get_settings())
+
+
+_making = threading.Lock()  # a boto3 session may not make two clients at once
+
+
+@functools.cache
+def _session() -> boto3.session.Session:
+    """One session: every client shares its loaded service models and endpoints (each
+    session would read them from disk again). Clients name their region and endpoint."""
+    return boto3.session.Session()
 
 
 @functools.lru_cache(maxsize=16)
-def _client(service: str, settings: Settings) -> Any:
+def client_for(service: str, settings: Settings) -> Any:
+    """The client for one service; pynamodb's tables share the DynamoDB one (core.db)."""
     extra: dict[str, Any] = dict(LOCAL_CREDENTIALS) if settings.is_local else {}
     config = Config(connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT,
                     retries={"max_attempts": ATTEMPTS, "mode": "standard"})
     if service == "s3":  # presigned download URLs need SigV4
         config = config.merge(Config(signature_version="s3v4"))
     extra["config"] = config
-    return boto3.session.Session().client(
-        service, region_name=settings.region, endpoint_url=settings.aws_endpoint, **extra
-    )
+    with _making:
+        return _session().client(
+            service, region_name=settings.region, endpoint_url=settings.aws_endpoint, **extra
+        )
 
 
 def reset() -> None:
     """Forget every client (tests start moto afresh)."""
-    _client.cache_clear()
+    client_for.cache_clear()
 
 
 UNAVAILABLE_CODES = {"ThrottlingException", "ProvisionedThroughputExceededException",

@@ -22,6 +22,13 @@ PASSWORD = "correct horse battery staple"
 
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    from argon2 import PasswordHasher
+
+    from chalicelib.accounts import passwords
+
+    # Still argon2id, at its cheapest work factor: a tenth of the time of the site's own, which
+    # the unit tests and the end-to-end tests (against `make run`) keep.
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     mail_dir = tmp_path / "mail"
     monkeypatch.setenv("CHEESESHOP_STAGE", "test")
     monkeypatch.setenv("CHEESESHOP_SECRET_KEY", "functional-test-secret")
