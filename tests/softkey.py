@@ -1,5 +1,6 @@
-"""A software security key (ES256, no attestation) for unit and functional tests:
-it answers WebAuthn options the way a browser with a real key would."""
+"""A software authenticator (ES256, no attestation) for unit and functional tests: it
+answers WebAuthn options the way a browser with a real security key or passkey would.
+A passkey keeps the user handle it was registered with and sends it back when signing."""
 from __future__ import annotations
 
 import base64
@@ -26,11 +27,13 @@ class SoftKey:
         self.private_key = ec.generate_private_key(ec.SECP256R1())
         self.credential_id = secrets.token_bytes(16)
         self.sign_count = 0
+        self.user_handle: str | None = None  # base64url, once registered as a discoverable credential
 
     def clone(self) -> SoftKey:
         """The same key material and id with the counter reset: what a copied key looks like."""
         twin = SoftKey(self.rp_id, self.origin)
         twin.private_key, twin.credential_id, twin.sign_count = self.private_key, self.credential_id, 0
+        twin.user_handle = self.user_handle
         return twin
 
     def _cose_public_key(self) -> bytes:
@@ -46,26 +49,33 @@ class SoftKey:
         return rp_hash + bytes([flags]) + struct.pack(">I", self.sign_count) + attested
 
     def register(self, options: dict[str, Any], *, origin: str | None = None, rp_id: str | None = None,
-                 challenge: str | None = None, user_present: bool = True,
+                 challenge: str | None = None, user_present: bool = True, user_verified: bool = False,
                  kind: str = "webauthn.create") -> dict[str, Any]:
+        if options.get("authenticatorSelection", {}).get("residentKey") == "required":
+            self.user_handle = options["user"]["id"]
         attested = bytes(16) + struct.pack(">H", len(self.credential_id)) + self.credential_id + self._cose_public_key()
-        auth_data = self._auth_data((UP if user_present else 0) | AT, rp_id, attested)
+        flags = (UP if user_present else 0) | (UV if user_verified else 0) | AT
+        auth_data = self._auth_data(flags, rp_id, attested)
         attestation = cbor2.dumps({"fmt": "none", "attStmt": {}, "authData": auth_data})
         client_data = self._client_data(kind, challenge or options["challenge"], origin)
         return {"id": b64url(self.credential_id), "rawId": b64url(self.credential_id), "type": "public-key",
                 "response": {"clientDataJSON": b64url(client_data), "attestationObject": b64url(attestation),
                              "transports": ["usb"]},
-                "clientExtensionResults": {}}
+                "clientExtensionResults": {"credProps": {"rk": self.user_handle is not None}}
+                if (options.get("extensions") or {}).get("credProps") else {}}
 
     def sign(self, options: dict[str, Any], *, origin: str | None = None, rp_id: str | None = None,
-             challenge: str | None = None, user_present: bool = True, count: int | None = None,
-             signer: SoftKey | None = None) -> dict[str, Any]:
+             challenge: str | None = None, user_present: bool = True, user_verified: bool = False,
+             count: int | None = None, signer: SoftKey | None = None,
+             user_handle: str | None = None) -> dict[str, Any]:
+        """An assertion; a passkey sends its user handle (user_handle= sends another instead)."""
         self.sign_count = self.sign_count + 1 if count is None else count
-        auth_data = self._auth_data(UP if user_present else 0, rp_id)
+        auth_data = self._auth_data((UP if user_present else 0) | (UV if user_verified else 0), rp_id)
         client_data = self._client_data("webauthn.get", challenge or options["challenge"], origin)
         signed = auth_data + hashlib.sha256(client_data).digest()
         signature = (signer or self).private_key.sign(signed, ec.ECDSA(hashes.SHA256()))
         return {"id": b64url(self.credential_id), "rawId": b64url(self.credential_id), "type": "public-key",
                 "response": {"clientDataJSON": b64url(client_data), "authenticatorData": b64url(auth_data),
-                             "signature": b64url(signature), "userHandle": None},
+                             "signature": b64url(signature),
+                             "userHandle": user_handle or self.user_handle},
                 "clientExtensionResults": {}}

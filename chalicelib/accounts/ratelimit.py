@@ -38,6 +38,8 @@ NEW_PROJECTS = N_plural("Too many new projects. Please wait %(num)d minute and t
                         "Too many new projects. Please wait %(num)d minutes and try again.")
 FILES_UPLOADED = N_plural("Too many files uploaded. Please wait %(num)d minute and try again.",
                           "Too many files uploaded. Please wait %(num)d minutes and try again.")
+PASSKEY_REQUESTS = N_plural("Too many passkey requests. Please wait %(num)d minute and try again.",
+                            "Too many passkey requests. Please wait %(num)d minutes and try again.")
 KEY_REQUESTS = N_plural("Too many security key requests. Please wait %(num)d minute and try again.",
                         "Too many security key requests. Please wait %(num)d minutes and try again.")
 
@@ -62,6 +64,9 @@ REGISTER_PER_IP = Limit("register-ip", 10, 3600, ACCOUNTS_CREATED)
 TWO_FACTOR_PER_USER = Limit("2fa-user", 5, 300, WRONG_CODES)
 TWO_FACTOR_PER_IP = Limit("2fa-ip", 20, 300, WRONG_CODES)
 CHALLENGES_PER_USER = Limit("webauthn-challenge", 30, 300, KEY_REQUESTS)
+# Signing in with a passkey names no user until it is answered: counted by address.
+PASSKEY_CHALLENGES_PER_IP = Limit("passkey-challenge-ip", 120, 300, PASSKEY_REQUESTS)
+PASSKEY_PER_IP = Limit("passkey-ip", 10, 300, FAILED_LOGINS)
 # Floods: what one user (or one trusted publisher) may add in an hour. Counted inside the
 # transaction that adds it (within()), so only what was added counts and nothing costs a call.
 NEW_PROJECTS_PER_USER = Limit("new-projects", 5, 3600, NEW_PROJECTS)

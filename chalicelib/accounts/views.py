@@ -54,7 +54,7 @@ def _next(req: web.WebRequest) -> str:
 @route("/account/login", methods=["GET"])
 def login_form() -> Response:
     req = _req()
-    return web.page(req, "account/login.html", next=_next(req))
+    return web.page(req, "account/login.html", next=_next(req), elsewhere=web.webauthn_elsewhere(req))
 
 
 @route("/account/login", methods=["POST"], content_types=FORM)
@@ -70,7 +70,7 @@ def login_submit() -> Response:
             return web.redirect(req, "/account/two-factor/")
         web.start_session(req, result.session_token or "", result.username, result.language)
         return web.redirect(req, _next(req))
-    return web.form_action(req, "account/login.html", act, next=_next(req))
+    return web.form_action(req, "account/login.html", act, next=_next(req), elsewhere=web.webauthn_elsewhere(req))
 
 
 @route("/account/logout", methods=["POST"], content_types=FORM)

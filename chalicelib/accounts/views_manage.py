@@ -81,7 +81,7 @@ def remove_totp() -> Response:
 def remove_security_key() -> Response:
     def run(req: web.WebRequest, username: str) -> Response:
         key = req.form.get("credential_id", "")
-        security_keys.remove_key(username, credential_id=key, password=req.form.get(f"password-{key}", ""),
-                                 origin=req.origin)
-        return web.redirect(req, "/manage/account/", notice="webauthn-removed")
+        passkey = security_keys.remove_key(username, credential_id=key, password=req.form.get(f"password-{key}", ""),
+                                           origin=req.origin)
+        return web.redirect(req, "/manage/account/", notice="passkey-removed" if passkey else "webauthn-removed")
     return account_form(run, sudo=True)

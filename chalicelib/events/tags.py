@@ -29,6 +29,8 @@ class Tag(enum.StrEnum):
     WEBAUTHN_ADD = "account:two-factor:webauthn:add"
     WEBAUTHN_REMOVE = "account:two-factor:webauthn:remove"
     WEBAUTHN_CLONED = "account:two-factor:webauthn:cloned"
+    PASSKEY_ADD = "account:passkey:add"
+    PASSKEY_REMOVE = "account:passkey:remove"
     TOKEN_CREATE = "account:api-token:create"
     TOKEN_REVOKE = "account:api-token:revoke"
     REAUTHENTICATE = "account:reauthenticate:success"
@@ -77,6 +79,8 @@ DESCRIPTIONS: dict[str, str] = {
     Tag.WEBAUTHN_ADD: N_("Security key added"),
     Tag.WEBAUTHN_REMOVE: N_("Security key removed"),
     Tag.WEBAUTHN_CLONED: N_("A cloned security key was refused"),
+    Tag.PASSKEY_ADD: N_("A passkey was added"),
+    Tag.PASSKEY_REMOVE: N_("A passkey was removed"),
     Tag.TOKEN_CREATE: N_("API token created"),
     Tag.TOKEN_REVOKE: N_("API token revoked"),
     Tag.REAUTHENTICATE: N_("Confirmed password and second factor for a sensitive action"),
@@ -112,6 +116,7 @@ METHODS: dict[str, str] = {
     "recovery-code": N_("with a recovery code"),
 }
 SECURITY_KEY_METHOD = "security-key:"  # followed by the key's name
+PASSKEY_METHOD = "passkey:"  # followed by the passkey's name
 # A role named in a role event's detail, after the username: "bob (Owner)", "bob (Maintainer → Owner)".
 # (Each role's name is in the catalogs by way of the templates' role_name macro.)
 ROLE_IN_DETAIL = re.compile(r"\b(" + "|".join(RoleName) + r")\b(?=[^(]*\)$)")
@@ -130,10 +135,12 @@ def describe_detail(tag: str, detail: str) -> str:
     in a role event's parentheses ("bob (Maintainer → Owner)")."""
     if tag.startswith("project:role:"):
         return ROLE_IN_DETAIL.sub(lambda found: gettext(found.group(0)), detail)
-    if tag not in (Tag.LOGIN_SUCCESS, Tag.REAUTHENTICATE):
+    if tag not in (Tag.LOGIN_SUCCESS, Tag.LOGIN_FAILURE, Tag.REAUTHENTICATE):
         return detail
     if detail in METHODS:
         return gettext(METHODS[detail])
     if detail.startswith(SECURITY_KEY_METHOD):
         return gettext("with security key “%(name)s”", name=detail.removeprefix(SECURITY_KEY_METHOD))
+    if detail.startswith(PASSKEY_METHOD):
+        return gettext("with passkey “%(name)s”", name=detail.removeprefix(PASSKEY_METHOD))
     return gettext(detail) if detail in METHODS.values() else detail

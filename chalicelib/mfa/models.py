@@ -1,12 +1,19 @@
-"""Two-factor tables: security keys and WebAuthn challenges. (The authenticator app and
-recovery codes live on the user item: chalicelib.accounts.models.)
+"""Two-factor tables: security keys, passkeys and WebAuthn challenges. (The authenticator
+app and recovery codes live on the user item: chalicelib.accounts.models.)
 
-- webauthn-keys: security keys by credential id (unique across users); GSI by_user.
+- webauthn-keys: security keys and passkeys by credential id (unique across users); GSI by_user.
 - challenges: WebAuthn challenges, single-use and expiring.
 """
 from __future__ import annotations
 
-from pynamodb.attributes import ListAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -20,7 +27,10 @@ class KeysByUser(GlobalSecondaryIndex["WebAuthnKey"]):
 
 
 class WebAuthnKey(Model):
-    """A security key, keyed by its credential id, which is so unique across all users.
+    """A security key or a passkey, keyed by its credential id, which is so unique across all users.
+
+    A passkey is a discoverable credential registered with user verification: it signs in on
+    its own, and sends back the user handle it was made with, which is kept to check it.
 
     Each key has a guard item keyed "label:<user>:<name>" (no username, so not in by_user),
     written in the same transaction, which keeps names unique per user."""
@@ -36,6 +46,8 @@ class WebAuthnKey(Model):
     transports = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]
     created_at = UTCDateTimeAttribute(null=True)
     last_used_at = UTCDateTimeAttribute(null=True)
+    passkey = BooleanAttribute(null=True)
+    user_handle = UnicodeAttribute(null=True)  # base64url, passkeys only
     by_user = KeysByUser()
 
 
@@ -49,6 +61,7 @@ class Challenge(Model):
     username = UnicodeAttribute()
     purpose = UnicodeAttribute()
     challenge = UnicodeAttribute()  # base64url
+    user_handle = UnicodeAttribute(null=True)  # base64url: the one a passkey registration offered
     expires = TTLAttribute()
 
 

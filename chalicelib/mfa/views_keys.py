@@ -1,43 +1,41 @@
-"""Security keys: the enrollment page and the JSON steps its script and the two-factor
-page's script call (options out, the browser's answer in)."""
+"""Security keys and passkeys: the enrollment pages and the JSON steps their script, the
+two-factor page's and the login page's call (options out, the browser's answer in)."""
 from __future__ import annotations
 
 from typing import Any
 
 from chalicelib import web
+from chalicelib.accounts import login
 from chalicelib.accounts.login import pending_user
 from chalicelib.core.errors import AccountSuspended, LoginExpired
-from chalicelib.mfa import security_keys
+from chalicelib.mfa import passkeys, security_keys
 from chalicelib.web import Response
 from chalicelib.web import jsonapi as web_json
 
 routes = web.Routes(__name__)
 route = routes.route
 PROVISION = "/manage/account/webauthn-provision"
+PASSKEY_PROVISION = "/manage/account/passkey-provision"
 
 
 def _req() -> web.WebRequest:
     return routes.web_request()
 
 
-@route(PROVISION, methods=["GET"])
-def provision_page() -> Response:
+def _provision_page(template: str) -> Response:
     req = _req()
-    return web.gate(req, sudo=True) or web.page(req, "manage/webauthn-provision.html",
-                                                  elsewhere=web.webauthn_elsewhere(req))
+    return web.gate(req, sudo=True) or web.page(req, template, elsewhere=web.webauthn_elsewhere(req))
 
 
-@route(PROVISION + "/options", methods=["POST"])
-def provision_options() -> Response:
+def _provision_options(kind: security_keys.Kind) -> Response:
     req = _req()
     if (gate := web_json.gate(req, sudo=True)) is not None:
         return gate
     body, username = web_json.body(req), req.require_user()
-    return web_json.action(req, lambda: security_keys.begin_registration(username, str(body.get("label", ""))))
+    return web_json.action(req, lambda: security_keys.begin_registration(username, str(body.get("label", "")), kind))
 
 
-@route(PROVISION + "/verify", methods=["POST"])
-def provision_verify() -> Response:
+def _provision_verify(kind: security_keys.Kind, notice: str) -> Response:
     req = _req()
     if (gate := web_json.gate(req, sudo=True)) is not None:
         return gate
@@ -46,8 +44,60 @@ def provision_verify() -> Response:
     def act() -> dict[str, Any]:
         security_keys.finish_registration(username, challenge_id=str(body.get("challengeId", "")),
                                           label=str(body.get("label", "")), credential=_dict(body.get("credential")),
-                                          origin=req.origin)
-        return {"redirect": web.url("/manage/account/?notice=webauthn-added")}
+                                          origin=req.origin, kind=kind)
+        return {"redirect": web.url(f"/manage/account/?notice={notice}")}
+    return web_json.action(req, act)
+
+
+@route(PROVISION, methods=["GET"])
+def provision_page() -> Response:
+    return _provision_page("manage/webauthn-provision.html")
+
+
+@route(PROVISION + "/options", methods=["POST"])
+def provision_options() -> Response:
+    return _provision_options(security_keys.SECURITY_KEY)
+
+
+@route(PROVISION + "/verify", methods=["POST"])
+def provision_verify() -> Response:
+    return _provision_verify(security_keys.SECURITY_KEY, "webauthn-added")
+
+
+@route(PASSKEY_PROVISION, methods=["GET"])
+def passkey_provision_page() -> Response:
+    return _provision_page("manage/passkey-provision.html")
+
+
+@route(PASSKEY_PROVISION + "/options", methods=["POST"])
+def passkey_provision_options() -> Response:
+    return _provision_options(security_keys.PASSKEY)
+
+
+@route(PASSKEY_PROVISION + "/verify", methods=["POST"])
+def passkey_provision_verify() -> Response:
+    return _provision_verify(security_keys.PASSKEY, "passkey-added")
+
+
+@route("/account/passkey/options", methods=["POST"])
+def passkey_options() -> Response:
+    req = _req()
+    return web_json.action(req, lambda: passkeys.begin_sign_in(req.origin))
+
+
+@route("/account/passkey/verify", methods=["POST"])
+def passkey_verify() -> Response:
+    req = _req()
+    body = web_json.body(req)
+
+    def act() -> dict[str, Any]:
+        done = passkeys.finish_sign_in(challenge_id=str(body.get("challengeId", "")),
+                                       credential=_dict(body.get("credential")), origin=req.origin,
+                                       next_path=web.safe_next(str(body.get("next") or ""), login.DEFAULT_NEXT),
+                                       previous_session=req.session_token)
+        web.clear_pending_login(req)
+        web.start_session(req, done.session_token, done.username, done.language)
+        return {"redirect": web.url(done.next_path)}
     return web_json.action(req, act)
 
 

@@ -30,6 +30,8 @@ NOTICES: dict[str, str] = {
     "recovery-codes-used-up": N_("You logged in with your last recovery code. Generate new codes now."),
     "webauthn-added": N_("Security key added. You can use it at the second login step."),
     "webauthn-removed": N_("Security key removed."),
+    "passkey-removed": N_("Passkey removed."),
+    "passkey-added": N_("Passkey added. You can now sign in with it alone, without your password."),
     "token-revoked": N_("API token revoked. It stopped working at once."),
     "release-yanked": N_("Release yanked. Installers skip it unless it is pinned with ==."),
     "release-unyanked": N_("Release un-yanked. Installers may choose it again."),

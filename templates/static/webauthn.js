@@ -1,4 +1,4 @@
-// Security keys for cheeseshop: plain JavaScript, no framework.
+// Security keys and passkeys for cheeseshop: plain JavaScript, no framework.
 // Forms and buttons carry their endpoints and the CSRF token in data- attributes.
 (function () {
   "use strict";
@@ -134,6 +134,60 @@
       }).catch(function (error) {
         busy(button, false);
         say(status, explain(error));
+      });
+    });
+  }
+
+  // Signing in with a passkey: by the button, or by the browser's autofill on the Username
+  // field (conditional mediation), which waits in the background once the field has focus.
+  var passkey = document.getElementById("passkey-login");
+  if (passkey && window.PublicKeyCredential) {
+    document.getElementById("passkey-section").hidden = false;
+    var passkeyStatus = document.getElementById("webauthn-error");
+    var autofill = null;
+
+    var signIn = function (controller, mediation) {
+      var csrf = passkey.dataset.csrf;
+      var challengeId;
+      return post(passkey.dataset.optionsUrl, csrf, {}).then(function (options) {
+        challengeId = options.challengeId;
+        var request = {publicKey: requestOptions(options.publicKey), signal: controller.signal};
+        if (mediation) { request.mediation = mediation; }
+        return navigator.credentials.get(request);
+      }).then(function (credential) {
+        return post(passkey.dataset.verifyUrl, csrf, {challengeId: challengeId, next: passkey.dataset.next,
+                                                      credential: assertionJSON(credential)});
+      }).then(function (done) {
+        window.location.assign(done.redirect);
+      });
+    };
+
+    var username = document.getElementById("username");
+    if (username && PublicKeyCredential.isConditionalMediationAvailable) {
+      username.addEventListener("focus", function () {
+        if (autofill) { return; }
+        autofill = new AbortController();
+        var mine = autofill;
+        PublicKeyCredential.isConditionalMediationAvailable().then(function (available) {
+          if (!available || mine.signal.aborted) { return; }
+          return signIn(mine, "conditional");
+        }).catch(function (error) {
+          // Cancelled by the button, or a passkey picked from autofill was refused: only the
+          // second is news to the user, who may simply type a password instead.
+          if (!mine.signal.aborted && error.name === "ServerError") { say(passkeyStatus, explain(error)); }
+        });
+      });
+    }
+
+    passkey.addEventListener("click", function () {
+      if (autofill) { autofill.abort(); }
+      autofill = new AbortController();  // nothing else starts while this one runs
+      passkeyStatus.hidden = true;
+      busy(passkey, true);
+      signIn(autofill, null).catch(function (error) {
+        busy(passkey, false);
+        autofill = null;
+        say(passkeyStatus, explain(error));
       });
     });
   }

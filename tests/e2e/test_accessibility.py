@@ -221,7 +221,12 @@ def test_security_key_pages(audit_page, site):
     page.get_by_role("button", name="Add security key").click()
     expect(page.get_by_role("status")).to_contain_text("Security key added")
     check(page)  # the account page with its table of keys
+    page.goto(base + "/manage/account/passkey-provision/")
+    check(page)
     page.get_by_role("button", name="Log out").click()
+    page.goto(base + "/account/login/")
+    expect(page.get_by_role("button", name="Sign in with a passkey")).to_be_visible()
+    check(page)  # with its passkey section, shown at the address passkeys work at
     log_in()
     expect(page.get_by_role("button", name="Use security key")).to_be_visible()
     check(page)

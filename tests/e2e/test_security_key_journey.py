@@ -29,21 +29,28 @@ def log_in(page, base: str, username: str) -> None:
     expect(page).to_have_url(re.compile(r"/account/two-factor/$"))
 
 
+def signed_up(page, site, username: str) -> str:
+    """Registers, verifies and logs in (a password alone) at localhost; returns that address."""
+    from tests.e2e.test_account_journey import register
+
+    base = localhost(site)
+    register(page, site, username, f"{username}@example.com")
+    page.goto(base + site.mailbox.last_link(f"{username}@example.com", "/account/verify-email/"))
+    page.goto(base + "/account/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Account settings")).to_be_visible()
+    return base
+
+
 def log_out(page) -> None:
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("status")).to_contain_text("logged out")
 
 
 def test_security_key_journey(page, site):
-    from tests.e2e.test_account_journey import register
-
-    base = localhost(site)
-    register(page, site, "ines", "ines@example.com")
-    page.goto(base + site.mailbox.last_link("ines@example.com", "/account/verify-email/"))
-    page.goto(base + "/account/login/")
-    page.get_by_label("Username").fill("ines")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    base = signed_up(page, site, "ines")
 
     cdp = page.context.new_cdp_session(page)
     cdp.send("WebAuthn.enable")

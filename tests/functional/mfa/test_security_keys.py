@@ -26,9 +26,10 @@ def new_key() -> SoftKey:
     return SoftKey(rp_id="cheeseshop.test", origin="http://cheeseshop.test")
 
 
-def start(browser: Browser, label: str) -> tuple[int, dict, str]:
-    csrf = browser.get(PROVISION).csrf()
-    status, body = browser.post_json(PROVISION + "options", {"label": label}, csrf)
+def start(browser: Browser, label: str, provision: str = PROVISION) -> tuple[int, dict, str]:
+    """The enrollment page's first step: the options for the browser, and the page's CSRF token."""
+    csrf = browser.get(provision).csrf()
+    status, body = browser.post_json(provision + "options", {"label": label}, csrf)
     return status, body, csrf
 
 

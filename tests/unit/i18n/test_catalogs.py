@@ -112,7 +112,8 @@ def outside_translation(source: str) -> tuple[str, list[str]]:
             depth += 1
         if kind == "name" and value == "endtrans":
             depth -= 1
-        if kind == "string" and previous[-2:] not in (["_", "("], ["gettext", "("], ["ngettext", "("]):
+        if kind == "string" and previous[-2:] not in (["_", "("], ["gettext", "("], ["ngettext", "("],
+                                                      ["autocomplete", "="]):  # tokens for the browser
             literals.append(value)
         previous.append(value if kind in ("name", "operator", "string") else kind)
         text.append(" ")
