@@ -7,10 +7,20 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import own_site
 from tests.e2e.test_account_journey import PASSWORD
 from tests.e2e.test_security_key_journey import log_out, signed_up
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A stack of its own: the shared one's address makes its hour's worth of accounts (ten)
+    in the other modules."""
+    yield from own_site(tmp_path_factory)
+
 
 PLATFORM = {"protocol": "ctap2", "transport": "internal", "hasResidentKey": True, "hasUserVerification": True,
             "isUserVerified": True, "automaticPresenceSimulation": True}
