@@ -4,7 +4,8 @@ The DynamoDB tables in sam.json are generated from the pynamodb models, so the k
 schemas live in one place. templates/ is shipped through Chalice's vendor/ folder
 (copied to the zip's root, beside app.py). Libraries the Lambda runtime already has
 (boto3 and its dependencies) are left out of the zip, and so is Babel's data for languages the
-site does not speak. The catalogs' .mo files must be compiled first (`make package` does it).
+site does not speak; compiled libraries are stripped of their symbol tables. The catalogs'
+.mo files must be compiled first (`make package` does it).
 """
 from __future__ import annotations
 
@@ -73,7 +74,57 @@ def policy(tables: list[str]) -> dict[str, Any]:
          "Condition": {"StringLike": {"s3:prefix": ["packages/*"]}}},  # the hourly sweep of unlisted objects
         {"Effect": "Allow", "Action": ["ses:SendRawEmail"], "Resource": "*",
          "Condition": {"StringEquals": {"ses:FromAddress": {"Ref": "MailSenderAddress"}}}},
+        {"Fn::If": ["UseCdn", {"Effect": "Allow", "Action": ["ssm:GetParameter"], "Resource": {
+            "Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter" + CDN_PARAMETER}},
+            {"Ref": "AWS::NoValue"}]},
+        # Any of the account's distributions: naming this one would make a cycle (distribution,
+        # API, function, role).
+        {"Fn::If": ["UseCdn", {"Effect": "Allow", "Action": ["cloudfront:CreateInvalidation"], "Resource": {
+            "Fn::Sub": "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/*"}},
+            {"Ref": "AWS::NoValue"}]},
     ]}
+
+
+CDN_PARAMETER = "/${AWS::StackName}/cdn-distribution"
+# AWS's managed policies: no caching, and every viewer header but Host passed to API Gateway.
+CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+
+
+def cdn() -> dict[str, Any]:
+    """CloudFront in front of API Gateway, when the Cdn parameter is "on": /simple/* and
+    /packages/* cached as their responses say (Cache-Control, by Accept), the rest passed
+    through uncached. The app invalidates a project's pages after each write."""
+    cached = {"TargetOriginId": "api", "ViewerProtocolPolicy": "redirect-to-https",
+              "AllowedMethods": ["GET", "HEAD"], "CachedMethods": ["GET", "HEAD"], "Compress": True,
+              "CachePolicyId": {"Ref": "SimpleCachePolicy"}}
+    return {
+        "SimpleCachePolicy": {"Type": "AWS::CloudFront::CachePolicy", "Condition": "UseCdn", "Properties": {
+            "CachePolicyConfig": {
+                "Name": {"Fn::Sub": "${AWS::StackName}-simple"}, "MinTTL": 0, "DefaultTTL": 0, "MaxTTL": 86400,
+                "ParametersInCacheKeyAndForwardedToOrigin": {
+                    "EnableAcceptEncodingGzip": True, "EnableAcceptEncodingBrotli": True,
+                    "HeadersConfig": {"HeaderBehavior": "whitelist", "Headers": ["Accept"]},
+                    "CookiesConfig": {"CookieBehavior": "none"},
+                    "QueryStringsConfig": {"QueryStringBehavior": "none"}}}}},
+        "Distribution": {"Type": "AWS::CloudFront::Distribution", "Condition": "UseCdn", "Properties": {
+            "DistributionConfig": {
+                "Enabled": True, "HttpVersion": "http2and3", "PriceClass": "PriceClass_100",
+                "Comment": {"Fn::Sub": "${AWS::StackName}: the package index"},
+                "Origins": [{"Id": "api", "OriginPath": "/api",
+                             "DomainName": {"Fn::Sub": "${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}"},
+                             "CustomOriginConfig": {"OriginProtocolPolicy": "https-only",
+                                                    "OriginSSLProtocols": ["TLSv1.2"]}}],
+                "DefaultCacheBehavior": {
+                    "TargetOriginId": "api", "ViewerProtocolPolicy": "redirect-to-https",
+                    "AllowedMethods": ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
+                    "CachePolicyId": CACHING_DISABLED, "OriginRequestPolicyId": ALL_VIEWER_EXCEPT_HOST},
+                "CacheBehaviors": [{"PathPattern": "/simple/*", **cached}, {"PathPattern": "/simple", **cached},
+                                   {"PathPattern": "/packages/*", **cached}]}}},
+        "CdnParameter": {"Type": "AWS::SSM::Parameter", "Condition": "UseCdn", "Properties": {
+            "Name": {"Fn::Sub": CDN_PARAMETER}, "Type": "String", "Value": {"Ref": "Distribution"},
+            "Description": "The CloudFront distribution whose cached pages the app invalidates"}},
+    }
 
 
 def merge_template() -> dict[str, Any]:
@@ -88,9 +139,18 @@ def merge_template() -> dict[str, Any]:
                                                  "for what they made, never used for anything new."},
             "BaseUrl": {"Type": "String", "Description": "Public URL of the site, for links in mail."},
             "MailSenderAddress": {"Type": "String", "Description": "A verified SES sender address."},
+            "Cdn": {"Type": "String", "AllowedValues": ["on", "off"], "Default": "off",
+                    "Description": "CloudFront in front of the API, caching the simple index and downloads "
+                                   "(the site is then at the distribution's address, with no /api)."},
+            "SimpleMaxAge": {"Type": "Number", "Default": 60, "MinValue": 0,
+                             "Description": "Seconds installers and caches may keep a simple page."},
         },
+        "Conditions": {"UseCdn": {"Fn::Equals": [{"Ref": "Cdn"}, "on"]}},
+        "Outputs": {"CdnAddress": {"Condition": "UseCdn", "Description": "The site's address through the CDN",
+                                   "Value": {"Fn::Sub": "https://${Distribution.DomainName}/"}}},
         "Resources": {
             **tables,
+            **cdn(),
             "FilesBucket": {"Type": "AWS::S3::Bucket", "DeletionPolicy": "Retain",
                             "UpdateReplacePolicy": "Retain", "Properties": {
                                 "PublicAccessBlockConfiguration": {
@@ -117,6 +177,10 @@ ENVIRONMENT = {  # every function's, besides the stage's own from .chalice/confi
     "CHEESESHOP_RETIRED_SECRET_KEYS": {"Ref": "RetiredSecretKeys"},
     "CHEESESHOP_BASE_URL": {"Ref": "BaseUrl"},
     "CHEESESHOP_MAIL_SENDER": {"Ref": "MailSenderAddress"},
+    "CHEESESHOP_SIMPLE_MAX_AGE": {"Ref": "SimpleMaxAge"},
+    "CHEESESHOP_CDN_PARAMETER": {"Fn::If": ["UseCdn", {"Fn::Sub": CDN_PARAMETER}, ""]},
+    # Through the CDN, whose origin path is the stage's, public paths have no /api.
+    "CHEESESHOP_PATH_PREFIX": {"Fn::If": ["UseCdn", "", "/api"]},
 }
 
 
@@ -141,12 +205,28 @@ def needed(filename: str) -> bool:
 
 
 def strip_unneeded(path: Path) -> None:
+    """Leaves out what the Lambda does not need; compiled libraries lose their symbol tables
+    (`strip --strip-unneeded`, when the machine has it): about a fifth of their size."""
     stripped = path.with_suffix(".tmp")
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(stripped, "w", zipfile.ZIP_DEFLATED) as target:
+    strip = shutil.which("strip")
+    with zipfile.ZipFile(path) as source, \
+            zipfile.ZipFile(stripped, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
         for info in source.infolist():
             if needed(info.filename):
-                target.writestr(info, source.read(info))
+                data = source.read(info)
+                if strip and info.filename.endswith(".so"):
+                    data = _stripped(strip, data)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                target.writestr(info, data, compresslevel=9)
     stripped.replace(path)
+
+
+def _stripped(strip: str, library: bytes) -> bytes:
+    with tempfile.TemporaryDirectory() as tmp:
+        original, result = Path(tmp) / "in.so", Path(tmp) / "out.so"
+        original.write_bytes(library)
+        done = subprocess.run([strip, "--strip-unneeded", "-o", str(result), str(original)], capture_output=True)
+        return result.read_bytes() if done.returncode == 0 else library
 
 
 def main(out: Path) -> None:

@@ -3,39 +3,52 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+from typing import TYPE_CHECKING
 
 from chalicelib.core.translation import N_, gettext
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 MIN_LENGTH = 8
 MAX_LENGTH = 4096
 MIN_STRENGTH = 2  # zxcvbn score, 0..4, as PyPI
 STRENGTH_PREFIX = 72
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+_hasher: PasswordHasher | None = None  # argon2id with the library's recommended parameters, made on first use
+
+
+def hasher() -> PasswordHasher:
+    """Imported on first need: pages that check no password start without argon2."""
+    global _hasher
+    if _hasher is None:
+        from argon2 import PasswordHasher
+
+        _hasher = PasswordHasher()
+    return _hasher
 
 
 @functools.lru_cache(maxsize=1)
 def _dummy_hash() -> str:
     """Verified against when a login names no account, so both paths cost the same.
     Made on first need, not at import: hashing is deliberately slow and cold starts count."""
-    return _hasher.hash("cheeseshop-dummy-password")
+    return hasher().hash("cheeseshop-dummy-password")
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return hasher().hash(password)
 
 
 def verify(password_hash: str | None, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
-        return _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
+        return hasher().verify(password_hash or _dummy_hash(), password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(password_hash: str) -> bool:
-    return _hasher.check_needs_rehash(password_hash)
+    return hasher().check_needs_rehash(password_hash)
 
 
 def problems(password: str, confirm: str, *, user_inputs: list[str]) -> str | None:

@@ -27,6 +27,8 @@ ENV_NAMES = (
     "CHEESESHOP_OIDC_GITHUB_ISSUER",
     "CHEESESHOP_OIDC_GITLAB_ISSUER",
     "CHEESESHOP_OIDC_AUDIENCE",
+    "CHEESESHOP_SIMPLE_MAX_AGE",
+    "CHEESESHOP_CDN_PARAMETER",
     "AWS_ENDPOINT_URL",
     "AWS_DEFAULT_REGION",
     "PORT",
@@ -61,6 +63,8 @@ class Settings:
     oidc_github_issuer: str  # the issuers trusted for trusted publishing
     oidc_gitlab_issuer: str
     oidc_audience: str
+    simple_max_age: int  # seconds installers and caches may keep a simple page without asking again
+    cdn_parameter: str  # the SSM parameter naming the CDN's distribution; empty: no CDN
 
     @property
     def is_local(self) -> bool:
@@ -113,9 +117,19 @@ def _settings(values: tuple[str | None, ...]) -> Settings:
         **_issuers(stage, {"oidc_github_issuer": env["CHEESESHOP_OIDC_GITHUB_ISSUER"] or GITHUB_ISSUER,
                            "oidc_gitlab_issuer": env["CHEESESHOP_OIDC_GITLAB_ISSUER"] or GITLAB_ISSUER}),
         oidc_audience=env["CHEESESHOP_OIDC_AUDIENCE"] or "cheeseshop",
+        simple_max_age=_seconds("CHEESESHOP_SIMPLE_MAX_AGE", env["CHEESESHOP_SIMPLE_MAX_AGE"], 60),
+        cdn_parameter=env["CHEESESHOP_CDN_PARAMETER"] or "",
         **_relying_party(env["CHEESESHOP_BASE_URL"] or f"http://127.0.0.1:{port}",
                          env["CHEESESHOP_WEBAUTHN_RP_ID"], env["CHEESESHOP_WEBAUTHN_ORIGIN"]),
     )
+
+
+def _seconds(name: str, value: str | None, default: int) -> int:
+    if not value:
+        return default
+    if not value.strip().isdigit():
+        raise ConfigurationError(f"{name} must be a whole number of seconds, not '{value}'")
+    return int(value)
 
 
 def _issuers(stage: str, issuers: dict[str, str]) -> dict[str, str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
@@ -46,19 +47,27 @@ def bind(models: Iterable[type[Model]], settings: Settings) -> None:
     _bound[0] = settings
 
 
+class _SharedConnection(Connection):
+    """pynamodb's connection, with the DynamoDB client boto3 callers use too (core.aws), made on
+    first use: a page that reads no table makes no client."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(region=settings.region, host=settings.aws_endpoint)
+        self._settings = settings
+
+    @property
+    def client(self) -> Any:
+        return aws.client_for("dynamodb", self._settings)
+
+
 def _share_connection(models: tuple[type[Model], ...], settings: Settings) -> None:
-    """One DynamoDB client for every table, the one boto3 callers use too (core.aws), not
-    pynamodb's own client per model: making each costs a tenth of a second, which a cold
-    start would pay for every table it touches."""
-    shared = None
+    """One DynamoDB client for every table, not pynamodb's own client per model: making each
+    costs a tenth of a second, which a cold start would pay for every table it touches."""
+    shared = _SharedConnection(settings)
     for model in models:
         table = model._get_connection()
-        if shared is None:
-            shared = table.connection
-            shared._client = aws.client_for("dynamodb", settings)
-        else:
-            shared.add_meta_table(table.get_meta_table())
-            table.connection = shared
+        shared.add_meta_table(table.get_meta_table())
+        table.connection = shared
 
 
 def unbind(models: Iterable[type[Model]]) -> None:

@@ -28,7 +28,7 @@ from chalicelib.events.tags import Tag
 from chalicelib.forklift import archives, metadata
 from chalicelib.forklift import checks as check
 from chalicelib.forklift.metadata import Metadata
-from chalicelib.packaging import creation, readme
+from chalicelib.packaging import creation, pages, readme
 from chalicelib.packaging.models import File, Project, Release
 from chalicelib.packaging.names import normalize
 from chalicelib.packaging.permissions import Permission, frozen, may, status_of
@@ -189,6 +189,7 @@ def record(who: tokens.Authorized, project: Project | None, meta: Metadata, rece
             creation.create(t, meta.name, who.username, now)
         else:
             t.update(project, actions=[Project.serial.add(1)])
+        pages.changed(t, name)
         # A release keeps the metadata of its first file: each value is set only if not there yet.
         t.update(Release(name, meta.version), actions=_release_actions(name, meta, now))
         history = project_subject(name, project.created_at if project is not None else now)
@@ -267,6 +268,9 @@ def upload(*, authorization: str | None, content_type: str, body: bytes, origin:
             raise flooded from exc
         raise UploadRefused("The upload conflicted with another change to this project; please retry.",
                             status=409) from exc
+    pages.refresh(normalize(meta.name))
+    if project is None:
+        pages.refresh(pages.INDEX)
     return "OK"
 
 

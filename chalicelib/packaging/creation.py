@@ -13,6 +13,7 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.accounts import ratelimit
 from chalicelib.admin import switches
 from chalicelib.core.db import get_or_none
+from chalicelib.packaging import pages
 from chalicelib.packaging.models import Project
 from chalicelib.packaging.names import NAME_RE, normalize, ultra_guard
 from chalicelib.packaging.permissions import creator_role
@@ -59,4 +60,5 @@ def create(t: TransactWrite, display_name: str, creator: str, now: datetime) -> 
            condition=Project.name.does_not_exist())
     t.save(Project(ultra_guard(display_name)), condition=Project.name.does_not_exist())
     t.save(creator_role(creator, name, display_name))
+    pages.changed(t, pages.INDEX)
     ratelimit.within(t, ratelimit.NEW_PROJECTS_PER_USER, creator)

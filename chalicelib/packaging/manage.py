@@ -18,7 +18,7 @@ from chalicelib.core.errors import Conflict, NotFound, ValidationError
 from chalicelib.core.translation import gettext
 from chalicelib.events.services import Origin, both
 from chalicelib.events.tags import Tag
-from chalicelib.packaging import collaborators, permissions, projects
+from chalicelib.packaging import collaborators, pages, permissions, projects
 from chalicelib.packaging.models import File, Project, Release
 from chalicelib.packaging.names import normalize, ultra_guard
 from chalicelib.packaging.permissions import Permission
@@ -103,9 +103,11 @@ def delete_project(actor: str, found: ProjectInfo, typed_name: str, origin: Orig
         if not keep_guard:  # a prohibition made meanwhile fails the transaction: try again keeps it
             t.delete(Project(ultra_guard(found.display_name)), condition=Project.prohibited.does_not_exist())
         _finish(actor, found, Tag.PROJECT_DELETE, found.display_name, origin)(t)
+        pages.changed(t, pages.INDEX)
         if also is not None:
             also(t)
     _commit(found, writes, last, bump=False)
+    pages.refresh(pages.INDEX)
     _remove_objects(files)
     _tell_owners(found, "project", found.display_name, actor, owners)
 
@@ -135,9 +137,11 @@ def _commit(found: ProjectInfo, writes: list[Write], last: Write, bump: bool = T
                 if bump or number < len(chunks) - 1:
                     t.update(Project(found.name), actions=[Project.serial.add(1)], condition=Project.name.exists())
                 if number == len(chunks) - 1:
+                    pages.changed(t, found.name)
                     last(t)
         except TransactWriteError as exc:
             raise Conflict(gettext("The project changed at the same time: reload the page and try again.")) from exc
+    pages.refresh(found.name)
 
 
 def _remove_objects(files: list[projects.FileInfo]) -> None:

@@ -4,10 +4,12 @@
 - role-invitations: pending invitations (by project); GSI by_user for a user's.
 - projects (GSI all: every project by name), releases (by project and version),
   files (by filename; GSI by_project for the simple index).
+- simple-pages: each project's simple pages and the index, built when they change (pages.py).
 """
 from __future__ import annotations
 
 from pynamodb.attributes import (
+    BinaryAttribute,
     BooleanAttribute,
     ListAttribute,
     NumberAttribute,
@@ -189,4 +191,26 @@ class File(Model):
     by_project = FilesByProject()
 
 
-MODELS: tuple[type[Model], ...] = (Role, RoleInvitation, Project, Release, File)
+class SimplePage(Model):
+    """A project's simple pages (or the index's, under the key "/"), built when it changes.
+
+    One head item ("page") and the zlib-compressed bodies in chunks: "json#000"... sort before
+    it and "text#000"... after, so one query reads the head with one kind's chunks. `wanted`
+    counts changes (each write's transaction adds one); `built` is the count the stored
+    bodies were built from: less than `wanted`, they are stale."""
+
+    class Meta:
+        table_name = "simple-pages"
+
+    page = UnicodeAttribute(hash_key=True)
+    part = UnicodeAttribute(range_key=True)
+    wanted = NumberAttribute(null=True)
+    built = NumberAttribute(null=True)
+    json_etag = UnicodeAttribute(null=True)
+    json_chunks = NumberAttribute(null=True)
+    html_etag = UnicodeAttribute(null=True)
+    html_chunks = NumberAttribute(null=True)
+    body = BinaryAttribute(null=True, legacy_encoding=False)
+
+
+MODELS: tuple[type[Model], ...] = (Role, RoleInvitation, Project, Release, File, SimplePage)

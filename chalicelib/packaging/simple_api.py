@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import json
-from datetime import datetime
 
 from chalicelib.packaging.permissions import ProjectStatus
 from chalicelib.packaging.projects import ProjectFiles
@@ -42,13 +41,6 @@ def negotiate(accept: str | None) -> str | None:
                     best, best_q = (offered if kind == offered else TEXT_HTML if kind == "*/*" else offered), score
                 break
     return best
-
-
-def etag(name: str, serial: int, kind: str, created_at: datetime | None = None) -> str:
-    """Strong: the project's serial grows with every change; its creation time tells a project
-    deleted and made again (whose serial starts over) from the old one."""
-    born = int(created_at.timestamp() * 1_000_000) if created_at else 0  # to the microsecond
-    return f'"{name}-{born}-{serial}-{"json" if kind == JSON else "html"}"'
 
 
 def index(projects: list[tuple[str, str]], kind: str, url: str) -> str:

@@ -15,7 +15,7 @@ from chalicelib.core.errors import Conflict, NotFound, ValidationError
 from chalicelib.core.translation import gettext
 from chalicelib.events.services import Origin, both
 from chalicelib.events.tags import Tag
-from chalicelib.packaging import collaborators, permissions
+from chalicelib.packaging import collaborators, pages, permissions
 from chalicelib.packaging.models import Project
 from chalicelib.packaging.permissions import Permission, ProjectStatus
 from chalicelib.packaging.projects import ProjectInfo
@@ -77,8 +77,10 @@ def _change(actor: str, found: ProjectInfo, before: ProjectStatus, after: Projec
         with transaction() as t:
             t.update(Project(found.name), actions=actions, condition=Project.name.exists() & stored)
             both(t, actor, found.history_key, tag, origin, reason)
+            pages.changed(t, found.name)
             if also is not None:
                 also(t)
     except TransactWriteError as exc:
         raise Conflict(gettext("The project's status changed meanwhile: reload the page and try again.")) from exc
+    pages.refresh(found.name)
     collaborators.mail_owners(found, "project-status", actor=actor, status=after.value, reason=reason)

@@ -7,21 +7,25 @@ from typing import Any
 
 from chalicelib import web
 from chalicelib.core import storage
+from chalicelib.core.config import get_settings
 from chalicelib.core.errors import NotFound
-from chalicelib.packaging import collaborators, feeds, json_api, permissions, projects, simple_api
+from chalicelib.packaging import collaborators, feeds, json_api, pages, permissions, projects, simple_api
 from chalicelib.web import Response
 
 routes = web.Routes(__name__)
 route = routes.route
 
 
-def _simple_response(body: str, kind: str, tag: str | None = None) -> Response:
+def _simple_response(page: pages.Page, kind: str) -> Response:
     content_type = kind + ("; charset=utf-8" if "html" in kind else "")
-    headers: dict[str, str | list[str]] = {"Content-Type": content_type, "Vary": "Accept",
-                                           "Cache-Control": "max-age=60, public"}
-    if tag:
-        headers["ETag"] = tag
-    return Response(body="" if routes.request.method == "HEAD" else body, status_code=200, headers=headers)
+    headers = _caching(page.etag(kind))
+    headers["Content-Type"] = content_type
+    return Response(body="" if routes.request.method == "HEAD" else page.body, status_code=200, headers=headers)
+
+
+def _caching(tag: str) -> dict[str, str | list[str]]:
+    """How long installers and caches may keep a page (pip honours it), and what they revalidate with."""
+    return {"ETag": tag, "Vary": "Accept", "Cache-Control": f"max-age={get_settings().simple_max_age}, public"}
 
 
 def _kind() -> str | None:
@@ -32,12 +36,21 @@ def _not_acceptable() -> Response:
     return web.plain(406, "Not acceptable: this index serves " + ", ".join(simple_api.OFFERED) + ".")
 
 
+def _simple(page: str, kind: str) -> Response | None:
+    """A stored simple page (one read): 304 when the client's copy is current. None: no such project."""
+    if (asked := routes.request.headers.get("if-none-match")) and (tag := pages.current_etag(page, kind)):
+        if tag in asked:
+            return Response(body="", status_code=304, headers=_caching(tag))
+    found = pages.get(page, kind)
+    return _simple_response(found, kind) if found is not None else None
+
+
 @route("/simple", for_tools=True, methods=["GET", "HEAD"])
 def simple_index() -> Response:
     kind = _kind()
     if kind is None:
         return _not_acceptable()
-    return _simple_response(simple_api.index(projects.all_projects(), kind, web.url("")), kind)
+    return _simple(pages.INDEX, kind) or web.plain(503, "The index is not available.")
 
 
 @route("/simple/{name}", for_tools=True, methods=["GET", "HEAD"])
@@ -49,14 +62,8 @@ def simple_project(name: str) -> Response:
     if canonical != name:  # PEP 503: one URL per project
         return Response(body="", status_code=301, headers={"Location": web.url(f"/simple/{canonical}/"),
                                                            "Vary": "Accept"})
-    try:
-        found = projects.project(name)
-    except NotFound:  # never a fall-through to another index
-        return web.plain(404, f"No project named '{name}' on this index.")
-    tag = simple_api.etag(found.name, found.serial, kind, found.created_at)
-    if tag in (routes.request.headers.get("if-none-match") or ""):
-        return Response(body="", status_code=304, headers={"ETag": tag, "Vary": "Accept"})
-    return _simple_response(simple_api.project(projects.offered(found), kind, web.url("")), kind, tag)
+    # never a fall-through to another index
+    return _simple(name, kind) or web.plain(404, f"No project named '{name}' on this index.")
 
 
 @route("/packages/{a}/{b}/{c}/{filename}", for_tools=True, methods=["GET"])

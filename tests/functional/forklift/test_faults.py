@@ -12,6 +12,9 @@ from tests.functional.conftest import Faults
 from tests.functional.forklift.test_upload import objects, upload
 
 CALLS_IN_AN_UPLOAD = 10  # token, user, its address, last use, project, name guard, file, 2 objects, the transaction
+# Then, the upload committed, its pages are built: the new project's (its head, the project, its
+# files, storing it) and the index's (its head, the projects, storing it).
+CALLS_AFTER = 7
 
 
 def consistent() -> None:
@@ -24,21 +27,34 @@ def consistent() -> None:
         assert Project.get(item.project) and Release.get(item.project, item.version)
 
 
+def simple_page(client, path: str) -> str:
+    response = client.http.get(path)
+    assert response.status_code == 200, response.body
+    return response.body.decode()
+
+
 def test_an_upload_makes_the_store_calls_counted_here(client, token, monkeypatch):
     faults = Faults(monkeypatch)
     faults.arm(at=0, ambiguous=False)
     assert upload(client, d.basic(token), d.wheel(), d.wheel_name())[0] == 200
-    assert len(faults.calls) == CALLS_IN_AN_UPLOAD, faults.calls
+    assert len(faults.calls) == CALLS_IN_AN_UPLOAD + CALLS_AFTER, faults.calls
 
 
 @pytest.mark.parametrize("ambiguous", [False, True], ids=["clean", "ambiguous"])
-@pytest.mark.parametrize("at", range(1, CALLS_IN_AN_UPLOAD + 1))
+@pytest.mark.parametrize("at", range(1, CALLS_IN_AN_UPLOAD + CALLS_AFTER + 1))
 def test_a_failure_at_each_store_call(client, token, monkeypatch, at, ambiguous):
     faults = Faults(monkeypatch)
     wheel = d.wheel()  # a retry sends the same bytes
     faults.arm(at, ambiguous)
     status, text = upload(client, d.basic(token), wheel, d.wheel_name())
     failed_call = faults.calls[at - 1]
+    if at > CALLS_IN_AN_UPLOAD:  # building the pages, after the upload committed: the upload stands
+        assert status == 200, (failed_call, status, text)
+        faults.arm(at=0, ambiguous=False)
+        consistent()
+        assert d.wheel_name() in simple_page(client, "/simple/cheese-demo/")  # a page left stale is built
+        assert "cheese-demo" in simple_page(client, "/simple/")
+        return
     if ambiguous and failed_call in ("UpdateItem",):  # the token's last use: not needed for the upload
         assert status in (200, 503), text
     else:

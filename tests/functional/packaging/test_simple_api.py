@@ -63,7 +63,10 @@ def test_etag_and_304_until_the_next_upload(published, token):
 
 
 def test_yanked_files_are_marked(published):
-    File(d.wheel_name()).update(actions=[File.yanked.set(True), File.yanked_reason.set("broken build")])
+    from chalicelib.events.services import Origin
+    from chalicelib.packaging import manage, projects
+
+    manage.yank("alice", projects.project("cheese-demo"), "1.0", "broken build", Origin())
     assert 'data-yanked="broken build"' in get(published, "/simple/cheese-demo/").body.decode()
     data = json.loads(get(published, "/simple/cheese-demo/", accept=JSON).body)
     assert {f["filename"]: f["yanked"] for f in data["files"]}[d.wheel_name()] == "broken build"

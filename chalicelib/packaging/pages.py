@@ -1,0 +1,181 @@
+"""Simple pages built when their project changes, so that answering one is a single query
+whatever the project holds (a project page of 5,000 files was three query pages, 1.6 MB, on
+every request).
+
+Every write that changes what a page shows adds one to the page's `wanted` count inside its
+own transaction (changed()); once the write has committed, refresh() renders the page and
+stores it with `built` set to the count it started from. A read that finds `built` behind
+`wanted` (a refresh that failed, or has not finished) builds the page itself and stores it:
+a failed render never loses an update and never fails the write.
+
+Bodies are stored zlib-compressed, in chunks under DynamoDB's item size, with the digest of
+the page: a read checks it, so a half-written page (a read is not isolated from a
+transaction) is never served, only rebuilt.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import zlib
+from dataclasses import dataclass
+from typing import Any
+
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.core import cdn
+from chalicelib.core.config import get_settings
+from chalicelib.core.db import get_or_none, transaction
+from chalicelib.core.errors import NotFound
+from chalicelib.packaging import projects, simple_api
+from chalicelib.packaging.models import SimplePage
+
+log = logging.getLogger(__name__)
+
+INDEX = "/"  # the page of /simple/ (no project's name has a slash)
+HEAD = "page"
+CHUNK = 350_000  # bytes of compressed body per item (DynamoDB takes 400 KB)
+# Chunks sort around the head: "json#…" < "page" < "text#…", so one query reads the head and
+# one kind's chunks.
+PREFIX = {"json": "json#", "html": "text#"}
+
+
+@dataclass(frozen=True)
+class Page:
+    body: str
+    digest: str  # of the body: the ETag's root
+
+    def etag(self, kind: str) -> str:
+        return _etag(self.digest, kind)
+
+
+def _form(kind: str) -> str:
+    return "json" if kind == simple_api.JSON else "html"
+
+
+def _etag(digest: str, kind: str) -> str:
+    """Strong, and one per representation: text/html and the PEP 691 HTML carry the same body."""
+    suffix = {simple_api.JSON: "json", simple_api.HTML: "html"}.get(kind, "text")
+    return f'"{digest}-{suffix}"'
+
+
+def changed(t: TransactWrite, page: str) -> None:
+    """Marks the page stale, in the transaction of the write that changed it."""
+    t.update(SimplePage(page, HEAD), actions=[SimplePage.wanted.add(1)])
+
+
+def get(page: str, kind: str) -> Page | None:
+    """The page for this kind, from one query when it is current; built and stored when it is
+    missing or stale. None: no such project."""
+    return _read(page, kind) or (_build(page) or {}).get(_form(kind))
+
+
+def current_etag(page: str, kind: str) -> str | None:
+    """The stored page's ETag while it is current (one read of its head, not of its body)."""
+    head = SimplePage._get_connection().get_item(page, HEAD, attributes_to_get=[
+        "wanted", "built", f"{_form(kind)}_etag"]).get("Item")
+    if not head or _stale(head):
+        return None
+    digest = head.get(f"{_form(kind)}_etag", {}).get("S")
+    return _etag(digest, kind) if digest else None
+
+
+def refresh(page: str) -> None:
+    """After a write: builds and stores the page, and has the CDN (if any) forget it. Never
+    fails the write that called it."""
+    try:
+        _build(page)
+    except Exception:  # noqa: BLE001 - the page stays stale, and the next read builds it
+        log.exception("could not refresh the simple page of %s", page)
+    cdn.invalidate(["/simple/", "/simple"] if page == INDEX else [f"/simple/{page}/"])
+
+
+def _number(item: dict[str, Any], name: str) -> int:
+    return int(item.get(name, {}).get("N", 0))
+
+
+def _stale(head: dict[str, Any]) -> bool:
+    return "built" not in head or _number(head, "built") < _number(head, "wanted")
+
+
+def _read(page: str, kind: str) -> Page | None:
+    form = _form(kind)
+    prefix = PREFIX[form]
+    low, high = (prefix, HEAD) if form == "json" else (HEAD, prefix + "~")
+    connection, start, items = SimplePage._get_connection(), None, []
+    while True:  # one query page up to 1 MB of compressed body
+        result = connection.query(page, range_key_condition=SimplePage.part.between(low, high),
+                                  exclusive_start_key=start)
+        items += result.get("Items", [])
+        start = result.get("LastEvaluatedKey")
+        if not start:
+            break
+    head = next((item for item in items if item["part"]["S"] == HEAD), None)
+    chunks = [item["body"]["B"] for item in items if item["part"]["S"].startswith(prefix)]
+    if head is None or _stale(head) or len(chunks) != _number(head, f"{form}_chunks"):
+        return None
+    digest = head.get(f"{form}_etag", {}).get("S", "")
+    try:
+        body = zlib.decompress(b"".join(chunks)).decode()
+    except (zlib.error, UnicodeDecodeError):
+        return None
+    return Page(body, digest) if _digest(body) == digest else None
+
+
+def _digest(body: str) -> str:
+    return hashlib.sha256(body.encode()).hexdigest()[:32]
+
+
+def _render(page: str) -> dict[str, str] | None:
+    """Both forms of the page, from the tables; None when the project is gone."""
+    url = get_settings().path_prefix
+    if page == INDEX:
+        listed = projects.all_projects()
+        return {"json": simple_api.index(listed, simple_api.JSON, url),
+                "html": simple_api.index(listed, simple_api.HTML, url)}
+    try:
+        found = projects.offered(projects.project(page))
+    except NotFound:
+        return None
+    return {"json": simple_api.project(found, simple_api.JSON, url),
+            "html": simple_api.project(found, simple_api.HTML, url)}
+
+
+def _build(page: str) -> dict[str, Page] | None:
+    """Renders the page as it is now and stores it (over a damaged one of the same change too),
+    unless a build of a later change was stored first. Returns what it rendered; None (and
+    nothing stored) when the project is gone."""
+    head = get_or_none(SimplePage, page, HEAD)
+    wanted = int(head.wanted or 0) if head is not None else 0
+    bodies = _render(page)
+    if bodies is None:
+        if head is not None:
+            _forget(page)
+        return None
+    built = {form: Page(body, _digest(body)) for form, body in bodies.items()}
+    try:
+        with transaction() as t:
+            actions: list[Action] = [SimplePage.built.set(wanted)]
+            for form, rendered in built.items():
+                compressed = zlib.compress(rendered.body.encode(), 6)
+                chunks = [compressed[i:i + CHUNK] for i in range(0, len(compressed), CHUNK)]
+                for number, chunk in enumerate(chunks):
+                    t.save(SimplePage(page, f"{PREFIX[form]}{number:03d}", body=chunk))
+                before = int(getattr(head, f"{form}_chunks") or 0) if head is not None else 0
+                for number in range(len(chunks), before):
+                    t.delete(SimplePage(page, f"{PREFIX[form]}{number:03d}"))
+                actions += [getattr(SimplePage, f"{form}_etag").set(rendered.digest),
+                            getattr(SimplePage, f"{form}_chunks").set(len(chunks))]
+            t.update(SimplePage(page, HEAD), actions=actions,
+                     condition=SimplePage.built.does_not_exist() | (SimplePage.built <= wanted))
+    except TransactWriteError:  # a build of a later change was stored first
+        log.info("the simple page of %s was not stored: a later one was", page)
+    return built
+
+
+def _forget(page: str) -> None:
+    """A deleted project's page goes with it."""
+    with SimplePage.batch_write() as batch:
+        for item in SimplePage.query(page):
+            batch.delete(item)
