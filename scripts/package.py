@@ -4,13 +4,14 @@ The DynamoDB tables in sam.json are generated from the pynamodb models, so the k
 schemas live in one place. templates/ is shipped through Chalice's vendor/ folder
 (copied to the zip's root, beside app.py). Libraries the Lambda runtime already has
 (boto3 and its dependencies) are left out of the zip, and so is Babel's data for languages the
-site does not speak; compiled libraries are stripped of their symbol tables. The catalogs'
-.mo files must be compiled first (`make package` does it).
+site does not speak; compiled libraries are stripped of their symbol tables, and the templates
+go compiled too. The catalogs' .mo files must be compiled first (`make package` does it).
 """
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -192,12 +193,20 @@ def functions() -> list[str]:
                             for source in app.event_sources)]
 
 
+# What no request reads: the build machine's bytecode caches, install records, type stubs,
+# docutils' words for other languages and its writers other than the HTML one descriptions use.
+UNREAD = re.compile(r"(^|/)__pycache__/|\.dist-info/RECORD$|\.pyi$"
+                    r"|^docutils/(parsers/rst/)?languages/(?!(en|__init__)\.py$)"
+                    r"|^docutils/writers/(latex2e|xetex|odf_odt|s5_html|manpage|pep_html|docutils_xml|pseudoxml)")
+
+
 def needed(filename: str) -> bool:
-    """Whether the zip keeps a file: not a library the runtime has, not another language's data."""
+    """Whether the zip keeps a file: not a library the runtime has, not another language's data,
+    nothing no request reads."""
     from chalicelib.core.translation import LANGUAGES
 
     top = filename.split("/")[0].split(".")[0].split("-")[0]
-    if top.removeprefix("python_") in RUNTIME_PROVIDED:
+    if top.removeprefix("python_") in RUNTIME_PROVIDED or UNREAD.search(filename):
         return False
     if filename.startswith(LOCALE_DATA):
         return Path(filename).stem in {"root", *LANGUAGES}
@@ -233,6 +242,9 @@ def main(out: Path) -> None:
     vendor = ROOT / "vendor"
     shutil.rmtree(vendor / "templates", ignore_errors=True)
     shutil.copytree(ROOT / "templates", vendor / "templates")
+    from chalicelib.core import rendering
+
+    rendering.compile_all(vendor / "templates" / rendering.COMPILED.name)  # read-only in the Lambda
     try:
         with tempfile.TemporaryDirectory() as tmp:
             merge = Path(tmp) / "merge.json"

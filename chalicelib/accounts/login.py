@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
@@ -25,8 +25,7 @@ from chalicelib.mfa import policy
 DEFAULT_NEXT = "/manage/account/"
 
 
-@dataclass(frozen=True)
-class Pending:
+class Pending(NamedTuple):
     """A right password waiting for its second factor: a login, or a reauthentication."""
 
     user: User
@@ -34,8 +33,7 @@ class Pending:
     reauthenticating: bool = False
 
 
-@dataclass(frozen=True)
-class LoginResult:
+class LoginResult(NamedTuple):
     username: str
     session_token: str | None = None  # logged in
     pending: str | None = None  # the password was right; a second factor must follow

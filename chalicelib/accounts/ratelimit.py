@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
@@ -80,8 +81,7 @@ def _key(limit: Limit, subject: str, now: int) -> tuple[str, int]:
     return f"{limit.name}:{subject}:{window}", (window + 1) * limit.seconds
 
 
-@dataclass(frozen=True)
-class Reservation:
+class Reservation(NamedTuple):
     keys: tuple[str, ...]  # the counters this attempt counted against
 
 

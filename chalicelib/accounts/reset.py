@@ -1,7 +1,7 @@
 """Changing a password, and resetting a forgotten one by a mailed link."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pynamodb.exceptions import TransactWriteError
 
@@ -17,8 +17,7 @@ from chalicelib.events.services import Origin, build, record_event
 from chalicelib.events.tags import Tag
 
 
-@dataclass(frozen=True)
-class ResetFor:
+class ResetFor(NamedTuple):
     """Whom a still-good reset link is for."""
 
     username: str

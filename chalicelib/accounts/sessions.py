@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from pynamodb.transactions import TransactWrite
 
@@ -32,8 +32,7 @@ FRESH_FOR = timedelta(minutes=15)
 TOKEN_BYTES = 32
 
 
-@dataclass(frozen=True)
-class SessionInfo:
+class SessionInfo(NamedTuple):
     username: str
     authenticated_at: datetime
     expires_at: datetime

@@ -1,8 +1,8 @@
 """What the account page shows of an account: names, addresses, password and factors."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from chalicelib.accounts.models import Email, User
 from chalicelib.core.db import get_or_none
@@ -10,15 +10,13 @@ from chalicelib.core.errors import NotFound
 from chalicelib.mfa import policy
 
 
-@dataclass(frozen=True)
-class EmailInfo:
+class EmailInfo(NamedTuple):
     address: str
     verified: bool
     primary: bool
 
 
-@dataclass(frozen=True)
-class Account:
+class Account(NamedTuple):
     username: str
     display_username: str
     full_name: str

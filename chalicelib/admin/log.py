@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import enum
 import secrets
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from chalicelib.admin.models import AdminAction
 from chalicelib.core import clock
@@ -45,8 +45,7 @@ DESCRIPTIONS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class LogEntry:
+class LogEntry(NamedTuple):
     at: datetime
     action: str
     description: str

@@ -2,8 +2,8 @@
 new projects, and the names nobody may register."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from pynamodb.exceptions import TransactWriteError
 
@@ -37,8 +37,7 @@ def set_switches(administrator: str, *, registrations: bool, projects: bool, ori
     switches.remember(state)
 
 
-@dataclass(frozen=True)
-class Prohibition:
+class Prohibition(NamedTuple):
     name: str
     reason: str
     by: str

@@ -4,8 +4,8 @@ container within that time, and the container that made it sees it at once."""
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from pynamodb.transactions import TransactWrite
 
@@ -22,8 +22,7 @@ class Switch(enum.StrEnum):
     PROJECTS = "projects"  # "Allow new projects"
 
 
-@dataclass(frozen=True)
-class State:
+class State(NamedTuple):
     registrations: bool = True
     projects: bool = True
     changed_at: datetime | None = None

@@ -3,8 +3,8 @@ session, and their addresses cannot make a new account) and restore them; and gr
 administrator flag itself, which only a command with the deployment's credentials does."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from pynamodb.exceptions import TransactWriteError
 
@@ -22,8 +22,7 @@ from chalicelib.packaging import permissions
 REASON_MAX = 500
 
 
-@dataclass(frozen=True)
-class UserSummary:
+class UserSummary(NamedTuple):
     username: str
     display_username: str
     email: str
@@ -31,8 +30,7 @@ class UserSummary:
     administrator: bool
 
 
-@dataclass(frozen=True)
-class UserDetail:
+class UserDetail(NamedTuple):
     summary: UserSummary
     full_name: str
     created_at: datetime

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import os
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 ENV_NAMES = (
@@ -44,8 +44,7 @@ class ConfigurationError(RuntimeError):
     pass
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     stage: str
     secret_key: str
     retired_secret_keys: tuple[str, ...]  # still accepted for what they made; see core.keys

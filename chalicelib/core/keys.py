@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from chalicelib.core.config import get_settings
 
@@ -38,8 +38,7 @@ def hkdf(secret: bytes, info: str, length: int = 32) -> bytes:
     return hmac.new(prk, info.encode() + b"\x01", hashlib.sha256).digest()[:length]
 
 
-@dataclass(frozen=True)
-class Secret:
+class Secret(NamedTuple):
     id: str
     value: bytes
 

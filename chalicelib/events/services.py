@@ -5,8 +5,8 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from pynamodb.transactions import TransactWrite
 
@@ -19,16 +19,14 @@ KEEP_FOR = timedelta(days=365 * 2)
 HISTORY_LENGTH = 50
 
 
-@dataclass(frozen=True)
-class Origin:
+class Origin(NamedTuple):
     """Where a request came from, as recorded with each event."""
 
     ip: str = ""
     user_agent: str = ""
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
+class HistoryEntry(NamedTuple):
     at: datetime
     tag: str
     description: str

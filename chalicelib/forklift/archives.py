@@ -5,7 +5,6 @@ that inflates to a huge member costs nothing."""
 from __future__ import annotations
 
 import io
-import tarfile
 import zipfile
 from typing import IO
 
@@ -43,6 +42,8 @@ def wheel_metadata(content: bytes) -> bytes:
 
 def sdist_metadata(filename: str, content: bytes) -> bytes:
     """An sdist holds PKG-INFO in its top directory; returns it."""
+    import tarfile  # only uploads of sdists read one: no cold start pays for it
+
     try:
         if filename.endswith(".zip"):
             return _zip_pkg_info(content)
@@ -65,6 +66,8 @@ def _zip_pkg_info(content: bytes) -> bytes:
 
 
 def _tar_pkg_info(content: bytes) -> bytes:
+    import tarfile
+
     with tarfile.open(fileobj=io.BytesIO(content), mode="r:gz") as archive:
         for count, entry in enumerate(archive):  # a stream: members are not all read into memory
             if count >= MAX_MEMBERS:

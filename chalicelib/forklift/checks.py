@@ -3,7 +3,7 @@ twine shows. No I/O: the pipeline in pipeline.py calls them in order."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from chalicelib.core.errors import UploadRefused
 from chalicelib.packaging.names import normalize
@@ -15,8 +15,7 @@ MAX_FILE = 4 * 1024 * 1024
 FILETYPES = {"sdist", "bdist_wheel"}
 
 
-@dataclass(frozen=True)
-class Digests:
+class Digests(NamedTuple):
     md5: str
     sha256: str
     blake2_256: str

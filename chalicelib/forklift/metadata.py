@@ -3,9 +3,8 @@ or PKG-INFO, which must agree on name and version and wins for what it says."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
 
 from chalicelib.core.errors import UploadRefused
 from chalicelib.forklift.checks import first
@@ -19,8 +18,7 @@ TEXT_FIELDS = ("description", "description_content_type", "author", "license", "
                "maintainer", "maintainer_email", "keywords", "download_url", "license_expression")
 
 
-@dataclass(frozen=True)
-class Metadata:
+class Metadata(NamedTuple):
     metadata_version: str
     name: str
     version: str
@@ -28,7 +26,7 @@ class Metadata:
     description: str = ""
     description_content_type: str = ""
     requires_python: str = ""
-    classifiers: list[str] = field(default_factory=list)
+    classifiers: Sequence[str] = ()
     author: str = ""
     license: str = ""
     home_page: str = ""
@@ -38,10 +36,10 @@ class Metadata:
     keywords: str = ""
     download_url: str = ""
     license_expression: str = ""
-    license_files: list[str] = field(default_factory=list)
-    requires_dist: list[str] = field(default_factory=list)
-    provides_extra: list[str] = field(default_factory=list)
-    project_urls: list[str] = field(default_factory=list)  # "Label, URL", as the field is written
+    license_files: Sequence[str] = ()
+    requires_dist: Sequence[str] = ()
+    provides_extra: Sequence[str] = ()
+    project_urls: Sequence[str] = ()  # "Label, URL", as the field is written
 
 
 @functools.lru_cache(maxsize=1)
@@ -130,7 +128,7 @@ def with_file(form: Metadata, raw: bytes, what: str) -> Metadata:
     if normalize(name) != normalize(form.name) or not same_version:
         raise UploadRefused(f"Make the upload's name and version match the file: its {what} says "
                             f"'{name}' '{version}', the upload '{form.name}' '{form.version}'.")
-    return _checked(replace(form, **_file_values(dict(parsed))))
+    return _checked(form._replace(**_file_values(dict(parsed))))
 
 
 def _file_values(parsed: Mapping[str, Any]) -> dict[str, Any]:

@@ -13,9 +13,8 @@ import base64
 import binascii
 import io
 import logging
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from pynamodb.expressions.update import Action
 
@@ -37,15 +36,13 @@ from chalicelib.tokens import services as tokens
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Received:
+class Received(NamedTuple):
     fields: dict[str, list[str]]
     filename: str
     content: bytes
 
 
-@dataclass(frozen=True)
-class Stored:
+class Stored(NamedTuple):
     path: str
     created: list[str]  # object keys this request created (to remove if it fails)
     metadata_sha256: str | None

@@ -4,8 +4,7 @@ five-minute pending state of chalicelib.accounts.login; a right second factor tu
 a session through finish_login."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
@@ -20,8 +19,7 @@ from chalicelib.events.tags import Tag
 from chalicelib.mfa import policy, recovery, totp
 
 
-@dataclass(frozen=True)
-class Completed:
+class Completed(NamedTuple):
     session_token: str
     username: str
     next_path: str
@@ -29,8 +27,7 @@ class Completed:
     language: str | None = None
 
 
-@dataclass(frozen=True)
-class Methods:
+class Methods(NamedTuple):
     """The second factors a pending login can finish with."""
 
     totp: bool

@@ -1,7 +1,7 @@
 """Managing the authenticator app (enroll, remove) and recovery codes."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pynamodb.exceptions import TransactWriteError
 
@@ -18,8 +18,7 @@ from chalicelib.mfa import login, policy, recovery, totp
 from chalicelib.mfa.policy import Factor
 
 
-@dataclass(frozen=True)
-class Provisioning:
+class Provisioning(NamedTuple):
     secret: str
     uri: str
     qr_data_uri: str

@@ -8,8 +8,8 @@ codes go too, since they would stand in for nothing.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from pynamodb.expressions.update import Action
 
@@ -28,8 +28,7 @@ class Factor(enum.StrEnum):
     SECURITY_KEY = "security-key"
 
 
-@dataclass(frozen=True)
-class Factors:
+class Factors(NamedTuple):
     """What second factors an account has, read from its user item."""
 
     totp_added_at: datetime | None

@@ -5,9 +5,8 @@ from __future__ import annotations
 import base64
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from pynamodb.exceptions import DeleteError, TransactWriteError
 from pynamodb.transactions import TransactWrite
@@ -31,8 +30,7 @@ CHALLENGE_LIFETIME = timedelta(minutes=5)
 AUTHENTICATE = "webauthn-authenticate"
 
 
-@dataclass(frozen=True)
-class Kind:
+class Kind(NamedTuple):
     """What tells a passkey from a security key when one is added or removed: what the
     ceremony demands (passkey), the challenge's purpose, the events and what the user reads."""
 
@@ -63,8 +61,7 @@ PASSKEY = Kind(
 NOT_KEPT = N_("This authenticator could not keep a passkey. Use another one, or add it as a security key.")
 
 
-@dataclass(frozen=True)
-class KeyInfo:
+class KeyInfo(NamedTuple):
     credential_id: str
     label: str
     created_at: datetime | None

@@ -8,8 +8,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib.core import keys
 from chalicelib.core.config import get_settings
@@ -29,8 +28,7 @@ class NotDiscoverable(WebAuthnFailure):
     """A passkey registration the browser says the authenticator did not keep (credProps)."""
 
 
-@dataclass(frozen=True)
-class Credential:
+class Credential(NamedTuple):
     credential_id: str  # base64url
     public_key: str  # COSE, base64url
     sign_count: int

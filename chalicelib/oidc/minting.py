@@ -4,9 +4,8 @@ publisher first creates its project. Each OIDC token is exchanged once: its id i
 same transaction that saves the new token."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from pynamodb.exceptions import TransactWriteError
 
@@ -29,8 +28,7 @@ SPENT_FOR = timedelta(seconds=verify.LEEWAY + 60)  # past the token's expiry: it
 CANDIDATES_MAX = 100
 
 
-@dataclass(frozen=True)
-class Minted:
+class Minted(NamedTuple):
     token: str
     expires: int  # unix time
 

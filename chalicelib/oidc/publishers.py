@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from pynamodb.exceptions import TransactWriteError
 
@@ -35,8 +35,7 @@ PIPELINE_FILE = re.compile(r"^(?!/)(?!.*\.\.)[A-Za-z0-9._/-]+\.ya?ml$")
 TEXT_MAX = 255
 
 
-@dataclass(frozen=True)
-class PublisherInfo:
+class PublisherInfo(NamedTuple):
     id: str
     kind: str
     owner: str

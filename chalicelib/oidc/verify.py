@@ -2,8 +2,7 @@
 publisher. Refusals carry PyPI's error codes, which publishing actions print."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from chalicelib.core.config import get_settings
@@ -22,8 +21,7 @@ class Refused(Exception):
         self.description = description
 
 
-@dataclass(frozen=True)
-class Verified:
+class Verified(NamedTuple):
     kind: str  # "github" or "gitlab"
     issuer: str
     claims: dict[str, Any]

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.models import Model
@@ -33,14 +33,12 @@ INVITATION_LIFETIME = timedelta(seconds=signing.MAX_AGE[signing.ROLE_INVITATION]
 LAST_OWNER = N_("A project needs an Owner: make another collaborator an Owner first.")
 
 
-@dataclass(frozen=True)
-class Collaborator:
+class Collaborator(NamedTuple):
     username: str
     role: str
 
 
-@dataclass(frozen=True)
-class Invitation:
+class Invitation(NamedTuple):
     project: str  # normalized
     project_name: str
     username: str

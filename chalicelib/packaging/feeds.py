@@ -2,9 +2,9 @@
 project's releases; 40 items each, newest first."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime
+from typing import NamedTuple
 from xml.etree import ElementTree
 
 from chalicelib.core.config import get_settings
@@ -14,8 +14,7 @@ from chalicelib.packaging.projects import ProjectInfo, releases
 LENGTH = 40
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(NamedTuple):
     title: str
     path: str
     description: str

@@ -17,8 +17,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import zlib
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.update import Action
@@ -41,8 +40,7 @@ CHUNK = 350_000  # bytes of compressed body per item (DynamoDB takes 400 KB)
 PREFIX = {"json": "json#", "html": "text#"}
 
 
-@dataclass(frozen=True)
-class Page:
+class Page(NamedTuple):
     body: str
     digest: str  # of the body: the ETag's root
 

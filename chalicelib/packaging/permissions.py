@@ -8,7 +8,7 @@ Writing roles (an accepted invitation, a change, a removal) is chalicelib.packag
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from chalicelib.accounts.models import User
 from chalicelib.core import clock
@@ -74,8 +74,7 @@ class Frozen(CheeseshopError):
 CREATOR = RoleName.OWNER  # the role of whoever's first upload creates a project
 
 
-@dataclass(frozen=True)
-class ProjectRole:
+class ProjectRole(NamedTuple):
     project: str  # normalized
     name: str  # as first uploaded
     role: str

@@ -2,9 +2,9 @@
 the JSON API. Each project's files come from one paginated query."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib.core.db import get_or_none
 from chalicelib.core.errors import NotFound
@@ -16,8 +16,7 @@ from chalicelib.packaging.names import normalize, ultranormalize
 from chalicelib.packaging.permissions import ProjectStatus, status_of
 
 
-@dataclass(frozen=True)
-class ProjectInfo:
+class ProjectInfo(NamedTuple):
     name: str  # normalized
     display_name: str
     serial: int
@@ -31,8 +30,7 @@ class ProjectInfo:
         return project_subject(self.name, self.created_at)
 
 
-@dataclass(frozen=True)
-class ReleaseInfo:
+class ReleaseInfo(NamedTuple):
     version: str
     summary: str
     description_html: str
@@ -50,10 +48,10 @@ class ReleaseInfo:
     keywords: str = ""
     download_url: str = ""
     license_expression: str = ""
-    license_files: list[str] = field(default_factory=list)
-    requires_dist: list[str] = field(default_factory=list)
-    provides_extra: list[str] = field(default_factory=list)
-    project_urls: list[tuple[str, str]] = field(default_factory=list)  # (label, URL)
+    license_files: Sequence[str] = ()
+    requires_dist: Sequence[str] = ()
+    provides_extra: Sequence[str] = ()
+    project_urls: Sequence[tuple[str, str]] = ()  # (label, URL)
 
     @property
     def links(self) -> list[tuple[str, str]]:
@@ -61,8 +59,7 @@ class ReleaseInfo:
         return urls.links(self.project_urls, self.home_page, self.download_url)
 
 
-@dataclass(frozen=True)
-class FileInfo:
+class FileInfo(NamedTuple):
     filename: str
     url_path: str
     version: str
@@ -79,8 +76,7 @@ class FileInfo:
     yanked_reason: str
 
 
-@dataclass(frozen=True)
-class ProjectFiles:
+class ProjectFiles(NamedTuple):
     name: str  # normalized
     display_name: str
     serial: int

@@ -4,6 +4,7 @@ fields count as those labels when no Project-URL gives them. Only http(s) links 
 from __future__ import annotations
 
 import string
+from collections.abc import Sequence
 
 _REMOVE = str.maketrans("", "", string.punctuation + string.whitespace)
 WELL_KNOWN = {
@@ -27,7 +28,8 @@ def title(label: str) -> str:
     return WELL_KNOWN.get(normalize_label(label), label)
 
 
-def links(project_urls: list[tuple[str, str]], home_page: str = "", download_url: str = "") -> list[tuple[str, str]]:
+def links(project_urls: Sequence[tuple[str, str]], home_page: str = "",
+          download_url: str = "") -> list[tuple[str, str]]:
     """(title, URL) pairs, in the metadata's order, the deprecated fields last."""
     shown = [(title(label), url) for label, url in project_urls]
     titles = {t for t, _ in shown}

@@ -10,8 +10,8 @@ import hmac
 import re
 import secrets
 import zlib
-from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import NamedTuple
 
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.update import Action
@@ -35,8 +35,7 @@ LAST_USED_GRANULARITY = timedelta(minutes=1)
 TOKEN_RE = re.compile(r"^pypi-cs_([0-9a-f]{24})_([0-9a-f]{64})_([0-9a-f]{8})$")
 
 
-@dataclass(frozen=True)
-class TokenInfo:
+class TokenInfo(NamedTuple):
     id: str
     name: str
     projects: list[str] | None  # None: every project of the user
@@ -45,8 +44,7 @@ class TokenInfo:
     expires_at: datetime | None
 
 
-@dataclass(frozen=True)
-class Authorized:
+class Authorized(NamedTuple):
     username: str  # "" for a token minted by trusted publishing
     token_id: str
     projects: list[str] | None

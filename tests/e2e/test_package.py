@@ -19,6 +19,13 @@ RUNTIME_LIBRARIES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", 
 SERVE_ONE_REQUEST = """
 import json, sys
 sys.path[:0] = [sys.argv[1], sys.argv[2]]
+import jinja2
+compiled = []
+_compile = jinja2.Environment.compile
+def counting(self, *args, **kwargs):
+    compiled.append(args[1] if len(args) > 1 else kwargs.get("name"))
+    return _compile(self, *args, **kwargs)
+jinja2.Environment.compile = counting
 from app import app
 event = {"resource": "/account/login", "path": "/account/login/", "httpMethod": "GET",
          "headers": {"Host": "example.test"}, "multiValueHeaders": {}, "queryStringParameters": None,
@@ -55,7 +62,7 @@ with translation.using("fr"):
 with translation.using("es"):
     checks["numbers"] = translation.format_size(1536) == "1,5 KiB"
 print(json.dumps({"status": response["statusCode"], "body": response["body"],
-                  "heavy_loaded": heavy_loaded, "checks": checks,
+                  "heavy_loaded": heavy_loaded, "checks": checks, "templates_compiled": compiled,
                   "outside": sorted({m.__file__.split("/site-packages/")[0] for m in list(sys.modules.values())
                                      if getattr(m, "__file__", None) and "site-packages" in m.__file__})}))
 """
@@ -94,8 +101,9 @@ def test_zip_serves_a_page_with_only_the_runtime_libraries(package, tmp_path):
     site = Path(next(p for p in sys.path if p.endswith("site-packages")))
     for name in RUNTIME_LIBRARIES:
         (runtime / name).symlink_to(site / name)
+    (tmp_path / "tmp").mkdir()  # a new container's /tmp: empty
     env = {"CHEESESHOP_STAGE": "prod", "CHEESESHOP_SECRET_KEY": "k" * 40, "CHEESESHOP_PATH_PREFIX": "/api",
-           "CHEESESHOP_BASE_URL": "https://example.test",
+           "CHEESESHOP_BASE_URL": "https://example.test", "TMPDIR": str(tmp_path / "tmp"),
            "AWS_DEFAULT_REGION": "us-east-1", "PATH": "/usr/bin:/bin"}
     result = subprocess.run([sys.executable, "-S", "-E", "-c", SERVE_ONE_REQUEST, str(code), str(runtime)],
                             cwd=code, env=env, capture_output=True, text=True, timeout=60)
@@ -107,6 +115,7 @@ def test_zip_serves_a_page_with_only_the_runtime_libraries(package, tmp_path):
     # What is large loads only on the paths that use it: new passwords (the strength checker),
     # checking one (argon2), security keys, descriptions, uploads, QR codes, trusted publishing.
     assert response["heavy_loaded"] == []
+    assert response["templates_compiled"] == []  # the package's templates come compiled
     assert response["checks"] == {name: True for name in response["checks"]}
     assert response["outside"] == []  # nothing came from an installed site-packages
 
