@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from chalicelib import web
 from chalicelib.core.errors import CheeseshopError
-from chalicelib.forklift import pipeline, sweeper
 from chalicelib.web import Response
 
 routes = web.Routes(__name__)
@@ -20,6 +19,8 @@ def legacy_upload() -> Response:
     req = web.parse_origin_only(request)
     headers = request.headers
     body = request.raw_body if isinstance(request.raw_body, bytes) else request.raw_body.encode()
+    from chalicelib.forklift import pipeline  # loaded by the first upload, not by every cold start
+
     try:
         message = pipeline.upload(authorization=headers.get("authorization"),
                                  content_type=headers.get("content-type", ""), body=body, origin=req)
@@ -31,6 +32,8 @@ def legacy_upload() -> Response:
 
 def sweep_orphans() -> object:
     """Objects no file record lists (an upload or a deletion cut short), removed every hour."""
+    from chalicelib.forklift import sweeper
+
     return sweeper.sweep()
 
 
