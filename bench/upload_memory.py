@@ -16,6 +16,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.update(CHEESESHOP_STAGE="bench", CHEESESHOP_SECRET_KEY="bench-secret", AWS_ACCESS_KEY_ID="x",
                   AWS_SECRET_ACCESS_KEY="x", AWS_DEFAULT_REGION="us-east-1", CHEESESHOP_MAIL_DIR=tempfile.mkdtemp())
 
+import maintainer  # noqa: E402  (beside this script)
 from moto import mock_aws  # noqa: E402
 
 from tests import distributions as d  # noqa: E402
@@ -31,16 +32,15 @@ def main() -> None:
         from chalicelib.core.config import get_settings
         from chalicelib.events.services import Origin
         from chalicelib.forklift import pipeline as uploads
-        from chalicelib.tokens.services import Authorized
 
         provision.ensure_all(get_settings())
+        authorization = d.basic(maintainer.token())
         noise = random.Random(1).randbytes(SIZE)  # incompressible, so the wheel is as large as its payload
         content = d.wheel("memory-demo", extra=noise)
         body, content_type = d.form(content, d.wheel_name("memory-demo"), name="memory-demo")
-        uploads.authenticate = lambda header: Authorized("bench", "t", None)  # type: ignore[assignment]
         tracemalloc.start()
         baseline = tracemalloc.get_traced_memory()[0]
-        message = uploads.upload(authorization="x", content_type=content_type, body=body, origin=Origin())
+        message = uploads.upload(authorization=authorization, content_type=content_type, body=body, origin=Origin())
         current, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         assert message == "OK", message

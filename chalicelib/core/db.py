@@ -6,7 +6,7 @@ Items that expire carry a TTL attribute; code checks expiry too (moto never dele
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from pynamodb.connection import Connection
@@ -17,7 +17,7 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.core import aws
 from chalicelib.core.config import Settings
 
-__all__ = ["Model", "bind", "get_or_none", "transaction", "unbind"]
+__all__ = ["Key", "Model", "bind", "get_many", "get_or_none", "transaction", "unbind"]
 
 _bound: list[Settings | None] = [None]
 _first: list[type[Model] | None] = [None]
@@ -138,6 +138,50 @@ def transaction() -> TransactWrite:
     if _first[0] is None:
         raise RuntimeError("models are not bound to settings yet")
     return Transaction(connection=_first[0]._get_connection().connection)
+
+
+Key = tuple[type[Model], str, str | None]  # a model and an item's hash and range key
+BATCH_ATTEMPTS = 4  # DynamoDB may leave keys unprocessed under load: asked again, then a 503
+
+
+def get_many(keys: Sequence[Key]) -> list[Any]:
+    """Items of several tables from one BatchGetItem (asked again only for keys DynamoDB left
+    unprocessed), in the order of `keys`; None where there is no item."""
+    from botocore.exceptions import ClientError
+
+    if _first[0] is None:
+        raise RuntimeError("models are not bound to settings yet")
+    models = {model.Meta.table_name: model for model, _, _ in keys}
+    request: dict[str, Any] = {}
+    for model, hash_key, range_key in dict.fromkeys(keys):  # a key asked twice is refused by DynamoDB
+        request.setdefault(model.Meta.table_name, {"Keys": []})["Keys"].append(_key(model, hash_key, range_key))
+    client, found = _first[0]._get_connection().connection.client, {}
+    for _ in range(BATCH_ATTEMPTS):
+        answer = client.batch_get_item(RequestItems=request)
+        for table, items in answer.get("Responses", {}).items():
+            for item in items:
+                found[(table, *_identity(models[table], item))] = item
+        request = answer.get("UnprocessedKeys") or {}
+        if not request:
+            break
+    else:
+        raise StoreUnavailable(ClientError({"Error": {"Code": "ProvisionedThroughputExceededException"}},
+                                           "BatchGetItem"))
+    return [model.from_raw_data(item) if (item := found.get((model.Meta.table_name, hash_key, range_key)))
+            else None for model, hash_key, range_key in keys]
+
+
+def _key(model: type[Model], hash_key: str, range_key: str | None) -> dict[str, Any]:
+    key = {model._hash_key_attribute().attr_name: {"S": hash_key}}
+    if range_key is not None:
+        key[model._range_key_attribute().attr_name] = {"S": range_key}
+    return key
+
+
+def _identity(model: type[Model], item: dict[str, Any]) -> tuple[str, str | None]:
+    range_attribute = model._range_key_attribute()
+    return (item[model._hash_key_attribute().attr_name]["S"],
+            item[range_attribute.attr_name]["S"] if range_attribute is not None else None)
 
 
 def get_or_none[M: Model](model: type[M], hash_key: str, range_key: str | None = None) -> M | None:

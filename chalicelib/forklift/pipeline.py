@@ -9,8 +9,6 @@ have been written, so its objects stay (forklift.sweeper removes them if nothing
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import io
 import logging
 from datetime import datetime
@@ -24,13 +22,12 @@ from chalicelib.core.db import cancelled, get_or_none, never_written, transactio
 from chalicelib.core.errors import UploadRefused
 from chalicelib.events.services import Origin, both, build, project_subject
 from chalicelib.events.tags import Tag
-from chalicelib.forklift import archives, metadata
+from chalicelib.forklift import access, archives, metadata
 from chalicelib.forklift import checks as check
 from chalicelib.forklift.metadata import Metadata
 from chalicelib.packaging import creation, pages, readme
 from chalicelib.packaging.models import File, Project, Release
 from chalicelib.packaging.names import normalize
-from chalicelib.packaging.permissions import Permission, frozen, may, status_of
 from chalicelib.tokens import services as tokens
 
 log = logging.getLogger(__name__)
@@ -46,24 +43,6 @@ class Stored(NamedTuple):
     path: str
     created: list[str]  # object keys this request created (to remove if it fails)
     metadata_sha256: str | None
-
-
-def authenticate(authorization: str | None) -> tokens.Authorized:
-    """Basic __token__:<token>, or 'token <token>' / 'Bearer <token>'; never a password."""
-    scheme, _, value = (authorization or "").strip().partition(" ")
-    if scheme.lower() in ("token", "bearer"):
-        return tokens.authenticate(value)
-    if scheme.lower() == "basic":
-        try:
-            username, _, secret = base64.b64decode(value, validate=True).decode().partition(":")
-        except (binascii.Error, UnicodeDecodeError) as exc:
-            raise UploadRefused("Malformed Authorization header.", status=401) from exc
-        if username == "__token__":
-            return tokens.authenticate(secret)
-        raise UploadRefused("Username/password uploads are not supported: make an API token in your account "
-                            "settings and upload with the username __token__.", status=403)
-    raise UploadRefused("Upload needs an API token: use the username __token__ and the token as password.",
-                        status=401)
 
 
 def parse(content_type: str, body: bytes) -> Received:
@@ -106,56 +85,6 @@ def validate(received: Received) -> tuple[Metadata, check.Digests, bytes | None]
     return metadata.with_file(form, pkg_info, "PKG-INFO"), digests, None
 
 
-def authorize(who: tokens.Authorized, meta: Metadata) -> Project | None:
-    """The existing project (None: a new one) once this token may upload to it."""
-    name = normalize(meta.name)
-    project = get_or_none(Project, name)
-    if project is not None and frozen(status := status_of(project.status), Permission.UPLOAD):
-        raise UploadRefused(f"The project '{project.display_name}' is {status.value}: it takes no new uploads.")
-    if who.publisher:  # trusted publishing: the publisher's projects, each made before its token
-        if project is None or not who.may_upload_to(name):
-            raise UploadRefused(f"Register a trusted publisher for '{meta.name}': this token was minted for "
-                                f"the projects {', '.join(who.projects or [])}.", status=403)
-        return project
-    if project is None:
-        if who.projects is not None:
-            raise UploadRefused("Use a token for all your projects to create a new project: this API token "
-                                "is scoped to other projects.", status=403)
-        if creation.halted():
-            raise UploadRefused("Upload a new release of an existing project, or try again later: new projects "
-                                "cannot be created on this index right now.", status=403)
-        problem = creation.name_problem(meta.name)
-        if problem is creation.NameProblem.PROHIBITED:
-            raise UploadRefused(f"Choose another name: the name '{meta.name}' is prohibited on this index.")
-        if problem is creation.NameProblem.STDLIB:
-            raise UploadRefused(f"The name '{meta.name}' is not allowed: it is a module of the Python standard "
-                                "library.")
-        if problem is creation.NameProblem.SIMILAR:
-            raise UploadRefused(f"Choose another name: '{meta.name}' is too similar to an existing project.")
-        return None
-    if not who.may_upload_to(name):
-        raise UploadRefused(f"Use a token for '{project.display_name}': this API token is not scoped to the "
-                            f"project '{project.display_name}'.", status=403)
-    if not may(who.username, Permission.UPLOAD, name):
-        raise UploadRefused(f"Ask an owner to invite you, or choose another name: the user '{who.username}' "
-                            f"isn't allowed to upload to project '{project.display_name}'.", status=403)
-    return project
-
-
-def already_uploaded(filename: str, digests: check.Digests) -> bool:
-    """True for the identical file again (harmless); refused for a filename used before."""
-    existing = get_or_none(File, filename)
-    if existing is None:
-        return False
-    if existing.project is None:
-        raise UploadRefused("Upload a new version or another file: this filename belonged to a file that was "
-                            "deleted, and a filename can be used only once.")
-    if existing.sha256 == digests.sha256:
-        return True
-    raise UploadRefused("Upload a new version or another file: File already exists, and a filename can be "
-                        "used only once, even after the file is deleted.")
-
-
 def store(received: Received, digests: check.Digests, metadata: bytes | None) -> Stored:
     path = f"packages/{digests.sha256[:2]}/{digests.sha256[2:4]}/{digests.sha256[4:]}/{received.filename}"
     created: list[str] = []
@@ -171,10 +100,11 @@ def store(received: Received, digests: check.Digests, metadata: bytes | None) ->
     return Stored(path, created, sha)
 
 
-def record(who: tokens.Authorized, project: Project | None, meta: Metadata, received: Received,
-           digests: check.Digests, stored: Stored, origin: Origin) -> None:
+def record(presented: access.Presented, who: tokens.Authorized, project: Project | None, meta: Metadata,
+           received: Received, digests: check.Digests, stored: Stored, origin: Origin) -> None:
     name, now = normalize(meta.name), clock.now()
     with transaction() as t:
+        tokens.used(t, presented.token, presented.secret)
         t.save(File(received.filename, project=name, version=meta.version,
                     packagetype=check.first(received.fields, "filetype"),
                     python_version=check.python_version(received.fields), requires_python=meta.requires_python,
@@ -239,15 +169,15 @@ def _release_actions(name: str, meta: Metadata, now: datetime) -> list[Action]:
 
 def upload(*, authorization: str | None, content_type: str, body: bytes, origin: Origin) -> str:
     """Runs the pipeline; returns the message for a 200, raises UploadRefused otherwise."""
-    who = authenticate(authorization)
+    token = access.token(authorization)
     received = parse(content_type, body)
     meta, digests, metadata = validate(received)
-    project = authorize(who, meta)
-    if already_uploaded(received.filename, digests):
+    who, project, existing = access.authorize(token, meta, received.filename)  # one read for all it needs
+    if access.already_uploaded(existing, digests):
         return "OK (this file was already uploaded)"
     stored = store(received, digests, metadata)
     try:
-        record(who, project, meta, received, digests, stored, origin)
+        record(token, who, project, meta, received, digests, stored, origin)
     except UploadRefused:  # refused before the transaction was sent
         _remove(stored.created)
         raise
@@ -259,7 +189,7 @@ def upload(*, authorization: str | None, content_type: str, body: bytes, origin:
         _remove(stored.created)
         if not cancelled(exc):
             raise
-        if already_uploaded(received.filename, digests):  # a concurrent upload of these same bytes won
+        if access.already_uploaded(get_or_none(File, received.filename), digests):  # a concurrent one won
             return "OK (this file was already uploaded)"
         if (flooded := _flooded(who, project is None)) is not None:
             raise flooded from exc

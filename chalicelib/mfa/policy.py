@@ -94,8 +94,10 @@ def removal_actions(user: User, factor: Factor) -> list[Action]:
     return actions
 
 
-def require_verified_primary(user: User) -> None:
-    """A second factor is added only once the primary address is known to be the user's."""
-    primary = Email.get(user.username, user.primary_email)
+def require_verified_primary(user: User, primary: Email | None = None) -> None:
+    """A second factor is added only once the primary address is known to be the user's.
+    `primary`: its record, when the caller read it already."""
+    if primary is None or primary.email != user.primary_email.lower():
+        primary = Email.get(user.username, user.primary_email)
     if not primary.verified:
         raise EmailNotVerified()

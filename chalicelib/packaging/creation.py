@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import enum
 import sys
+from collections.abc import Callable
 from datetime import datetime
 
 from pynamodb.transactions import TransactWrite
@@ -36,18 +37,23 @@ def halted() -> bool:
 
 def name_problem(name: str) -> NameProblem | None:
     """Why a new project may not take this name, or None."""
+    return name_problem_given(name, lambda key: get_or_none(Project, key))
+
+
+def name_problem_given(name: str, read: Callable[[str], Project | None]) -> NameProblem | None:
+    """The same, with the project items read by `read` (an upload has them already)."""
     if len(name) > NAME_MAX or not NAME_RE.match(name):
         return NameProblem.INVALID
     if normalize(name).replace("-", "_") in sys.stdlib_module_names:
         return NameProblem.STDLIB
     # Every project keeps a guard under its ultra-normalized name, so one read finds a project
     # of this very name, a look-alike and a prohibition; a second, only then, tells the first two apart.
-    guard = get_or_none(Project, ultra_guard(name))
+    guard = read(ultra_guard(name))
     if guard is None:
         return None
     if guard.prohibited is not None:
         return NameProblem.PROHIBITED
-    return NameProblem.TAKEN if get_or_none(Project, normalize(name)) is not None else NameProblem.SIMILAR
+    return NameProblem.TAKEN if read(normalize(name)) is not None else NameProblem.SIMILAR
 
 
 def create(t: TransactWrite, display_name: str, creator: str, now: datetime) -> None:

@@ -116,6 +116,17 @@ def may(username: str, permission: Permission, project: str, status: ProjectStat
     return allows(role_of(username, project), permission, status)
 
 
+def role_key(username: str, project: str) -> tuple[type[Role], str, str]:
+    """The key of this user's role item on a project, for a caller that reads it with other items
+    (an upload); may_as() then decides."""
+    return Role, project, username
+
+
+def may_as(role: Role | None, permission: Permission, status: ProjectStatus = ProjectStatus.ACTIVE) -> bool:
+    """may(), for the role item read by role_key()."""
+    return allows(None if role is None else role_name(role.role), permission, status)
+
+
 def require(username: str, permission: Permission, project: str,
             status: ProjectStatus = ProjectStatus.ACTIVE) -> RoleName:
     """The user's role when it allows this; NotFound otherwise, so a stranger learns nothing

@@ -29,6 +29,9 @@ class Token(Model):
     created_at = UTCDateTimeAttribute(null=True)
     last_used_at = UTCDateTimeAttribute(null=True)
     publisher = UnicodeAttribute(null=True)  # minted by trusted publishing for this workflow (no user)
+    # The owner's primary address when it was made (a primary address never changes): an upload
+    # then reads its record together with everything else it needs.
+    owner_email = UnicodeAttribute(null=True)
     expires = TTLAttribute(null=True)  # minted tokens: removed a day after expires_at (checked on use anyway)
     by_user = TokensByUser()
 

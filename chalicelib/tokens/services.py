@@ -11,14 +11,15 @@ import re
 import secrets
 import zlib
 from datetime import UTC, datetime, time, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
 
-from chalicelib.accounts.models import User
+from chalicelib.accounts.models import Email, User
 from chalicelib.core import clock, crypto, keys, mail
-from chalicelib.core.db import get_or_none, transaction
+from chalicelib.core.db import Key, get_or_none, transaction
 from chalicelib.core.errors import CheeseshopError, NotFound, TokenRefused, TwoFactorRequired, ValidationError
 from chalicelib.core.translation import gettext
 from chalicelib.events.services import Origin, build
@@ -89,11 +90,11 @@ def _expiry(value: str) -> datetime | None:
     return expires
 
 
-def _may_make_tokens(user: User | None) -> None:
+def _may_make_tokens(user: User | None, primary: Email | None = None) -> None:
     """The mandate: tokens are for users with a second factor and a verified email."""
     if user is None or not policy.has_two_factor(user):
         raise TwoFactorRequired()
-    policy.require_verified_primary(user)
+    policy.require_verified_primary(user, primary)
 
 
 def create(username: str, *, name: str, projects: list[str], expires: str, origin: Origin) -> str:
@@ -118,7 +119,8 @@ def create(username: str, *, name: str, projects: list[str], expires: str, origi
         with transaction() as t:
             t.save(Token(token_id, username=username, name=name, projects=chosen or None,
                          secret_hash=crypto.keyed_hash(secret, purpose=keys.API_TOKEN), expires_at=expires_at,
-                         created_at=clock.now()), condition=Token.id.does_not_exist())
+                         created_at=clock.now(), owner_email=_primary(username)),
+                   condition=Token.id.does_not_exist())
             t.save(Token(_guard(username, name)), condition=Token.id.does_not_exist())
             t.save(build(username, Tag.TOKEN_CREATE, origin, detail=name))
     except TransactWriteError as exc:
@@ -151,7 +153,20 @@ def revoke(username: str, token_id: str, origin: Origin) -> None:
               username=user.display_username, name=token.name, ip=origin.ip)
 
 
-def _presented(value: str) -> tuple[Token, str]:
+def _primary(username: str) -> str | None:
+    user = get_or_none(User, username)
+    return user.primary_email.lower() if user is not None else None
+
+
+def owner_keys(token: Token) -> list[Key]:
+    """What authorized() needs read about a user token's owner: the user, and their primary
+    address's record when the token names it."""
+    if token.publisher is not None or token.username is None:
+        return []
+    return [(User, token.username, None), *([(Email, token.username, token.owner_email)] if token.owner_email else [])]
+
+
+def presented(value: str) -> tuple[Token, str]:
     """The stored token a presented one stands for, and its secret; TokenRefused otherwise."""
     parsed = parse(value)
     token = get_or_none(Token, parsed[0]) if parsed else None
@@ -179,34 +194,42 @@ def mint(projects: list[str], publisher: str, lifetime: timedelta) -> tuple[str,
 def burn(value: str) -> None:
     """Ends a minted token at once; anything else (another kind of token, none) is left as it is."""
     try:
-        token, _ = _presented(value)
+        token, _ = presented(value)
     except TokenRefused:
         return
     if token.publisher is not None:
         token.delete()
 
 
-def authenticate(value: str) -> Authorized:
-    """The user and scope a presented token stands for; TokenRefused otherwise."""
-    token, secret = _presented(value)
+def authorized(token: Token, secret: str, owner_items: list[Any]) -> Authorized:
+    """What a presented token (presented()) stands for, given its owner's items as read for
+    owner_keys(token): TokenRefused when the account may not use tokens now."""
     if token.publisher is not None:
         return Authorized("", token.id, _projects(token), token.publisher, publisher=token.publisher)
     if token.username is None:
         raise TokenRefused()
-    owner = get_or_none(User, token.username)
+    owner, primary = (owner_items + [None, None])[:2]
     if owner is not None and owner.suspended_at is not None:
         raise TokenRefused("This account is suspended: its API tokens are refused.")
     try:
-        _may_make_tokens(owner)
+        _may_make_tokens(owner, primary)
     except CheeseshopError as exc:
         raise TokenRefused("API tokens work only for accounts with two-factor authentication and a "
                            "verified email address.") from exc
+    return Authorized(token.username, token.id, _projects(token), token.name or "")
+
+
+def used(t: TransactWrite, token: Token, secret: str) -> None:
+    """Adds to the upload's transaction what using the token changes: its last use (to the
+    minute, which spares a write per file), and its hash, when a retired secret made it. A token
+    revoked meanwhile fails the transaction."""
+    if token.publisher is not None:  # minted for one workflow run: nothing to remember
+        return
     now = clock.now()
     actions: list[Action] = []
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_GRANULARITY:
-        actions.append(Token.last_used_at.set(now))  # a minute's precision spares a write per file
-    if not crypto.is_current(token.secret_hash or ""):  # made with a retired secret: move it to the current one
+        actions.append(Token.last_used_at.set(now))
+    if not crypto.is_current(token.secret_hash or ""):
         actions.append(Token.secret_hash.set(crypto.keyed_hash(secret, purpose=keys.API_TOKEN)))
     if actions:
-        token.update(actions=actions)
-    return Authorized(token.username, token.id, _projects(token), token.name or "")
+        t.update(token, actions=actions, condition=Token.id.exists())

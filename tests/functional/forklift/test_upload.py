@@ -159,17 +159,17 @@ def test_other_users_projects_and_scoped_tokens(client, token, alice):
 
 
 def test_a_lost_race_leaves_exactly_one_file_and_no_orphan(client, token, monkeypatch):
-    from chalicelib.forklift import pipeline as uploads
+    from chalicelib.forklift import access
 
     assert upload(client, d.basic(token), d.wheel(), d.wheel_name())[0] == 200
     winner = objects()
     calls = []
 
-    def raced(filename, digests):  # the check ran before the other upload's record landed
-        calls.append(filename)
-        return False if len(calls) == 1 else original(filename, digests)
-    original = uploads.already_uploaded
-    monkeypatch.setattr(uploads, "already_uploaded", raced)
+    def raced(existing, digests):  # the check ran before the other upload's record landed
+        calls.append(existing)
+        return False if len(calls) == 1 else original(existing, digests)
+    original = access.already_uploaded
+    monkeypatch.setattr(access, "already_uploaded", raced)
     status, text = upload(client, d.basic(token), d.wheel(extra=b"# other bytes"), d.wheel_name())
     assert status == 400 and "File already exists" in text
     assert objects() == winner and File.count() == 1

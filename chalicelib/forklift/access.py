@@ -1,0 +1,111 @@
+"""Who may upload what: the token presented, then, once the upload says which project and
+file it is, everything the decision needs in one read (the token's owner and their address,
+the project, the uploader's role on it, its name's guard, the filename's record). An upload
+reads the store twice before it writes."""
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any, NamedTuple
+
+from chalicelib.core.db import Key, get_many
+from chalicelib.core.errors import UploadRefused
+from chalicelib.forklift.checks import Digests
+from chalicelib.forklift.metadata import Metadata
+from chalicelib.packaging import creation
+from chalicelib.packaging.models import File, Project
+from chalicelib.packaging.names import normalize, ultra_guard
+from chalicelib.packaging.permissions import Permission, frozen, may_as, role_key, status_of
+from chalicelib.tokens import services as tokens
+from chalicelib.tokens.models import Token
+
+
+class Presented(NamedTuple):
+    token: Token
+    secret: str
+
+
+def token(authorization: str | None) -> Presented:
+    """Basic __token__:<token>, or 'token <token>' / 'Bearer <token>'; never a password. The
+    stored token it stands for (its first read), or UploadRefused/TokenRefused."""
+    scheme, _, value = (authorization or "").strip().partition(" ")
+    if scheme.lower() in ("token", "bearer"):
+        return Presented(*tokens.presented(value))
+    if scheme.lower() == "basic":
+        try:
+            username, _, secret = base64.b64decode(value, validate=True).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError) as exc:
+            raise UploadRefused("Malformed Authorization header.", status=401) from exc
+        if username == "__token__":
+            return Presented(*tokens.presented(secret))
+        raise UploadRefused("Username/password uploads are not supported: make an API token in your account "
+                            "settings and upload with the username __token__.", status=403)
+    raise UploadRefused("Upload needs an API token: use the username __token__ and the token as password.",
+                        status=401)
+
+
+def authorize(presented: Presented, meta: Metadata, filename: str) -> tuple[tokens.Authorized, Project | None,
+                                                                              File | None]:
+    """Who uploads, to which project (None: a new one), and the filename's record if it has
+    one, once this token may upload this file: all read at once."""
+    name, username = normalize(meta.name), presented.token.username
+    owner_keys = tokens.owner_keys(presented.token)
+    keys: list[Key] = [*owner_keys, (Project, name, None), (Project, ultra_guard(meta.name), None),
+                       (File, filename, None)]
+    if username and not presented.token.publisher:
+        keys.append(role_key(username, name))
+    found = get_many(keys)
+    owner_items, (project, guard, existing, *role) = found[:len(owner_keys)], found[len(owner_keys):]
+    who = tokens.authorized(presented.token, presented.secret, owner_items)
+    read = {name: project, ultra_guard(meta.name): guard}
+    return who, _authorize(who, meta, project, role[0] if role else None, read), existing
+
+
+def _authorize(who: tokens.Authorized, meta: Metadata, project: Project | None, role: Any,
+               read: dict[str, Any]) -> Project | None:
+    """The existing project (None: a new one) once this token may upload to it."""
+    name = normalize(meta.name)
+    if project is not None and frozen(status := status_of(project.status), Permission.UPLOAD):
+        raise UploadRefused(f"The project '{project.display_name}' is {status.value}: it takes no new uploads.")
+    if who.publisher:  # trusted publishing: the publisher's projects, each made before its token
+        if project is None or not who.may_upload_to(name):
+            raise UploadRefused(f"Register a trusted publisher for '{meta.name}': this token was minted for "
+                                f"the projects {', '.join(who.projects or [])}.", status=403)
+        return project
+    if project is None:
+        if who.projects is not None:
+            raise UploadRefused("Use a token for all your projects to create a new project: this API token "
+                                "is scoped to other projects.", status=403)
+        if creation.halted():
+            raise UploadRefused("Upload a new release of an existing project, or try again later: new projects "
+                                "cannot be created on this index right now.", status=403)
+        problem = creation.name_problem_given(meta.name, read.get)
+        if problem is creation.NameProblem.PROHIBITED:
+            raise UploadRefused(f"Choose another name: the name '{meta.name}' is prohibited on this index.")
+        if problem is creation.NameProblem.STDLIB:
+            raise UploadRefused(f"The name '{meta.name}' is not allowed: it is a module of the Python standard "
+                                "library.")
+        if problem is creation.NameProblem.SIMILAR:
+            raise UploadRefused(f"Choose another name: '{meta.name}' is too similar to an existing project.")
+        return None
+    if not who.may_upload_to(name):
+        raise UploadRefused(f"Use a token for '{project.display_name}': this API token is not scoped to the "
+                            f"project '{project.display_name}'.", status=403)
+    if not may_as(role, Permission.UPLOAD):
+        raise UploadRefused(f"Ask an owner to invite you, or choose another name: the user '{who.username}' "
+                            f"isn't allowed to upload to project '{project.display_name}'.", status=403)
+    return project
+
+
+def already_uploaded(existing: File | None, digests: Digests) -> bool:
+    """True for the identical file again (harmless); refused for a filename used before."""
+    if existing is None:
+        return False
+    if existing.project is None:
+        raise UploadRefused("Upload a new version or another file: this filename belonged to a file that was "
+                            "deleted, and a filename can be used only once.")
+    if existing.sha256 == digests.sha256:
+        return True
+    raise UploadRefused("Upload a new version or another file: File already exists, and a filename can be "
+                        "used only once, even after the file is deleted.")
+
