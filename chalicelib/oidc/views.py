@@ -7,7 +7,6 @@ from typing import Any
 
 from chalicelib import web
 from chalicelib.core.config import get_settings
-from chalicelib.oidc import minting
 from chalicelib.oidc.verify import Refused
 from chalicelib.web import Response
 
@@ -44,6 +43,8 @@ def audience() -> Response:
 
 @route("/_/oidc/mint-token", for_tools=True, methods=["POST"], content_types=ANY_BODY)
 def mint_token() -> Response:
+    from chalicelib.oidc import minting  # loaded by the first minting, not by every cold start
+
     try:
         minted = minting.mint(_payload(), web.parse_origin_only(routes.request))
     except Refused as refusal:
@@ -53,6 +54,8 @@ def mint_token() -> Response:
 
 @route("/_/oidc/burn-token", for_tools=True, methods=["POST"], content_types=ANY_BODY)
 def burn_token() -> Response:
+    from chalicelib.oidc import minting
+
     try:
         minting.burn(_payload())
     except Refused as refusal:

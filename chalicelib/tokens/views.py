@@ -5,7 +5,6 @@ from typing import Any
 
 from chalicelib import web
 from chalicelib.packaging import permissions
-from chalicelib.tokens import services as tokens
 from chalicelib.web import Response
 
 routes = web.Routes(__name__)
@@ -21,6 +20,8 @@ TOKENS_PAGE = "manage/tokens.html"
 
 
 def _tokens_context(username: str) -> dict[str, Any]:
+    from chalicelib.tokens import services as tokens  # loaded by the first token page, not by every cold start
+
     return {"tokens": tokens.list_tokens(username), "projects": permissions.projects_of(username)}
 
 
@@ -38,6 +39,8 @@ def create_token() -> Response:
     username = req.require_user()
 
     def act() -> Response:
+        from chalicelib.tokens import services as tokens
+
         token = tokens.create(username, name=req.form.get("name", ""), projects=req.form_lists.get("scope", []),
                               expires=req.form.get("expires", ""), origin=req.origin)
         return web.page(req, TOKENS_PAGE, new_token=token, **_tokens_context(username))
@@ -52,6 +55,8 @@ def revoke_token() -> Response:
     username = req.require_user()
 
     def act() -> Response:
+        from chalicelib.tokens import services as tokens
+
         tokens.revoke(username, req.form.get("token_id", ""), req.origin)
         return web.redirect(req, "/manage/account/token/", notice="token-revoked")
     return web.form_action(req, TOKENS_PAGE, act, lazy_context=lambda: _tokens_context(username))
