@@ -105,6 +105,7 @@ class Project(Model):
     owners = NumberAttribute(null=True)  # how many Owners: a condition keeps it above zero
     status = UnicodeAttribute(null=True)  # PEP 792 (a permissions.ProjectStatus); none: active
     status_reason = UnicodeAttribute(null=True)
+    status_before = UnicodeAttribute(null=True)  # while quarantined: the status a release returns it to
     prohibited = UnicodeAttribute(null=True)  # on a guard item: the reason no project may take the name
     all = AllProjects()
     by_age = ProjectsByAge()  # the newest projects, for the feed

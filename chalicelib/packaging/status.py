@@ -4,13 +4,13 @@ status), is recorded in the actor's and the project's history, and is mailed to 
 Who may set which status is chalicelib.packaging.permissions'."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.core.db import transaction
+from chalicelib.core.db import get_or_none, transaction
 from chalicelib.core.errors import Conflict, NotFound, ValidationError
 from chalicelib.core.translation import gettext
 from chalicelib.events.services import Origin, both
@@ -40,12 +40,19 @@ def quarantine(actor: str, found: ProjectInfo, reason: str, origin: Origin, also
     reason = _reason(reason)
     if found.status is ProjectStatus.QUARANTINED:
         raise ValidationError({"reason": gettext("This project is already quarantined.")})
-    _change(actor, found, found.status, ProjectStatus.QUARANTINED, reason, Tag.PROJECT_QUARANTINE, origin, also)
+    before: list[Action] = [Project.status_before.set(found.status.value)] if found.status is not \
+        ProjectStatus.ACTIVE else []
+    _change(actor, found, found.status, ProjectStatus.QUARANTINED, reason, Tag.PROJECT_QUARANTINE, origin, also,
+            before)
 
 
 def release(actor: str, found: ProjectInfo, origin: Origin, also: Also | None = None) -> None:
+    """Back to the status the project had when it was quarantined (archived stays archived)."""
     _require_administrator(actor)
-    _change(actor, found, ProjectStatus.QUARANTINED, ProjectStatus.ACTIVE, "", Tag.PROJECT_RELEASE, origin, also)
+    item = get_or_none(Project, found.name)
+    after = permissions.status_of(item.status_before if item is not None else None)
+    _change(actor, found, ProjectStatus.QUARANTINED, after, "", Tag.PROJECT_RELEASE, origin, also,
+            [Project.status_before.remove()])
 
 
 def _require_administrator(actor: str) -> None:
@@ -63,7 +70,7 @@ def _reason(reason: str) -> str:
 
 
 def _change(actor: str, found: ProjectInfo, before: ProjectStatus, after: ProjectStatus, reason: str, tag: Tag,
-            origin: Origin, also: Also | None = None) -> None:
+            origin: Origin, also: Also | None = None, more: Sequence[Action] = ()) -> None:
     """From `before` to `after`, on condition that the project is still in `before` (a change
     made meanwhile wins, and this one is refused)."""
     if found.status is not before:
@@ -72,7 +79,8 @@ def _change(actor: str, found: ProjectInfo, before: ProjectStatus, after: Projec
     actions: list[Action] = [Project.serial.add(1),
                              Project.status.set(after.value) if after is not ProjectStatus.ACTIVE
                              else Project.status.remove(),
-                             Project.status_reason.set(reason) if reason else Project.status_reason.remove()]
+                             Project.status_reason.set(reason) if reason else Project.status_reason.remove(),
+                             *more]
     try:
         with transaction() as t:
             t.update(Project(found.name), actions=actions, condition=Project.name.exists() & stored)

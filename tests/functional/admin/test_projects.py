@@ -58,6 +58,18 @@ def test_quarantine_offers_nothing_to_installers_and_freezes_the_project_until_r
         ("admin:project:release", "cheese-demo", "False alarm")]
 
 
+def test_an_archived_project_is_archived_again_once_released(client, mailbox, root, alice, published):
+    assert act(alice, PROJECT, PROJECT + "archive/", {}).status == 303
+    assert quarantine(root).status == 303
+    released = act(root, "/admin/projects/cheese-demo/", "/admin/projects/cheese-demo/release/", {"reason": "x"})
+    assert released.status == 303
+    listing = json.loads(simple(client, headers=JSON).body)
+    assert listing["project-status"] == {"status": "archived"} and len(listing["files"]) == 2
+    stored = Project.get("cheese-demo")
+    assert stored.status == "archived" and stored.status_before is None
+    assert "archived" in mailbox.to("alice@example.com")[-1].get_body(("plain",)).get_content()
+
+
 def test_a_quarantine_needs_a_reason_and_changes_the_etag(client, mailbox, root, published):
     before = simple(client).headers["ETag"]
     assert quarantine(root, reason="").status == 400
