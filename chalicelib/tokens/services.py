@@ -90,16 +90,17 @@ def _expiry(value: str) -> datetime | None:
     return expires
 
 
-def _may_make_tokens(user: User | None, primary: Email | None = None) -> None:
+def _may_make_tokens(user: User | None, primary: Email | None = None) -> User:
     """The mandate: tokens are for users with a second factor and a verified email."""
     if user is None or not policy.has_two_factor(user):
         raise TwoFactorRequired()
     policy.require_verified_primary(user, primary)
+    return user
 
 
 def create(username: str, *, name: str, projects: list[str], expires: str, origin: Origin) -> str:
     """A new token for all the user's projects (projects empty, or only ""), or for some."""
-    _may_make_tokens(get_or_none(User, username))
+    user = _may_make_tokens(get_or_none(User, username))
     name = name.strip()
     chosen = list(dict.fromkeys(normalize(p) for p in projects if p.strip()))
     errors = {}
@@ -119,13 +120,12 @@ def create(username: str, *, name: str, projects: list[str], expires: str, origi
         with transaction() as t:
             t.save(Token(token_id, username=username, name=name, projects=chosen or None,
                          secret_hash=crypto.keyed_hash(secret, purpose=keys.API_TOKEN), expires_at=expires_at,
-                         created_at=clock.now(), owner_email=_primary(username)),
+                         created_at=clock.now(), owner_email=user.primary_email.lower()),
                    condition=Token.id.does_not_exist())
             t.save(Token(_guard(username, name)), condition=Token.id.does_not_exist())
             t.save(build(username, Tag.TOKEN_CREATE, origin, detail=name))
     except TransactWriteError as exc:
         raise ValidationError({"name": gettext("You already have a token with this name.")}) from exc
-    user = User.get(username)
     mail.send(user.primary_email, "token-created", language=user.language, username=user.display_username, name=name,
               projects=", ".join(chosen), ip=origin.ip)
     return _compose(token_id, secret)
@@ -151,11 +151,6 @@ def revoke(username: str, token_id: str, origin: Origin) -> None:
     user = User.get(username)
     mail.send(user.primary_email, "token-revoked", language=user.language,
               username=user.display_username, name=token.name, ip=origin.ip)
-
-
-def _primary(username: str) -> str | None:
-    user = get_or_none(User, username)
-    return user.primary_email.lower() if user is not None else None
 
 
 def owner_keys(token: Token) -> list[Key]:
