@@ -4,6 +4,7 @@ from chalicelib.accounts import views as accounts
 from chalicelib.accounts import views_manage as account_settings
 from chalicelib.admin import views as admin
 from chalicelib.forklift import views as forklift
+from chalicelib.forklift import views_sessions as upload_sessions
 from chalicelib.i18n import views as languages
 from chalicelib.mfa import views as mfa
 from chalicelib.mfa import views_keys as security_keys
@@ -23,6 +24,7 @@ app.register_blueprint(mfa.routes.blueprint)
 app.register_blueprint(security_keys.routes.blueprint)
 app.register_blueprint(tokens.routes.blueprint)
 app.register_blueprint(forklift.routes.blueprint)
+app.register_blueprint(upload_sessions.routes.blueprint)
 app.register_blueprint(languages.routes.blueprint)
 app.register_blueprint(oidc.routes.blueprint)
 app.register_blueprint(publishing.routes.blueprint)

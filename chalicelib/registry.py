@@ -11,13 +11,14 @@ from chalicelib.admin import switches
 from chalicelib.core import aws, db
 from chalicelib.core.config import Settings
 from chalicelib.events import models as events
+from chalicelib.forklift import models as forklift
 from chalicelib.mfa import models as mfa
 from chalicelib.oidc import models as oidc
 from chalicelib.packaging import models as packaging
 from chalicelib.tokens import models as tokens
 
 MODELS: tuple[type[Model], ...] = (*accounts.MODELS, *events.MODELS, *mfa.MODELS, *packaging.MODELS,
-                                   *tokens.MODELS, *oidc.MODELS, *admin.MODELS)
+                                   *tokens.MODELS, *oidc.MODELS, *admin.MODELS, *forklift.MODELS)
 
 
 def bind(settings: Settings) -> None:

@@ -93,7 +93,7 @@ def reserve(*pairs: tuple[Limit, str]) -> Reservation:
     try:
         with transaction() as t:
             for limit, key, window_end in keyed:
-                _count_one(t, limit, key, window_end)
+                _count(t, limit, key, window_end)
     except TransactWriteError as exc:
         for (limit, _, window_end), reason in zip(keyed, exc.cancellation_reasons or [], strict=False):
             if reason is not None and reason.code == "ConditionalCheckFailed":
@@ -102,18 +102,19 @@ def reserve(*pairs: tuple[Limit, str]) -> Reservation:
     return Reservation(tuple(key for _, key, _ in keyed))
 
 
-def within(t: TransactWrite, limit: Limit, subject: str) -> None:
-    """Counts one against the limit inside the caller's transaction, which then fails while the
-    window is full; after such a failure, exceeded() says whether this limit was why."""
-    _count_one(t, limit, *_key(limit, subject, clock.timestamp()))
+def within(t: TransactWrite, limit: Limit, subject: str, amount: int = 1) -> None:
+    """Counts amount (one attempt, or the files of one publication) against the limit inside
+    the caller's transaction, which then fails when they do not all fit in the window; after
+    such a failure, exceeded() says whether this limit was why."""
+    _count(t, limit, *_key(limit, subject, clock.timestamp()), amount=amount)
 
 
-def _count_one(t: TransactWrite, limit: Limit, key: str, window_end: int) -> None:
-    """One more on a counter, on condition that its window is not full yet."""
+def _count(t: TransactWrite, limit: Limit, key: str, window_end: int, amount: int = 1) -> None:
+    """amount more on a counter, on condition that its window has room for them."""
     t.update(RateLimitCounter(key),
-             actions=[RateLimitCounter.hits.add(1),
+             actions=[RateLimitCounter.hits.add(amount),
                       RateLimitCounter.expires.set(datetime.fromtimestamp(window_end, UTC))],
-             condition=RateLimitCounter.hits.does_not_exist() | (RateLimitCounter.hits < limit.count))
+             condition=RateLimitCounter.hits.does_not_exist() | (RateLimitCounter.hits <= limit.count - amount))
 
 
 def exceeded(limit: Limit, subject: str) -> RateLimited | None:

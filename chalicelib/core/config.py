@@ -29,6 +29,7 @@ ENV_NAMES = (
     "CHEESESHOP_OIDC_AUDIENCE",
     "CHEESESHOP_SIMPLE_MAX_AGE",
     "CHEESESHOP_CDN_PARAMETER",
+    "CHEESESHOP_MAX_FILE_SIZE",
     "AWS_ENDPOINT_URL",
     "AWS_DEFAULT_REGION",
     "PORT",
@@ -64,6 +65,7 @@ class Settings(NamedTuple):
     oidc_audience: str
     simple_max_age: int  # seconds installers and caches may keep a simple page without asking again
     cdn_parameter: str  # the SSM parameter naming the CDN's distribution; empty: no CDN
+    max_file_size: int  # bytes a file sent by an upload session may hold (the legacy POST takes 4 MiB)
 
     @property
     def is_local(self) -> bool:
@@ -116,18 +118,19 @@ def _settings(values: tuple[str | None, ...]) -> Settings:
         **_issuers(stage, {"oidc_github_issuer": env["CHEESESHOP_OIDC_GITHUB_ISSUER"] or GITHUB_ISSUER,
                            "oidc_gitlab_issuer": env["CHEESESHOP_OIDC_GITLAB_ISSUER"] or GITLAB_ISSUER}),
         oidc_audience=env["CHEESESHOP_OIDC_AUDIENCE"] or "cheeseshop",
-        simple_max_age=_seconds("CHEESESHOP_SIMPLE_MAX_AGE", env["CHEESESHOP_SIMPLE_MAX_AGE"], 60),
+        simple_max_age=_whole("CHEESESHOP_SIMPLE_MAX_AGE", env["CHEESESHOP_SIMPLE_MAX_AGE"], 60, "seconds"),
         cdn_parameter=env["CHEESESHOP_CDN_PARAMETER"] or "",
+        max_file_size=_whole("CHEESESHOP_MAX_FILE_SIZE", env["CHEESESHOP_MAX_FILE_SIZE"], 100 * 1024 * 1024, "bytes"),
         **_relying_party(env["CHEESESHOP_BASE_URL"] or f"http://127.0.0.1:{port}",
                          env["CHEESESHOP_WEBAUTHN_RP_ID"], env["CHEESESHOP_WEBAUTHN_ORIGIN"]),
     )
 
 
-def _seconds(name: str, value: str | None, default: int) -> int:
+def _whole(name: str, value: str | None, default: int, unit: str) -> int:
     if not value:
         return default
     if not value.strip().isdigit():
-        raise ConfigurationError(f"{name} must be a whole number of seconds, not '{value}'")
+        raise ConfigurationError(f"{name} must be a whole number of {unit}, not '{value}'")
     return int(value)
 
 

@@ -56,3 +56,81 @@ def download_url(key: str, seconds: int = DOWNLOAD_URL_SECONDS) -> str:
     """A short-lived URL for the object itself."""
     return str(aws.client("s3").generate_presigned_url(
         "get_object", Params={"Bucket": get_settings().bucket, "Key": key}, ExpiresIn=seconds))
+
+
+# Large files come straight from the uploader to S3 in a multipart upload whose parts are
+# PUT to presigned URLs (chalicelib.forklift.sessions); the app never carries their bytes.
+
+class NoSuchUpload(Exception):
+    """The multipart upload is gone (completed, aborted, or expired by the bucket's rule)."""
+
+
+def _missing_upload(exc: ClientError) -> bool:
+    return exc.response.get("Error", {}).get("Code") in ("NoSuchUpload", "404")
+
+
+def start_upload(key: str) -> str:
+    """Begins a multipart upload to key; returns its upload id."""
+    answer = aws.client("s3").create_multipart_upload(Bucket=get_settings().bucket, Key=key,
+                                                      ContentType="application/octet-stream")
+    return str(answer["UploadId"])
+
+
+def part_url(key: str, upload_id: str, number: int, seconds: int) -> str:
+    """A URL the uploader PUTs one part's bytes to, valid for seconds."""
+    return str(aws.client("s3").generate_presigned_url(
+        "upload_part", Params={"Bucket": get_settings().bucket, "Key": key, "UploadId": upload_id,
+                               "PartNumber": number}, ExpiresIn=seconds))
+
+
+def uploaded_parts(key: str, upload_id: str) -> dict[int, tuple[int, str]]:
+    """The parts S3 holds so far: number -> (size, ETag)."""
+    parts: dict[int, tuple[int, str]] = {}
+    try:
+        pages = aws.client("s3").get_paginator("list_parts").paginate(
+            Bucket=get_settings().bucket, Key=key, UploadId=upload_id)
+        for page in pages:
+            for part in page.get("Parts", []):
+                parts[int(part["PartNumber"])] = (int(part["Size"]), str(part["ETag"]))
+    except ClientError as exc:
+        if _missing_upload(exc):
+            raise NoSuchUpload(key) from exc
+        raise
+    return parts
+
+
+def finish_upload(key: str, upload_id: str, etags: dict[int, str]) -> None:
+    """Joins the parts into the object under key."""
+    try:
+        aws.client("s3").complete_multipart_upload(
+            Bucket=get_settings().bucket, Key=key, UploadId=upload_id,
+            MultipartUpload={"Parts": [{"PartNumber": n, "ETag": etags[n]} for n in sorted(etags)]})
+    except ClientError as exc:
+        if _missing_upload(exc):
+            raise NoSuchUpload(key) from exc
+        raise
+
+
+def abort_upload(key: str, upload_id: str) -> None:
+    """Drops an unfinished upload and its parts (nothing if it is already gone)."""
+    try:
+        aws.client("s3").abort_multipart_upload(Bucket=get_settings().bucket, Key=key, UploadId=upload_id)
+    except ClientError as exc:
+        if not _missing_upload(exc):
+            raise
+
+
+def read_range(key: str, start: int, end: int) -> bytes:
+    """Bytes start..end-1 of the object."""
+    body = aws.client("s3").get_object(Bucket=get_settings().bucket, Key=key, Range=f"bytes={start}-{end - 1}")
+    return bytes(body["Body"].read())
+
+
+def chunks(key: str, chunk_size: int = 1024 * 1024) -> Iterator[bytes]:
+    """The object's bytes from the start, chunk_size at a time (never all held at once)."""
+    body = aws.client("s3").get_object(Bucket=get_settings().bucket, Key=key)["Body"]
+    try:
+        yield from body.iter_chunks(chunk_size)
+    finally:
+        body.close()
+

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from chalicelib.core.db import Key, get_many
@@ -44,18 +45,19 @@ def token(authorization: str | None) -> Presented:
                         status=401)
 
 
-def authorize(presented: Presented, meta: Metadata, filename: str) -> tuple[tokens.Authorized, Project | None,
-                                                                              File | None]:
-    """Who uploads, to which project (None: a new one), and the filename's record if it has
-    one, once this token may upload this file: all read at once."""
+def authorize(presented: Presented, meta: Metadata, filenames: Sequence[str]) -> tuple[
+        tokens.Authorized, Project | None, list[File | None]]:
+    """Who uploads, to which project (None: a new one), and each filename's record if it has
+    one, once this token may upload these files: all read at once."""
     name, username = normalize(meta.name), presented.token.username
     owner_keys = tokens.owner_keys(presented.token)
     keys: list[Key] = [*owner_keys, (Project, name, None), (Project, ultra_guard(meta.name), None),
-                       (File, filename, None)]
+                       *((File, filename, None) for filename in filenames)]
     if username and not presented.token.publisher:
         keys.append(role_key(username, name))
     found = get_many(keys)
-    owner_items, (project, guard, existing, *role) = found[:len(owner_keys)], found[len(owner_keys):]
+    owner_items, (project, guard, *rest) = found[:len(owner_keys)], found[len(owner_keys):]
+    existing, role = rest[:len(filenames)], rest[len(filenames):]
     who = tokens.authorized(presented.token, presented.secret, owner_items)
     read = {name: project, ultra_guard(meta.name): guard}
     return who, _authorize(who, meta, project, role[0] if role else None, read), existing

@@ -1,10 +1,10 @@
 """Reading inside an uploaded archive, bounded: the core metadata file of a wheel
 (*.dist-info/METADATA, served as PEP 658's metadata file) or of an sdist (PKG-INFO in its
 top directory). A member is read in a stream and never past its cap, so a small archive
-that inflates to a huge member costs nothing."""
+that inflates to a huge member costs nothing. Archives come as file objects: the bytes of a
+legacy upload, or an object in S3 read in ranges (forklift.inspection)."""
 from __future__ import annotations
 
-import io
 import zipfile
 from typing import IO
 
@@ -21,10 +21,10 @@ def _bounded(stream: IO[bytes], what: str) -> bytes:
     return data
 
 
-def wheel_metadata(content: bytes) -> bytes:
+def wheel_metadata(source: IO[bytes]) -> bytes:
     """A wheel is a zip with exactly one *.dist-info holding METADATA and RECORD; returns METADATA."""
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        with zipfile.ZipFile(source) as archive:
             names = archive.namelist()
             if len(names) > MAX_MEMBERS:
                 raise UploadRefused(f"Invalid wheel: it has more than {MAX_MEMBERS} members.")
@@ -40,14 +40,15 @@ def wheel_metadata(content: bytes) -> bytes:
         raise UploadRefused("Invalid wheel: it is not a zip file.") from exc
 
 
-def sdist_metadata(filename: str, content: bytes) -> bytes:
-    """An sdist holds PKG-INFO in its top directory; returns it."""
+def sdist_metadata(filename: str, source: IO[bytes]) -> bytes:
+    """An sdist holds PKG-INFO in its top directory; returns it. A .tar.gz is read as a
+    stream, front to back: source need not be seekable."""
     import tarfile  # only uploads of sdists read one: no cold start pays for it
 
     try:
         if filename.endswith(".zip"):
-            return _zip_pkg_info(content)
-        return _tar_pkg_info(content)
+            return _zip_pkg_info(source)
+        return _tar_pkg_info(source)
     except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError) as exc:
         raise UploadRefused("Invalid source distribution: the archive cannot be read.") from exc
 
@@ -56,8 +57,8 @@ def _is_pkg_info(name: str) -> bool:
     return name.count("/") == 1 and name.endswith("/PKG-INFO")
 
 
-def _zip_pkg_info(content: bytes) -> bytes:
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+def _zip_pkg_info(source: IO[bytes]) -> bytes:
+    with zipfile.ZipFile(source) as archive:
         for name in archive.namelist()[:MAX_MEMBERS]:
             if _is_pkg_info(name):
                 with archive.open(name) as member:
@@ -65,10 +66,10 @@ def _zip_pkg_info(content: bytes) -> bytes:
     raise _missing_pkg_info()
 
 
-def _tar_pkg_info(content: bytes) -> bytes:
+def _tar_pkg_info(source: IO[bytes]) -> bytes:
     import tarfile
 
-    with tarfile.open(fileobj=io.BytesIO(content), mode="r:gz") as archive:
+    with tarfile.open(fileobj=source, mode="r|gz") as archive:
         for count, entry in enumerate(archive):  # a stream: members are not all read into memory
             if count >= MAX_MEMBERS:
                 break

@@ -64,9 +64,26 @@ def check_filename(filename: str, name_field: str, version_text: str, filetype: 
                             f"and version '{version_text}'.")
 
 
+class Hasher:
+    """The three digests of bytes fed in pieces (a file read from S3 in chunks)."""
+
+    def __init__(self) -> None:
+        self.size = 0
+        self._md5, self._sha256, self._blake2 = hashlib.md5(), hashlib.sha256(), hashlib.blake2b(digest_size=32)
+
+    def update(self, data: bytes) -> None:
+        self.size += len(data)
+        for algorithm in (self._md5, self._sha256, self._blake2):
+            algorithm.update(data)
+
+    def digests(self) -> Digests:
+        return Digests(self._md5.hexdigest(), self._sha256.hexdigest(), self._blake2.hexdigest())
+
+
 def digests(content: bytes) -> Digests:
-    return Digests(hashlib.md5(content).hexdigest(), hashlib.sha256(content).hexdigest(),
-                   hashlib.blake2b(content, digest_size=32).hexdigest())
+    hasher = Hasher()
+    hasher.update(content)
+    return hasher.digests()
 
 
 def check_digests(fields: dict[str, list[str]], computed: Digests) -> None:
@@ -81,5 +98,13 @@ def check_size(content: bytes) -> None:
     if not content:
         raise UploadRefused("The file is empty.")
     if len(content) > MAX_FILE:
-        raise UploadRefused(f"Upload files of at most {MAX_FILE // (1024 * 1024)} MiB to this index: File too large.",
-                            status=413)
+        raise too_large()
+
+
+def too_large() -> UploadRefused:
+    """A legacy upload over what Lambda can receive: the way to send it instead."""
+    from chalicelib.core.config import get_settings
+
+    return UploadRefused(f"File too large: this endpoint takes files of at most {MAX_FILE // 2**20} MiB. Send "
+                         f"larger files (up to {get_settings().max_file_size // 2**20} MiB) with cheeseshop-upload, "
+                         "which uploads them straight to the index's storage.", status=413)

@@ -131,6 +131,18 @@ def with_file(form: Metadata, raw: bytes, what: str) -> Metadata:
     return _checked(form._replace(**_file_values(dict(parsed))))
 
 
+def from_file(name: str, version: str, raw: bytes, what: str) -> Metadata:
+    """The metadata of a file uploaded without a form (an upload session): the file's own,
+    which must name the session's project and version, checked as a form's would be."""
+    from packaging.metadata import parse_email
+
+    parsed, _ = parse_email(raw)
+    metadata_version = str(parsed.get("metadata_version", ""))
+    _check_version_field(metadata_version, f"the file's {what}")
+    form = from_form({"metadata_version": [metadata_version], "name": [name], "version": [version]})
+    return with_file(form, raw, what)
+
+
 def _file_values(parsed: Mapping[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for key in ("summary", "description", "description_content_type", "requires_python", "author", "license",

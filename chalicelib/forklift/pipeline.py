@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
 from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.accounts import ratelimit
 from chalicelib.core import clock, storage
@@ -49,7 +51,7 @@ def parse(content_type: str, body: bytes) -> Received:
     import multipart
 
     if len(body) > check.MAX_BODY:
-        raise UploadRefused("Upload files of at most 4 MiB to this index: Upload too large.", status=413)
+        raise check.too_large()
     kind, options = multipart.parse_options_header(content_type or "")
     if kind != "multipart/form-data" or not options.get("boundary"):
         raise UploadRefused("The upload must be multipart/form-data.")
@@ -79,14 +81,19 @@ def validate(received: Received) -> tuple[Metadata, check.Digests, bytes | None]
     digests = check.digests(received.content)
     check.check_digests(received.fields, digests)
     if received.filename.endswith(".whl"):
-        core = archives.wheel_metadata(received.content)
+        core = archives.wheel_metadata(io.BytesIO(received.content))
         return metadata.with_file(form, core, "METADATA"), digests, core
-    pkg_info = archives.sdist_metadata(received.filename, received.content)
+    pkg_info = archives.sdist_metadata(received.filename, io.BytesIO(received.content))
     return metadata.with_file(form, pkg_info, "PKG-INFO"), digests, None
 
 
+def object_key(sha256: str, filename: str) -> str:
+    """Where a file's bytes live: under their content address (its PEP 658 metadata beside it)."""
+    return f"packages/{sha256[:2]}/{sha256[2:4]}/{sha256[4:]}/{filename}"
+
+
 def store(received: Received, digests: check.Digests, metadata: bytes | None) -> Stored:
-    path = f"packages/{digests.sha256[:2]}/{digests.sha256[2:4]}/{digests.sha256[4:]}/{received.filename}"
+    path = object_key(digests.sha256, received.filename)
     created: list[str] = []
     for key, data in ((path, received.content), (path + ".metadata", metadata)):
         if data is None:
@@ -100,18 +107,30 @@ def store(received: Received, digests: check.Digests, metadata: bytes | None) ->
     return Stored(path, created, sha)
 
 
+class Accepted(NamedTuple):
+    """A checked file whose bytes are stored, ready to be listed."""
+    filename: str
+    packagetype: str
+    python_version: str
+    size: int
+    digests: check.Digests
+    path: str
+    metadata_sha256: str | None
+
+
 def record(presented: access.Presented, who: tokens.Authorized, project: Project | None, meta: Metadata,
-           received: Received, digests: check.Digests, stored: Stored, origin: Origin) -> None:
+           files: Sequence[Accepted], origin: Origin, also: Callable[[TransactWrite], None] | None = None) -> None:
+    """Lists the files of one release in one transaction (all or none), with `also`'s writes."""
     name, now = normalize(meta.name), clock.now()
     with transaction() as t:
         tokens.used(t, presented.token, presented.secret)
-        t.save(File(received.filename, project=name, version=meta.version,
-                    packagetype=check.first(received.fields, "filetype"),
-                    python_version=check.python_version(received.fields), requires_python=meta.requires_python,
-                    size=len(received.content), sha256=digests.sha256, md5=digests.md5,
-                    blake2_256=digests.blake2_256, path=stored.path, metadata_sha256=stored.metadata_sha256,
-                    uploaded_at=now, uploaded_by=who.username or who.publisher),
-               condition=File.filename.does_not_exist())
+        for file in files:
+            t.save(File(file.filename, project=name, version=meta.version, packagetype=file.packagetype,
+                        python_version=file.python_version, requires_python=meta.requires_python,
+                        size=file.size, sha256=file.digests.sha256, md5=file.digests.md5,
+                        blake2_256=file.digests.blake2_256, path=file.path, metadata_sha256=file.metadata_sha256,
+                        uploaded_at=now, uploaded_by=who.username or who.publisher),
+                   condition=File.filename.does_not_exist())
         if project is None:
             creation.create(t, meta.name, who.username, now)
         else:
@@ -120,11 +139,21 @@ def record(presented: access.Presented, who: tokens.Authorized, project: Project
         # A release keeps the metadata of its first file: each value is set only if not there yet.
         t.update(Release(name, meta.version), actions=_release_actions(name, meta, now))
         history = project_subject(name, project.created_at if project is not None else now)
-        if who.publisher:  # no user uploaded: the project's history names the workflow
-            t.save(build(history, Tag.FILE_UPLOAD, origin, received.filename, actor=who.publisher))
-        else:
-            both(t, who.username, history, Tag.FILE_UPLOAD, origin, received.filename, via=who.token_name)
-        ratelimit.within(t, ratelimit.FILES_PER_USER, _uploader(who))
+        for file in files:
+            if who.publisher:  # no user uploaded: the project's history names the workflow
+                t.save(build(history, Tag.FILE_UPLOAD, origin, file.filename, actor=who.publisher))
+            else:
+                both(t, who.username, history, Tag.FILE_UPLOAD, origin, file.filename, via=who.token_name)
+        ratelimit.within(t, ratelimit.FILES_PER_USER, _uploader(who), len(files))
+        if also is not None:
+            also(t)
+
+
+def listed(name: str, new_project: bool) -> None:
+    """After files were listed: their pages are built (and the index's, for a new project)."""
+    pages.refresh(normalize(name))
+    if new_project:
+        pages.refresh(pages.INDEX)
 
 
 def _uploader(who: tokens.Authorized) -> str:
@@ -132,14 +161,19 @@ def _uploader(who: tokens.Authorized) -> str:
     return who.username or f"publisher:{who.publisher}"
 
 
-def _flooded(who: tokens.Authorized, new_project: bool) -> UploadRefused | None:
-    """After a refused transaction: the 429 to give when a flood limit's window was full."""
+def conflict(who: tokens.Authorized, new_project: bool) -> UploadRefused:
+    """After a cancelled transaction: a 429 when a flood limit's window was full, else a 409."""
     limited = ratelimit.exceeded(ratelimit.FILES_PER_USER, _uploader(who))
     if limited is None and new_project:
         limited = ratelimit.exceeded(ratelimit.NEW_PROJECTS_PER_USER, who.username)
-    if limited is None:
-        return None
-    return UploadRefused(limited.message, status=429, retry_after=limited.retry_after)
+    if limited is not None:
+        return UploadRefused(limited.message, status=429, retry_after=limited.retry_after)
+    return UploadRefused("The upload conflicted with another change to this project; please retry.", status=409)
+
+
+def check_release_text(meta: Metadata) -> None:
+    """Refuses a description too long to keep with its release (as recording it would)."""
+    _release_actions(normalize(meta.name), meta, clock.now())
 
 
 RELEASE_BUDGET = 350_000  # bytes of text on one release item; DynamoDB takes 400 KB an item
@@ -172,12 +206,15 @@ def upload(*, authorization: str | None, content_type: str, body: bytes, origin:
     token = access.token(authorization)
     received = parse(content_type, body)
     meta, digests, metadata = validate(received)
-    who, project, existing = access.authorize(token, meta, received.filename)  # one read for all it needs
+    who, project, (existing,) = access.authorize(token, meta, [received.filename])  # one read for all it needs
     if access.already_uploaded(existing, digests):
         return "OK (this file was already uploaded)"
     stored = store(received, digests, metadata)
+    accepted = Accepted(received.filename, check.first(received.fields, "filetype"),
+                        check.python_version(received.fields), len(received.content), digests, stored.path,
+                        stored.metadata_sha256)
     try:
-        record(token, who, project, meta, received, digests, stored, origin)
+        record(token, who, project, meta, [accepted], origin)
     except UploadRefused:  # refused before the transaction was sent
         _remove(stored.created)
         raise
@@ -191,13 +228,8 @@ def upload(*, authorization: str | None, content_type: str, body: bytes, origin:
             raise
         if access.already_uploaded(get_or_none(File, received.filename), digests):  # a concurrent one won
             return "OK (this file was already uploaded)"
-        if (flooded := _flooded(who, project is None)) is not None:
-            raise flooded from exc
-        raise UploadRefused("The upload conflicted with another change to this project; please retry.",
-                            status=409) from exc
-    pages.refresh(normalize(meta.name))
-    if project is None:
-        pages.refresh(pages.INDEX)
+        raise conflict(who, project is None) from exc
+    listed(meta.name, project is None)
     return "OK"
 
 

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from chalicelib.core import clock, storage
 from chalicelib.core.db import get_or_none
+from chalicelib.forklift.models import HEAD, UploadSession
 from chalicelib.packaging.models import File
 
 log = logging.getLogger(__name__)
@@ -24,12 +25,18 @@ def listed(key: str) -> bool:
     return key == item.path or (key == item.path + ".metadata" and item.metadata_sha256 is not None)
 
 
+def staged(key: str) -> bool:
+    """Whether a live upload session holds this object (a file uploaded, not published yet)."""
+    marker = get_or_none(UploadSession, f"object:{key.removesuffix('.metadata')}", HEAD)
+    return marker is not None and marker.expires > clock.now()
+
+
 def sweep(now: datetime | None = None) -> list[str]:
     """Deletes the unlisted objects older than GRACE; returns their keys."""
     cutoff = (now or clock.now()) - GRACE
     removed = []
     for key, written in storage.listing("packages/"):
-        if written < cutoff and not listed(key):
+        if written < cutoff and not listed(key) and not staged(key):
             storage.delete(key)
             removed.append(key)
     if removed:

@@ -1,0 +1,213 @@
+"""One file of an upload session, by the mechanism `vnd-cheeseshop-s3-multipart-presigned`:
+the index opens an S3 multipart upload at the file's final, content-addressed key and hands
+out a presigned URL per part; the uploader PUTs the parts (in parallel, again after a
+failure, any time until the session expires); completing it joins the parts and checks the
+file where it lies (forklift.inspection). A refused file's object is deleted at once.
+
+A file's status is `pending` until it is completed, then `completed`; asking for a pending
+file's state lists the parts S3 holds, which is how an interrupted upload resumes.
+"""
+from __future__ import annotations
+
+import re
+import zlib
+from datetime import datetime
+from typing import NamedTuple
+
+from pynamodb.exceptions import DeleteError
+from pynamodb.expressions.update import Action
+
+from chalicelib.core import storage
+from chalicelib.core.config import get_settings
+from chalicelib.core.db import cancelled, get_or_none, transaction
+from chalicelib.core.errors import UploadRefused
+from chalicelib.forklift import access, checks, inspection, metadata, pipeline, sweeper
+from chalicelib.forklift.metadata import Metadata
+from chalicelib.forklift.models import HEAD, UploadSession
+from chalicelib.forklift.sessions import COMPLETED, PENDING, head_of, items
+
+MECHANISM = "vnd-cheeseshop-s3-multipart-presigned"
+PART_SIZE = 8 * 1024 * 1024  # S3 takes parts of 5 MiB and more, but for the last
+MAX_FILES = 20  # a session's files are published in one transaction (DynamoDB takes 100 writes)
+URL_SECONDS = 3600  # a part URL's life; asking for the file's state gives fresh ones
+MAX_CORE_METADATA = 300_000  # compressed, kept on the file's item until it is published
+SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+class FileState(NamedTuple):
+    filename: str
+    status: str
+    size: int
+    part_size: int
+    uploaded: dict[int, int]  # part number -> bytes S3 holds
+    urls: dict[int, str]  # part number -> where to PUT it, for every part not uploaded yet
+    expires_at: datetime
+
+
+def kinds(filename: str) -> tuple[str, str]:
+    """The filetype and pyversion a legacy upload of this file would send (twine's values)."""
+    if filename.endswith(".whl"):
+        parts = filename[:-4].split("-")
+        return "bdist_wheel", parts[-3] if len(parts) >= 5 else ""
+    if filename.endswith((".tar.gz", ".zip")):
+        return "sdist", "source"
+    return "", ""
+
+
+def object_marker(item: UploadSession) -> str:
+    return f"object:{item.key}"
+
+
+def begin(presented: access.Presented, session_id: str, filename: str, size: object, sha256: object,
+          mechanism: object) -> FileState:
+    """Opens the upload of one file into the session (replacing an earlier one of that name)."""
+    head = head_of(presented, session_id)
+    if head.status != PENDING:
+        raise UploadRefused("This upload session was published: open a new one to upload more files.", status=409)
+    if mechanism != MECHANISM:
+        raise UploadRefused(f"Unsupported upload mechanism {mechanism!r}: this index offers {MECHANISM}.",
+                            status=422)
+    limit = get_settings().max_file_size
+    if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+        raise UploadRefused("Give the file's size in bytes, a whole number above zero.")
+    if size > limit:
+        raise UploadRefused(f"Upload files of at most {limit // 2**20} MiB to this index: File too large.",
+                            status=413)
+    if not isinstance(sha256, str) or not SHA256.fullmatch(sha256):
+        raise UploadRefused("Give the file's sha256 digest in hashes, as 64 lowercase hexadecimal digits.")
+    checks.check_filename(filename, head.name or "", head.version or "", *kinds(filename))
+    _, _, (existing,) = access.authorize(presented, Metadata("2.4", head.name or "", head.version or ""),
+                                         [filename])
+    if existing is not None:
+        raise UploadRefused("Upload a new version or another file: File already exists, and a filename can be "
+                            "used only once, even after the file is deleted.", status=409)
+    others = [item for item in items(session_id) if item.item != filename]
+    if len(others) >= MAX_FILES:
+        raise UploadRefused(f"Publish at most {MAX_FILES} files in one upload session.", status=409)
+    if (earlier := get_or_none(UploadSession, session_id, filename)) is not None:
+        discard(earlier)
+    key = pipeline.object_key(sha256, filename)
+    item = UploadSession(session_id, filename, expires=head.expires, status=PENDING, size=size, sha256=sha256,
+                         key=key, upload_id=storage.start_upload(key), part_size=PART_SIZE)
+    with transaction() as t:
+        t.condition_check(UploadSession, session_id, range_key=HEAD, condition=UploadSession.status == PENDING)
+        t.save(item)
+        t.save(UploadSession(object_marker(item), HEAD, session=session_id, expires=head.expires))
+    return FileState(filename, PENDING, size, PART_SIZE, {}, _urls(item, {}), head.expires)
+
+
+def _count(item: UploadSession) -> int:
+    return max(1, -(-int(item.size) // int(item.part_size)))
+
+
+def _expected(item: UploadSession, number: int) -> int:
+    """The size part `number` must have."""
+    count, part = _count(item), int(item.part_size)
+    return part if number < count else int(item.size) - part * (count - 1)
+
+
+def _urls(item: UploadSession, uploaded: dict[int, int]) -> dict[int, str]:
+    return {n: storage.part_url(item.key, item.upload_id, n, URL_SECONDS)
+            for n in range(1, _count(item) + 1) if uploaded.get(n) != _expected(item, n)}
+
+
+def _item(session_id: str, filename: str) -> UploadSession:
+    item = get_or_none(UploadSession, session_id, filename)
+    if item is None:
+        raise UploadRefused(f"This upload session has no file {filename}: start its upload first.", status=404)
+    return item
+
+
+def state(presented: access.Presented, session_id: str, filename: str) -> FileState:
+    """The file's progress: for a pending file, the parts S3 holds and URLs for the others."""
+    head = head_of(presented, session_id)
+    item = _item(session_id, filename)
+    if item.status == COMPLETED:
+        return FileState(filename, COMPLETED, int(item.size), int(item.part_size), {}, {}, head.expires)
+    uploaded = {n: size for n, (size, _) in _parts(item).items()}
+    return FileState(filename, PENDING, int(item.size), int(item.part_size), uploaded, _urls(item, uploaded),
+                     head.expires)
+
+
+def _parts(item: UploadSession) -> dict[int, tuple[int, str]]:
+    try:
+        return storage.uploaded_parts(item.key, item.upload_id)
+    except storage.NoSuchUpload as exc:
+        raise UploadRefused(f"The upload of {item.item} expired: cancel it and start it again.", status=409) from exc
+
+
+def complete(presented: access.Presented, session_id: str, filename: str) -> FileState:
+    """Joins the parts and checks the file where it lies; a refused file is removed."""
+    head = head_of(presented, session_id)
+    item = _item(session_id, filename)
+    if item.status == COMPLETED:
+        return FileState(filename, COMPLETED, int(item.size), int(item.part_size), {}, {}, head.expires)
+    parts = _parts(item)
+    missing = [n for n in range(1, _count(item) + 1) if n not in parts or parts[n][0] != _expected(item, n)]
+    if missing or set(parts) - set(range(1, _count(item) + 1)):
+        raise UploadRefused(f"Upload every part of {filename} before completing it: parts "
+                            f"{', '.join(map(str, missing))} are missing or of the wrong size.", status=409)
+    storage.finish_upload(item.key, item.upload_id, {n: etag for n, (_, etag) in parts.items()})
+    try:
+        checked = _checked(head, item)
+    except UploadRefused:
+        discard(item, joined=True)
+        raise
+    item.update(actions=[UploadSession.status.set(COMPLETED), *checked], condition=UploadSession.status == PENDING)
+    return FileState(filename, COMPLETED, int(item.size), int(item.part_size), {}, {}, head.expires)
+
+
+def _checked(head: UploadSession, item: UploadSession) -> list[Action]:
+    """What completing the file records on its item, once its bytes pass /legacy/'s checks."""
+    found = inspection.inspect(item.key, item.item)
+    if found.size != item.size:
+        raise UploadRefused(f"The file holds {found.size} bytes, not the {item.size} its upload declared.")
+    if found.digests.sha256 != item.sha256:
+        raise UploadRefused("The sha256 digest supplied does not match the file.")
+    what = "METADATA" if item.item.endswith(".whl") else "PKG-INFO"
+    meta = metadata.from_file(head.name or "", head.version or "", found.core_metadata, what)
+    pipeline.check_release_text(meta)
+    kept = zlib.compress(found.core_metadata, 9)
+    if len(kept) > MAX_CORE_METADATA:
+        raise UploadRefused(f"Shorten the file's {what}: compressed, it must stay under "
+                            f"{MAX_CORE_METADATA // 1000} KB on this index.")
+    actions: list[Action] = [UploadSession.md5.set(found.digests.md5), UploadSession.core_metadata.set(kept),
+                             UploadSession.blake2_256.set(found.digests.blake2_256)]
+    if item.item.endswith(".whl"):  # served by PEP 658, as a legacy upload's is
+        try:
+            storage.put(item.key + ".metadata", found.core_metadata)
+        except storage.AlreadyStored:
+            pass
+        actions.append(UploadSession.metadata_sha256.set(checks.digests(found.core_metadata).sha256))
+    return actions
+
+
+def discard(item: UploadSession, joined: bool = False) -> None:
+    """Removes a file from its session: its parts or object (unless a listed file names it,
+    the same bytes under the same name) and its items."""
+    if item.status == PENDING and not joined:
+        storage.abort_upload(item.key, item.upload_id)
+    elif not sweeper.listed(item.key):
+        for key in (item.key, item.key + ".metadata"):
+            storage.delete(key)
+    item.delete()
+    try:  # unless another session staged the same bytes since
+        UploadSession(object_marker(item), HEAD).delete(condition=UploadSession.session == item.id)
+    except DeleteError as exc:
+        if not cancelled(exc):
+            raise
+
+
+def cancel(presented: access.Presented, session_id: str, filename: str) -> None:
+    head_of(presented, session_id)
+    discard(_item(session_id, filename))
+
+
+def metadata_of(head: UploadSession, item: UploadSession) -> Metadata:
+    what = "METADATA" if item.item.endswith(".whl") else "PKG-INFO"
+    return metadata.from_file(head.name or "", head.version or "", zlib.decompress(item.core_metadata), what)
+
+
+def accepted(item: UploadSession) -> pipeline.Accepted:
+    return pipeline.Accepted(item.item, *kinds(item.item), int(item.size),
+                             checks.Digests(item.md5, item.sha256, item.blake2_256), item.key, item.metadata_sha256)
