@@ -76,7 +76,7 @@ unit functional e2e: $(STAMP) $(CATALOGS)
 	$(PY) -m pytest tests/$@
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check app.py chalicelib tests bench scripts
+	$(VENV)/bin/ruff check app.py chalicelib tests bench scripts client
 	$(VENV)/bin/mypy --disallow-untyped-defs chalicelib
 
 package: $(STAMP) $(CATALOGS)

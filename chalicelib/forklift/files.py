@@ -37,6 +37,7 @@ SHA256 = re.compile(r"[0-9a-f]{64}")
 class FileState(NamedTuple):
     filename: str
     status: str
+    sha256: str  # as declared: a client resuming checks it still sends the same file
     size: int
     part_size: int
     uploaded: dict[int, int]  # part number -> bytes S3 holds
@@ -93,7 +94,7 @@ def begin(presented: access.Presented, session_id: str, filename: str, size: obj
         t.condition_check(UploadSession, session_id, range_key=HEAD, condition=UploadSession.status == PENDING)
         t.save(item)
         t.save(UploadSession(object_marker(item), HEAD, session=session_id, expires=head.expires))
-    return FileState(filename, PENDING, size, PART_SIZE, {}, _urls(item, {}), head.expires)
+    return FileState(filename, PENDING, sha256, size, PART_SIZE, {}, _urls(item, {}), head.expires)
 
 
 def _count(item: UploadSession) -> int:
@@ -123,9 +124,14 @@ def state(presented: access.Presented, session_id: str, filename: str) -> FileSt
     head = head_of(presented, session_id)
     item = _item(session_id, filename)
     if item.status == COMPLETED:
-        return FileState(filename, COMPLETED, int(item.size), int(item.part_size), {}, {}, head.expires)
+        return _state(item, head, COMPLETED)
     uploaded = {n: size for n, (size, _) in _parts(item).items()}
-    return FileState(filename, PENDING, int(item.size), int(item.part_size), uploaded, _urls(item, uploaded),
+    return _state(item, head, PENDING, uploaded)
+
+
+def _state(item: UploadSession, head: UploadSession, status: str, uploaded: dict[int, int] | None = None) -> FileState:
+    urls = _urls(item, uploaded) if uploaded is not None else {}
+    return FileState(item.item, status, item.sha256 or "", int(item.size), int(item.part_size), uploaded or {}, urls,
                      head.expires)
 
 
@@ -141,7 +147,7 @@ def complete(presented: access.Presented, session_id: str, filename: str) -> Fil
     head = head_of(presented, session_id)
     item = _item(session_id, filename)
     if item.status == COMPLETED:
-        return FileState(filename, COMPLETED, int(item.size), int(item.part_size), {}, {}, head.expires)
+        return _state(item, head, COMPLETED)
     parts = _parts(item)
     missing = [n for n in range(1, _count(item) + 1) if n not in parts or parts[n][0] != _expected(item, n)]
     if missing or set(parts) - set(range(1, _count(item) + 1)):
@@ -154,7 +160,7 @@ def complete(presented: access.Presented, session_id: str, filename: str) -> Fil
         discard(item, joined=True)
         raise
     item.update(actions=[UploadSession.status.set(COMPLETED), *checked], condition=UploadSession.status == PENDING)
-    return FileState(filename, COMPLETED, int(item.size), int(item.part_size), {}, {}, head.expires)
+    return _state(item, head, COMPLETED)
 
 
 def _checked(head: UploadSession, item: UploadSession) -> list[Action]:

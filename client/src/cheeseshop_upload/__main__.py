@@ -1,0 +1,3 @@
+from cheeseshop_upload.cli import main
+
+raise SystemExit(main())
