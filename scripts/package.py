@@ -69,7 +69,9 @@ def policy(tables: list[str]) -> dict[str, Any]:
                                        "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
                                        "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem"],
          "Resource": table_arns + index_arns},
-        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+        # PutObject also signs the part URLs of upload sessions, whose uploaders act as this role.
+        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload",
+                                       "s3:ListMultipartUploadParts"],
          "Resource": {"Fn::Sub": "${FilesBucket.Arn}/*"}},
         {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": {"Fn::GetAtt": ["FilesBucket", "Arn"]},
          "Condition": {"StringLike": {"s3:prefix": ["packages/*"]}}},  # the hourly sweep of unlisted objects
@@ -145,6 +147,9 @@ def merge_template() -> dict[str, Any]:
                                    "(the site is then at the distribution's address, with no /api)."},
             "SimpleMaxAge": {"Type": "Number", "Default": 60, "MinValue": 0,
                              "Description": "Seconds installers and caches may keep a simple page."},
+            "MaxFileSize": {"Type": "Number", "Default": 100 * 1024 * 1024, "MinValue": 1,
+                            "Description": "Bytes a file uploaded by an upload session may hold (/legacy/ "
+                                           "takes 4 MiB, what Lambda can receive)."},
         },
         "Conditions": {"UseCdn": {"Fn::Equals": [{"Ref": "Cdn"}, "on"]}},
         "Outputs": {"CdnAddress": {"Condition": "UseCdn", "Description": "The site's address through the CDN",
@@ -158,7 +163,11 @@ def merge_template() -> dict[str, Any]:
                                     "BlockPublicAcls": True, "BlockPublicPolicy": True,
                                     "IgnorePublicAcls": True, "RestrictPublicBuckets": True},
                                 "BucketEncryption": {"ServerSideEncryptionConfiguration": [
-                                    {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}}},
+                                    {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]},
+                                # The parts of an upload session's file that was never completed.
+                                "LifecycleConfiguration": {"Rules": [
+                                    {"Id": "abort-unfinished-uploads", "Status": "Enabled",
+                                     "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1}}]}}},
             # Paths no resource matches: the site's 404, not API Gateway's "Missing Authentication Token".
             "NotFoundResponse": {"Type": "AWS::ApiGateway::GatewayResponse", "Properties": {
                 "RestApiId": {"Ref": "RestAPI"}, "ResponseType": "MISSING_AUTHENTICATION_TOKEN",
@@ -179,6 +188,7 @@ ENVIRONMENT = {  # every function's, besides the stage's own from .chalice/confi
     "CHEESESHOP_BASE_URL": {"Ref": "BaseUrl"},
     "CHEESESHOP_MAIL_SENDER": {"Ref": "MailSenderAddress"},
     "CHEESESHOP_SIMPLE_MAX_AGE": {"Ref": "SimpleMaxAge"},
+    "CHEESESHOP_MAX_FILE_SIZE": {"Ref": "MaxFileSize"},
     "CHEESESHOP_CDN_PARAMETER": {"Fn::If": ["UseCdn", {"Fn::Sub": CDN_PARAMETER}, ""]},
     # Through the CDN, whose origin path is the stage's, public paths have no /api.
     "CHEESESHOP_PATH_PREFIX": {"Fn::If": ["UseCdn", "", "/api"]},

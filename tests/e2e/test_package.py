@@ -128,7 +128,7 @@ def test_template_has_tables_bucket_and_least_privilege(package):
     assert len(tables) == len(registry.MODELS)
     for model in registry.MODELS:
         [declared] = [t["Properties"] for t in tables.values()
-                      if t["Properties"]["TableName"]["Fn::Sub"].endswith("-" + base_table_name(model))]
+                      if t["Properties"]["TableName"]["Fn::Sub"] == "${AWS::StackName}-" + base_table_name(model)]
         keys = {k["AttributeName"]: k["KeyType"] for k in declared["KeySchema"]}
         assert keys == {k["AttributeName"]: k["KeyType"] for k in model._get_schema()["key_schema"]}
     assert any(r.get("Type") == "AWS::S3::Bucket" for r in resources.values())
@@ -169,6 +169,20 @@ def test_template_offers_a_cdn_that_caches_the_simple_index(package):
     actions = [s["Fn::If"][1]["Action"] for s in resources["DefaultRole"]["Properties"]["Policies"][0][
         "PolicyDocument"]["Statement"] if "Fn::If" in s]
     assert ["cloudfront:CreateInvalidation"] in actions and ["ssm:GetParameter"] in actions
+
+
+def test_template_lets_large_files_reach_the_bucket_and_clears_what_is_never_finished(package):
+    template = json.loads((package / "sam.json").read_text())
+    resources = template["Resources"]
+    bucket = resources["FilesBucket"]["Properties"]
+    [rule] = bucket["LifecycleConfiguration"]["Rules"]
+    assert rule["Status"] == "Enabled" and rule["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 1}
+    assert template["Parameters"]["MaxFileSize"]["Default"] == 100 * 1024 * 1024
+    env = resources["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert env["CHEESESHOP_MAX_FILE_SIZE"] == {"Ref": "MaxFileSize"}
+    actions = {a for s in resources["DefaultRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+               if "Action" in s for a in s["Action"]}
+    assert {"s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:PutObject"} <= actions
 
 
 def test_template_passes_cfn_lint(package):
