@@ -72,6 +72,8 @@ PASSKEY_PER_IP = Limit("passkey-ip", 10, 300, FAILED_LOGINS)
 # transaction that adds it (within()), so only what was added counts and nothing costs a call.
 NEW_PROJECTS_PER_USER = Limit("new-projects", 5, 3600, NEW_PROJECTS)
 FILES_PER_USER = Limit("files", 300, 3600, FILES_UPLOADED)
+# Files begun in upload sessions, listed or not: each may hold storage until its session expires.
+STAGED_FILES_PER_USER = Limit("staged-files", 300, 3600, FILES_UPLOADED)
 
 
 def _key(limit: Limit, subject: str, now: int) -> tuple[str, int]:

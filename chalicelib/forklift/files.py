@@ -17,6 +17,7 @@ from typing import NamedTuple
 from pynamodb.exceptions import DeleteError
 from pynamodb.expressions.update import Action
 
+from chalicelib.accounts import ratelimit
 from chalicelib.core import storage
 from chalicelib.core.config import get_settings
 from chalicelib.core.db import cancelled, get_or_none, transaction
@@ -77,8 +78,8 @@ def begin(presented: access.Presented, session_id: str, filename: str, size: obj
     if not isinstance(sha256, str) or not SHA256.fullmatch(sha256):
         raise UploadRefused("Give the file's sha256 digest in hashes, as 64 lowercase hexadecimal digits.")
     checks.check_filename(filename, head.name or "", head.version or "", *kinds(filename))
-    _, _, (existing,) = access.authorize(presented, Metadata("2.4", head.name or "", head.version or ""),
-                                         [filename])
+    who, _, (existing,) = access.authorize(presented, Metadata("2.4", head.name or "", head.version or ""),
+                                           [filename])
     if existing is not None:
         raise UploadRefused("Upload a new version or another file: File already exists, and a filename can be "
                             "used only once, even after the file is deleted.", status=409)
@@ -90,10 +91,19 @@ def begin(presented: access.Presented, session_id: str, filename: str, size: obj
     key = pipeline.object_key(sha256, filename)
     item = UploadSession(session_id, filename, expires=head.expires, status=PENDING, size=size, sha256=sha256,
                          key=key, upload_id=storage.start_upload(key), part_size=PART_SIZE)
-    with transaction() as t:
-        t.condition_check(UploadSession, session_id, range_key=HEAD, condition=UploadSession.status == PENDING)
-        t.save(item)
-        t.save(UploadSession(object_marker(item), HEAD, session=session_id, expires=head.expires))
+    try:
+        with transaction() as t:
+            t.condition_check(UploadSession, session_id, range_key=HEAD, condition=UploadSession.status == PENDING)
+            t.save(item)
+            t.save(UploadSession(object_marker(item), HEAD, session=session_id, expires=head.expires))
+            ratelimit.within(t, ratelimit.STAGED_FILES_PER_USER, pipeline.uploader(who))
+    except Exception as exc:
+        storage.abort_upload(key, item.upload_id)
+        if not cancelled(exc):
+            raise
+        if (limited := ratelimit.exceeded(ratelimit.STAGED_FILES_PER_USER, pipeline.uploader(who))) is not None:
+            raise UploadRefused(limited.message, status=429, retry_after=limited.retry_after) from exc
+        raise UploadRefused("This upload session was published or canceled meanwhile.", status=409) from exc
     return FileState(filename, PENDING, sha256, size, PART_SIZE, {}, _urls(item, {}), head.expires)
 
 

@@ -144,7 +144,7 @@ def record(presented: access.Presented, who: tokens.Authorized, project: Project
                 t.save(build(history, Tag.FILE_UPLOAD, origin, file.filename, actor=who.publisher))
             else:
                 both(t, who.username, history, Tag.FILE_UPLOAD, origin, file.filename, via=who.token_name)
-        ratelimit.within(t, ratelimit.FILES_PER_USER, _uploader(who), len(files))
+        ratelimit.within(t, ratelimit.FILES_PER_USER, uploader(who), len(files))
         if also is not None:
             also(t)
 
@@ -156,14 +156,14 @@ def listed(name: str, new_project: bool) -> None:
         pages.refresh(pages.INDEX)
 
 
-def _uploader(who: tokens.Authorized) -> str:
+def uploader(who: tokens.Authorized) -> str:
     """Whom the flood limits count: the user, or the trusted publisher."""
     return who.username or f"publisher:{who.publisher}"
 
 
 def conflict(who: tokens.Authorized, new_project: bool) -> UploadRefused:
     """After a cancelled transaction: a 429 when a flood limit's window was full, else a 409."""
-    limited = ratelimit.exceeded(ratelimit.FILES_PER_USER, _uploader(who))
+    limited = ratelimit.exceeded(ratelimit.FILES_PER_USER, uploader(who))
     if limited is None and new_project:
         limited = ratelimit.exceeded(ratelimit.NEW_PROJECTS_PER_USER, who.username)
     if limited is not None:

@@ -230,3 +230,16 @@ def test_legacy_refuses_a_large_file_naming_the_upload_client(client, token):
     content = big_wheel(5 * 1024 * 1024)
     status, text = upload(client, d.basic(token), content, d.wheel_name())
     assert status == 413 and "cheeseshop-upload" in text
+
+
+def test_files_begun_in_sessions_are_limited_per_uploader(monkeypatch, uploader):
+    from chalicelib.accounts import ratelimit
+
+    monkeypatch.setattr(ratelimit, "STAGED_FILES_PER_USER", ratelimit.Limit("staged-files", 1, 3600,
+                                                                            ratelimit.FILES_UPLOADED))
+    _, session, _ = uploader.open()
+    assert uploader.begin(session, d.wheel_name(), d.wheel())[0] == 202
+    status, problem, headers = uploader.begin(session, d.sdist_name(), d.sdist())
+    assert status == 429 and "Too many files uploaded" in problem["detail"] and int(headers["Retry-After"]) > 0
+    uploads = aws.client("s3").list_multipart_uploads(Bucket=get_settings().bucket).get("Uploads", [])
+    assert [u["Key"].rsplit("/", 1)[1] for u in uploads] == [d.wheel_name()]  # the refused one's was aborted
