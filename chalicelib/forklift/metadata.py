@@ -139,7 +139,9 @@ def from_file(name: str, version: str, raw: bytes, what: str) -> Metadata:
     parsed, _ = parse_email(raw)
     metadata_version = str(parsed.get("metadata_version", ""))
     _check_version_field(metadata_version, f"the file's {what}")
-    form = from_form({"metadata_version": [metadata_version], "name": [name], "version": [version]})
+    written = str(parsed.get("name", ""))  # the project's name as its maintainers write it, as twine sends it
+    form = from_form({"metadata_version": [metadata_version], "version": [version],
+                      "name": [written if normalize(written) == normalize(name) else name]})
     return with_file(form, raw, what)
 
 

@@ -14,7 +14,7 @@ from chalicelib.core import aws
 from chalicelib.core.config import get_settings
 from chalicelib.events.models import Event
 from chalicelib.forklift import files as upload_files
-from chalicelib.packaging.models import File, Release
+from chalicelib.packaging.models import File, Project, Release
 from tests import distributions as d
 from tests.functional.forklift.test_upload import objects, upload_wheel
 
@@ -105,7 +105,7 @@ def test_a_file_in_three_parts_is_listed_only_once_the_session_is_published(clie
 
 
 def test_a_wheel_and_an_sdist_publish_together(client, uploader):
-    _, session, _ = uploader.open()
+    _, session, _ = uploader.open(name="cheese_demo")  # as a client reads it from the filename
     assert uploader.upload(session, d.wheel_name(), d.wheel())[0] == 200
     assert uploader.upload(session, d.sdist_name(), d.sdist())[0] == 200
     status, state, _ = uploader.call("get", session["links"]["session"])
@@ -114,6 +114,7 @@ def test_a_wheel_and_an_sdist_publish_together(client, uploader):
     assert uploader.call("post", session["links"]["publish"])[0] == 201
     assert sorted(simple_files(client)) == sorted([d.wheel_name(), d.sdist_name()])
     assert File.get(d.sdist_name()).python_version == "source"
+    assert Project.get("cheese-demo").display_name == "cheese-demo"  # as the files' metadata writes it
 
 
 def test_an_interrupted_upload_resumes_from_the_parts_s3_holds(uploader):
