@@ -2,13 +2,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib import web
-from chalicelib.accounts import registration, reset, summary
+from chalicelib.core.lazy import lazy
 from chalicelib.events import services as events
-from chalicelib.mfa import manage, security_keys
 from chalicelib.web import Response
+
+if TYPE_CHECKING:  # loaded by the first request to these pages, not by every cold start
+    from chalicelib.accounts import registration, reset, summary
+    from chalicelib.mfa import manage, security_keys
+else:
+    manage = lazy("chalicelib.mfa.manage")
+    security_keys = lazy("chalicelib.mfa.security_keys")
+    registration = lazy("chalicelib.accounts.registration")
+    reset = lazy("chalicelib.accounts.reset")
+    summary = lazy("chalicelib.accounts.summary")
 
 routes = web.Routes(__name__)
 route = routes.route

@@ -3,15 +3,25 @@ so the pages do not say they exist) with two-factor, in sudo mode."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from chalicelib import web
-from chalicelib.admin import log, projects, site, switches, users
 from chalicelib.core.errors import NotFound
+from chalicelib.core.lazy import lazy
 from chalicelib.packaging import permissions
-from chalicelib.packaging import projects as packaging
 from chalicelib.web import Response
+
+if TYPE_CHECKING:  # loaded by the first request to these pages, not by every cold start
+    from chalicelib.admin import log, projects, site, switches, users
+    from chalicelib.packaging import projects as packaging
+else:
+    packaging = lazy("chalicelib.packaging.projects")
+    log = lazy("chalicelib.admin.log")
+    projects = lazy("chalicelib.admin.projects")
+    site = lazy("chalicelib.admin.site")
+    switches = lazy("chalicelib.admin.switches")
+    users = lazy("chalicelib.admin.users")
 
 routes = web.Routes(__name__)
 route = routes.route

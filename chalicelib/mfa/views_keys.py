@@ -2,15 +2,21 @@
 two-factor page's and the login page's call (options out, the browser's answer in)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib import web
 from chalicelib.accounts import login
 from chalicelib.accounts.login import pending_user
 from chalicelib.core.errors import AccountSuspended, LoginExpired
-from chalicelib.mfa import passkeys, security_keys
+from chalicelib.core.lazy import lazy
 from chalicelib.web import Response
 from chalicelib.web import jsonapi as web_json
+
+if TYPE_CHECKING:  # loaded by the first request to these pages, not by every cold start
+    from chalicelib.mfa import passkeys, security_keys
+else:
+    passkeys = lazy("chalicelib.mfa.passkeys")
+    security_keys = lazy("chalicelib.mfa.security_keys")
 
 routes = web.Routes(__name__)
 route = routes.route

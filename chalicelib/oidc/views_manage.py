@@ -2,14 +2,19 @@
 pending publishers (two-factor, sudo mode)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib import web
-from chalicelib.oidc import publishers
+from chalicelib.core.lazy import lazy
 from chalicelib.packaging.permissions import Permission
 from chalicelib.packaging.projects import ProjectInfo
 from chalicelib.packaging.views_manage import project_form, show_project
 from chalicelib.web import Response
+
+if TYPE_CHECKING:  # loaded by the first request to these pages, not by every cold start
+    from chalicelib.oidc import publishers
+else:
+    publishers = lazy("chalicelib.oidc.publishers")
 
 routes = web.Routes(__name__)
 route = routes.route

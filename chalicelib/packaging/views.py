@@ -3,14 +3,25 @@ and a maintainer's /manage/projects/."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib import web
 from chalicelib.core import storage
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import NotFound
-from chalicelib.packaging import collaborators, feeds, json_api, pages, permissions, projects, simple_api
+from chalicelib.core.lazy import lazy
+from chalicelib.packaging import permissions
 from chalicelib.web import Response
+
+if TYPE_CHECKING:  # loaded by the first request to these pages, not by every cold start
+    from chalicelib.packaging import collaborators, feeds, json_api, pages, projects, simple_api
+else:
+    collaborators = lazy("chalicelib.packaging.collaborators")
+    feeds = lazy("chalicelib.packaging.feeds")
+    json_api = lazy("chalicelib.packaging.json_api")
+    pages = lazy("chalicelib.packaging.pages")
+    projects = lazy("chalicelib.packaging.projects")
+    simple_api = lazy("chalicelib.packaging.simple_api")
 
 routes = web.Routes(__name__)
 route = routes.route
