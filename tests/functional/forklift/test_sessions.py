@@ -244,3 +244,33 @@ def test_files_begun_in_sessions_are_limited_per_uploader(monkeypatch, uploader)
     assert status == 429 and "Too many files uploaded" in problem["detail"] and int(headers["Retry-After"]) > 0
     uploads = aws.client("s3").list_multipart_uploads(Bucket=get_settings().bucket).get("Uploads", [])
     assert [u["Key"].rsplit("/", 1)[1] for u in uploads] == [d.wheel_name()]  # the refused one's was aborted
+
+
+def test_a_file_canceled_alone_leaves_nothing_and_can_begin_again(uploader):
+    content = d.wheel()
+    _, session, _ = uploader.open()
+    _, upload, _ = uploader.begin(session, d.wheel_name(), content)
+    uploader.send(upload, content)
+    assert uploader.call("delete", upload["links"]["file-upload-session"])[0] == 204
+    assert aws.client("s3").list_multipart_uploads(Bucket=get_settings().bucket).get("Uploads", []) == []
+    assert uploader.call("get", session["links"]["session"])[1]["files"] == {}
+    assert uploader.upload(session, d.wheel_name(), content)[1]["status"] == "completed"
+    assert uploader.call("post", session["links"]["publish"])[0] == 201
+
+
+def test_an_expired_session_is_gone_and_its_objects_are_swept(uploader):
+    from datetime import timedelta
+
+    from freezegun import freeze_time
+
+    from chalicelib.core import clock
+    from chalicelib.forklift import sweeper
+
+    _, session, _ = uploader.open()
+    uploader.upload(session, d.wheel_name(), d.wheel())
+    with freeze_time(clock.now() + timedelta(days=1, hours=2)):
+        assert uploader.call("get", session["links"]["session"])[0] == 404
+        assert uploader.call("post", session["links"]["publish"])[0] == 404
+        assert uploader.open()[0] == 201  # the release is free again
+        assert len(sweeper.sweep()) == 2  # the wheel and its metadata, never published
+    assert objects() == [] and File.count() == 0
