@@ -4,10 +4,18 @@ GET and POST are separate routes: Chalice refuses a content-type-less GET on a r
 that names form content types."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalicelib import web
-from chalicelib.accounts import login, registration, reset
+from chalicelib.accounts import login, registration
 from chalicelib.core.errors import CheeseshopError
+from chalicelib.core.lazy import lazy
 from chalicelib.web import Response
+
+if TYPE_CHECKING:  # loaded by the first request to these pages, not by every cold start
+    from chalicelib.accounts import reset
+else:
+    reset = lazy("chalicelib.accounts.reset")
 
 routes = web.Routes(__name__)
 route = routes.route

@@ -3,13 +3,19 @@ adding an authenticator app, and recovery codes."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib import web
 from chalicelib.accounts.views_manage import account_context
 from chalicelib.core.errors import AccountSuspended, AlreadyEnrolled, CheeseshopError, EmailNotVerified, LoginExpired
-from chalicelib.mfa import login, manage
+from chalicelib.core.lazy import lazy
 from chalicelib.web import Response
+
+if TYPE_CHECKING:  # loaded by the first request to these pages, not by every cold start
+    from chalicelib.mfa import login, manage
+else:
+    login = lazy("chalicelib.mfa.login")
+    manage = lazy("chalicelib.mfa.manage")
 
 routes = web.Routes(__name__)
 route = routes.route

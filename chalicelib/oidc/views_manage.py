@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 from chalicelib import web
 from chalicelib.core.lazy import lazy
 from chalicelib.packaging.permissions import Permission
-from chalicelib.packaging.projects import ProjectInfo
 from chalicelib.packaging.views_manage import project_form, show_project
 from chalicelib.web import Response
 
@@ -15,6 +14,8 @@ if TYPE_CHECKING:  # loaded by the first request to these pages, not by every co
     from chalicelib.oidc import publishers
 else:
     publishers = lazy("chalicelib.oidc.publishers")
+if TYPE_CHECKING:  # annotations only
+    from chalicelib.packaging.projects import ProjectInfo
 
 routes = web.Routes(__name__)
 route = routes.route

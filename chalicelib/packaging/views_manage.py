@@ -4,22 +4,32 @@ chalicelib.packaging.permissions'; destructive and ownership-changing forms need
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib import web
 from chalicelib.core.errors import CheeseshopError, NotFound, TwoFactorRequired
+from chalicelib.core.lazy import lazy
 from chalicelib.events import services as events
-from chalicelib.packaging import collaborators, manage, permissions, projects, status
+from chalicelib.packaging import permissions
 from chalicelib.packaging.permissions import Permission
-from chalicelib.packaging.projects import ProjectInfo
 from chalicelib.web import Response
+
+if TYPE_CHECKING:  # loaded by the first request to these pages, not by every cold start
+    from chalicelib.packaging import collaborators, manage, projects, status
+else:
+    collaborators = lazy("chalicelib.packaging.collaborators")
+    manage = lazy("chalicelib.packaging.manage")
+    projects = lazy("chalicelib.packaging.projects")
+    status = lazy("chalicelib.packaging.status")
+if TYPE_CHECKING:  # annotations only
+    from chalicelib.packaging.projects import ProjectInfo
 
 routes = web.Routes(__name__)
 route = routes.route
 FORM = web.FORM
 BASE = "/manage/project/{name}"
-Action = Callable[[web.WebRequest, str, ProjectInfo], Response]
-Extra = Callable[[ProjectInfo], dict[str, Any]]  # what a page of another package adds to the context
+Action = Callable[[web.WebRequest, str, "ProjectInfo"], Response]
+Extra = Callable[["ProjectInfo"], dict[str, Any]]  # what a page of another package adds to the context
 
 
 def _base(found: ProjectInfo) -> str:
