@@ -90,7 +90,7 @@ def _failed(user: User | None, origin: Origin) -> None:
         return
     record_event(user.username, Tag.LOGIN_FAILURE, origin)
     # Tell the owner once, when logins pause.
-    if ratelimit.count(ratelimit.LOGIN_PER_USER, user.username) == ratelimit.LOGIN_PER_USER.count:
+    if ratelimit.count(ratelimit.LOGIN_PER_USER, user.username) == ratelimit.LOGIN_PER_USER.most:
         record_event(user.username, Tag.LOGIN_LOCKED, origin)
         mail.send(user.primary_email, "login-rate-limited", language=user.language, username=user.display_username,
                   ip=origin.ip, minutes=ratelimit.LOGIN_PER_USER.seconds // 60)

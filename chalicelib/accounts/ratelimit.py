@@ -9,7 +9,6 @@ so the limits count failures, as PyPI's do.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import NamedTuple
 
@@ -45,10 +44,9 @@ KEY_REQUESTS = N_plural("Too many security key requests. Please wait %(num)d min
                         "Too many security key requests. Please wait %(num)d minutes and try again.")
 
 
-@dataclass(frozen=True)
-class Limit:
+class Limit(NamedTuple):
     name: str
-    count: int
+    most: int  # attempts a window takes
     seconds: int
     message: tuple[str, str] = TOO_MANY_ATTEMPTS  # what a refusal says (N_plural, minutes as %(num)d)
 
@@ -116,13 +114,13 @@ def _count(t: TransactWrite, limit: Limit, key: str, window_end: int, amount: in
     t.update(RateLimitCounter(key),
              actions=[RateLimitCounter.hits.add(amount),
                       RateLimitCounter.expires.set(datetime.fromtimestamp(window_end, UTC))],
-             condition=RateLimitCounter.hits.does_not_exist() | (RateLimitCounter.hits <= limit.count - amount))
+             condition=RateLimitCounter.hits.does_not_exist() | (RateLimitCounter.hits <= limit.most - amount))
 
 
 def exceeded(limit: Limit, subject: str) -> RateLimited | None:
     """The refusal to give when this limit's window is full, or None."""
     now = clock.timestamp()
-    if count(limit, subject) < limit.count:
+    if count(limit, subject) < limit.most:
         return None
     return RateLimited(retry_after=max(1, _key(limit, subject, now)[1] - now), message=limit.message)
 

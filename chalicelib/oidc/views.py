@@ -3,12 +3,17 @@ tools: JSON, in English; every refusal a 422 with PyPI's error codes, never a 50
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib import web
 from chalicelib.core.config import get_settings
-from chalicelib.oidc.verify import Refused
+from chalicelib.core.lazy import lazy
 from chalicelib.web import Response
+
+if TYPE_CHECKING:  # loaded by the first request to these endpoints, not by every cold start
+    from chalicelib.oidc import verify
+else:
+    verify = lazy("chalicelib.oidc.verify")
 
 routes = web.Routes(__name__)
 route = routes.route
@@ -21,7 +26,7 @@ def _json(status: int, body: dict[str, Any]) -> Response:
                     headers={"Content-Type": "application/json", "Cache-Control": "no-store"})
 
 
-def _refused(refusal: Refused) -> Response:
+def _refused(refusal: verify.Refused) -> Response:
     return _json(422, {"message": "Token request failed",
                        "errors": [{"code": refusal.code, "description": refusal.description}]})
 
@@ -29,11 +34,11 @@ def _refused(refusal: Refused) -> Response:
 def _payload() -> Any:
     body = routes.request.raw_body or b""
     if len(body) > BODY_MAX:
-        raise Refused("invalid-payload", "the body is too large")
+        raise verify.Refused("invalid-payload", "the body is too large")
     try:
         return json.loads(body)
     except ValueError as exc:  # UnicodeDecodeError too
-        raise Refused("invalid-payload", "the body is not JSON") from exc
+        raise verify.Refused("invalid-payload", "the body is not JSON") from exc
 
 
 @route("/_/oidc/audience", for_tools=True, methods=["GET"])
@@ -47,7 +52,7 @@ def mint_token() -> Response:
 
     try:
         minted = minting.mint(_payload(), web.parse_origin_only(routes.request))
-    except Refused as refusal:
+    except verify.Refused as refusal:
         return _refused(refusal)
     return _json(200, {"success": True, "token": minted.token, "expires": minted.expires})
 
@@ -58,6 +63,6 @@ def burn_token() -> Response:
 
     try:
         minting.burn(_payload())
-    except Refused as refusal:
+    except verify.Refused as refusal:
         return _refused(refusal)
     return Response(body="", status_code=202)

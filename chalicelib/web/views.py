@@ -3,18 +3,23 @@ security headers."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice.app import Request, Response
 
 from chalicelib import registry
 from chalicelib.core import translation
 from chalicelib.core.config import get_settings
+from chalicelib.core.lazy import lazy
 from chalicelib.i18n import languages
-from chalicelib.packaging import projects
 from chalicelib.web.request import LANGUAGE_COOKIE, cookies_of
 from chalicelib.web.responses import page, static_file
 from chalicelib.web.routing import Routes
+
+if TYPE_CHECKING:  # loaded by the first search of the home page, not by every cold start
+    from chalicelib.packaging import projects
+else:
+    projects = lazy("chalicelib.packaging.projects")
 
 routes = Routes(__name__)
 route = routes.route
