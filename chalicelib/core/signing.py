@@ -7,12 +7,13 @@ password, without any table of issued links.
 """
 from __future__ import annotations
 
-from typing import Any
-
-from itsdangerous import BadData, URLSafeTimedSerializer
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.core import keys
 from chalicelib.core.errors import InvalidLink
+
+if TYPE_CHECKING:
+    from itsdangerous import URLSafeTimedSerializer
 
 VERIFY_EMAIL = "email-verify"
 PASSWORD_RESET = "password-reset"
@@ -25,6 +26,8 @@ MAX_AGE = {VERIFY_EMAIL: 24 * 3600, PASSWORD_RESET: 3600, TWO_FACTOR_LOGIN: 300,
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    from itsdangerous import URLSafeTimedSerializer  # loaded by the first link or login step, not at start
+
     # itsdangerous signs with the last key and accepts any: the current secret's, then retired ones'
     ring = [secret.key(keys.LINKS) for secret in reversed(keys.ring())]
     return URLSafeTimedSerializer(ring, salt=f"cheeseshop.{purpose}")
@@ -35,6 +38,8 @@ def sign(purpose: str, payload: dict[str, Any]) -> str:
 
 
 def unsign(purpose: str, token: str) -> dict[str, Any]:
+    from itsdangerous import BadData
+
     try:
         payload = _serializer(purpose).loads(token, max_age=MAX_AGE[purpose])
     except BadData as exc:

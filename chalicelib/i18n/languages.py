@@ -27,9 +27,12 @@ def preferences(accept_language: str) -> list[str]:
 
 def negotiate(accept_language: str) -> str:
     """The site's language that best matches the header (es-MX finds es); English when none does."""
+    wanted = preferences(accept_language)
+    if not wanted:  # no header (tools, most first requests): no need to load babel
+        return DEFAULT
     from babel.core import negotiate_locale
 
-    return negotiate_locale(preferences(accept_language), list(LANGUAGES), sep="-") or DEFAULT
+    return negotiate_locale(wanted, list(LANGUAGES), sep="-") or DEFAULT
 
 
 def choose(cookie: str | None, accept_language: str) -> str:
