@@ -45,6 +45,15 @@ class FileState(NamedTuple):
     urls: dict[int, str]  # part number -> where to PUT it, for every part not uploaded yet
     expires_at: datetime
 
+    @property
+    def part_count(self) -> int:
+        return parts_of(self.size, self.part_size)
+
+
+def parts_of(size: int, part_size: int) -> int:
+    """How many parts a file of this size is sent in."""
+    return max(1, -(-size // part_size))
+
 
 def kinds(filename: str) -> tuple[str, str]:
     """The filetype and pyversion a legacy upload of this file would send (twine's values)."""
@@ -108,7 +117,7 @@ def begin(presented: access.Presented, session_id: str, filename: str, size: obj
 
 
 def _count(item: UploadSession) -> int:
-    return max(1, -(-int(item.size) // int(item.part_size)))
+    return parts_of(int(item.size), int(item.part_size))
 
 
 def _expected(item: UploadSession, number: int) -> int:

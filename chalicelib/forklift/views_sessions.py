@@ -94,14 +94,13 @@ def _file(session_id: str, state: Any) -> dict[str, Any]:
     from chalicelib.forklift import files
 
     url = _file_url(session_id, state.filename)
-    count = max(1, -(-state.size // state.part_size))
     return {"links": {"session": _session_url(session_id), "file-upload-session": url, "complete": f"{url}/complete"},
             "filename": state.filename, "status": state.status, "expires-at": _when(state.expires_at),
             "size": state.size, "hashes": {"sha256": state.sha256},
             "mechanism": {"identifier": files.MECHANISM, "size": state.size, "part-size": state.part_size,
                           "urls-valid-for": files.URL_SECONDS,
                           "parts": [{"number": n, "uploaded": n not in state.urls, "url": state.urls.get(n)}
-                                    for n in range(1, count + 1)] if state.status != "completed" else []}}
+                                    for n in range(1, state.part_count + 1)] if state.status != "completed" else []}}
 
 
 @route(ROOT, for_tools=True, methods=["POST"], content_types=BODIES)
