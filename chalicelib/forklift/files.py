@@ -35,6 +35,17 @@ MAX_CORE_METADATA = 300_000  # compressed, kept on the file's item until it is p
 SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
+class AlreadyUploaded(UploadRefused):
+    """The same file (name and bytes) is listed already: harmless, as on /legacy/, but there is
+    nothing to send. 409 with a problem type a client can tell apart from a conflict."""
+
+    problem_type = "urn:cheeseshop:upload:already-uploaded"
+
+    def __init__(self, filename: str) -> None:
+        super().__init__(f"{filename} is on the index already, with the same bytes: nothing to upload.",
+                         status=409)
+
+
 class FileState(NamedTuple):
     filename: str
     status: str
@@ -89,6 +100,8 @@ def begin(presented: access.Presented, session_id: str, filename: str, size: obj
     checks.check_filename(filename, head.name or "", head.version or "", *kinds(filename))
     who, _, (existing,) = access.authorize(presented, Metadata("2.4", head.name or "", head.version or ""),
                                            [filename])
+    if existing is not None and existing.project is not None and existing.sha256 == sha256:
+        raise AlreadyUploaded(filename)
     if existing is not None:
         raise UploadRefused("Upload a new version or another file: File already exists, and a filename can be "
                             "used only once, even after the file is deleted.", status=409)

@@ -32,7 +32,8 @@ def _json(status: int, body: dict[str, Any], headers: dict[str, str] | None = No
 
 def _problem(exc: CheeseshopError, headers: dict[str, str] | None = None) -> Response:
     title = HTTPStatus(exc.status).phrase
-    return Response(body=json.dumps({"type": "about:blank", "title": title, "status": exc.status,
+    kind = getattr(exc, "problem_type", "about:blank")
+    return Response(body=json.dumps({"type": kind, "title": title, "status": exc.status,
                                      "detail": exc.message}), status_code=exc.status,
                     headers={"Content-Type": "application/problem+json", "Cache-Control": "no-store",
                              **web.error_headers(exc), **(headers or {})})

@@ -150,6 +150,9 @@ def test_a_large_wheel_resumes_after_a_failure_and_installs_byte_for_byte(site, 
     assert "resuming, 1 of 3 parts already at the index" in resumed.stdout
     assert "Published bigcheese 1.0" in resumed.stdout
     assert listed(site, "bigcheese") == [path.name]
+    again = upload(client, site, token, path)  # as after a publish whose answer was lost: harmless
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "published already, with the same bytes" in again.stdout and "Nothing to publish" in again.stdout
 
     download = tmp_path / "download"
     pip = subprocess.run([str(client / "pip"), "download", "--no-deps", "--index-url", site.url + "/simple/",

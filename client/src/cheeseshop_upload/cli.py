@@ -10,7 +10,7 @@ from collections import OrderedDict
 from typing import Any
 
 from cheeseshop_upload import parts
-from cheeseshop_upload.index import Index, Refused
+from cheeseshop_upload.index import ALREADY_UPLOADED, Index, Refused
 
 
 def release_of(filename: str) -> tuple[str, str]:
@@ -68,7 +68,8 @@ class Progress:
             sys.stderr.write("\n")
 
 
-def upload_file(index: Index, session: dict[str, Any], path: str, options: argparse.Namespace) -> None:
+def upload_file(index: Index, session: dict[str, Any], path: str, options: argparse.Namespace) -> bool:
+    """Sends one file into the session; False when the index lists the same file already."""
     filename = os.path.basename(path)
     size, sha256 = os.path.getsize(path), sha256_of(path)
     known = session.get("files", {}).get(filename)
@@ -77,10 +78,16 @@ def upload_file(index: Index, session: dict[str, Any], path: str, options: argpa
         index.cancel_file(known["link"])
         upload = None
     if upload is not None and upload["status"] == "completed":
-        print(f"{filename}: already at the index")
-        return
+        print(f"{filename}: uploaded and checked earlier in this session")
+        return True
     if upload is None:
-        upload = index.begin_file(session, filename, size, sha256)
+        try:
+            upload = index.begin_file(session, filename, size, sha256)
+        except Refused as exc:
+            if exc.kind != ALREADY_UPLOADED:
+                raise
+            print(f"{filename}: published already, with the same bytes")
+            return False
     mechanism = upload["mechanism"]
     held = [p for p in mechanism["parts"] if p["uploaded"]]
     part_size = mechanism["part-size"]
@@ -94,14 +101,18 @@ def upload_file(index: Index, session: dict[str, Any], path: str, options: argpa
         progress.close()
     index.complete_file(upload)
     print(f"{filename}: uploaded and checked")
+    return True
 
 
 def upload_release(index: Index, name: str, version: str, paths: list[str], options: argparse.Namespace) -> None:
     session = index.open_session(name, version)
-    for path in paths:
-        upload_file(index, session, path, options)
+    sent = [path for path in paths if upload_file(index, session, path, options)]
+    if not sent:  # every file is listed already (a rerun after a publish whose answer was lost)
+        index.cancel(session)
+        print(f"Nothing to publish for {name} {version}: its files are on the index already")
+        return
     index.publish(session)
-    print(f"Published {name} {version}: {', '.join(os.path.basename(p) for p in paths)}")
+    print(f"Published {name} {version}: {', '.join(os.path.basename(p) for p in sent)}")
 
 
 def arguments(argv: list[str] | None) -> argparse.Namespace:

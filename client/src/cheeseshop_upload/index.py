@@ -12,12 +12,15 @@ MECHANISM = "vnd-cheeseshop-s3-multipart-presigned"
 TIMEOUT = (10, 300)  # completing a large file means the index reads it through once
 
 
-class Refused(Exception):
-    """The index said no; the message is its reason."""
+ALREADY_UPLOADED = "urn:cheeseshop:upload:already-uploaded"  # the same file is listed: nothing to send
 
-    def __init__(self, status: int, message: str) -> None:
+
+class Refused(Exception):
+    """The index said no; the message is its reason, `kind` its problem type."""
+
+    def __init__(self, status: int, message: str, kind: str = "about:blank") -> None:
         super().__init__(message)
-        self.status = status
+        self.status, self.kind = status, kind
 
 
 def session_root(repository_url: str) -> str:
@@ -48,7 +51,7 @@ class Index:
             headers["Content-Type"] = CONTENT_TYPE
         response = self.http.request(method, url, data=data, headers=headers, timeout=TIMEOUT)
         if response.status_code >= 400 and response.status_code not in allow:
-            raise Refused(response.status_code, _reason(response))
+            raise Refused(response.status_code, _reason(response), _kind(response))
         return response
 
     def open_session(self, name: str, version: str) -> dict[str, Any]:
@@ -70,11 +73,21 @@ class Index:
     def cancel_file(self, link: str) -> None:
         self._call("DELETE", link)
 
+    def cancel(self, session: dict[str, Any]) -> None:
+        self._call("DELETE", session["links"]["session"])
+
     def complete_file(self, upload: dict[str, Any]) -> dict[str, Any]:
         return self._call("POST", upload["links"]["complete"]).json()
 
     def publish(self, session: dict[str, Any]) -> dict[str, Any]:
         return self._call("POST", session["links"]["publish"]).json()
+
+
+def _kind(response: requests.Response) -> str:
+    try:
+        return str(response.json().get("type", "about:blank"))
+    except (ValueError, AttributeError):
+        return "about:blank"
 
 
 def _reason(response: requests.Response) -> str:

@@ -166,8 +166,10 @@ def test_refusals_before_any_byte_moves(client, token, uploader):
     assert status == 400 and "does not match the project name" in problem["detail"]
     assert upload_wheel(client, token, version="0.9")[0] == 200
     _, old, _ = uploader.open(version="0.9")
-    status, problem, _ = uploader.begin(old, d.wheel_name(version="0.9"), d.wheel(version="0.9"))
-    assert status == 409 and "File already exists" in problem["detail"]
+    status, problem, _ = uploader.begin(old, d.wheel_name(version="0.9"), d.wheel(version="0.9", extra=b"# other"))
+    assert status == 409 and "File already exists" in problem["detail"] and problem["type"] == "about:blank"
+    status, problem, _ = uploader.begin(old, d.wheel_name(version="0.9"), d.wheel(version="0.9"))  # the same bytes
+    assert status == 409 and problem["type"] == "urn:cheeseshop:upload:already-uploaded"
     assert uploader.call("post", "/upload/", {"name": "cheese demo!", "version": "1.0"})[0] == 400
     assert uploader.call("post", "/upload/", {"name": "cheese-demo", "version": "1.0+local"})[0] == 400
 
