@@ -25,7 +25,7 @@ from chalicelib.core.errors import UploadRefused
 from chalicelib.forklift import access, checks, inspection, metadata, pipeline, sweeper
 from chalicelib.forklift.metadata import Metadata
 from chalicelib.forklift.models import HEAD, UploadSession
-from chalicelib.forklift.sessions import COMPLETED, PENDING, head_of, items
+from chalicelib.forklift.sessions import COMPLETED, PENDING, head_of, items, release
 
 MECHANISM = "vnd-cheeseshop-s3-multipart-presigned"
 PART_SIZE = 8 * 1024 * 1024  # S3 takes parts of 5 MiB and more, but for the last
@@ -98,8 +98,7 @@ def begin(presented: access.Presented, session_id: str, filename: str, size: obj
     if not isinstance(sha256, str) or not SHA256.fullmatch(sha256):
         raise UploadRefused("Give the file's sha256 digest in hashes, as 64 lowercase hexadecimal digits.")
     checks.check_filename(filename, head.name or "", head.version or "", *kinds(filename))
-    who, _, (existing,) = access.authorize(presented, Metadata("2.4", head.name or "", head.version or ""),
-                                           [filename])
+    who, _, (existing,) = access.authorize(presented, release(head.name or "", head.version or ""), [filename])
     if existing is not None and existing.project is not None and existing.sha256 == sha256:
         raise AlreadyUploaded(filename)
     if existing is not None:

@@ -21,12 +21,13 @@ from chalicelib.core import clock
 from chalicelib.core.db import cancelled, get_or_none, transaction
 from chalicelib.core.errors import UploadRefused
 from chalicelib.forklift import access, metadata
+from chalicelib.forklift.metadata import Metadata
 from chalicelib.forklift.models import HEAD, UploadSession
 from chalicelib.packaging.names import normalize
 
-API_VERSION = "2.0"
 LIFETIME = timedelta(days=1)  # the bucket aborts unfinished multipart uploads after a day too
 PENDING, PUBLISHED, CANCELED = "pending", "published", "canceled"
+FORM_METADATA_VERSION = "2.4"  # any this index accepts: a session's form only names the release
 COMPLETED = "completed"  # a file checked and ready to publish
 
 
@@ -60,24 +61,30 @@ def _release_key(project: str, version: str) -> str:
     return f"release:{project}:{version}"
 
 
+def release(name: str, version: str) -> Metadata:
+    """The release a session is for, checked as a form naming it would be (its files' own
+    metadata is checked as each file is completed)."""
+    return metadata.from_form({"metadata_version": [FORM_METADATA_VERSION], "name": [name], "version": [version]})
+
+
 def open_session(presented: access.Presented, name: str, version: str) -> SessionState:
     """A new publishing session for name and version, once this token may upload them;
     SessionExists when one is open for the release."""
-    meta = metadata.from_form({"metadata_version": ["2.4"], "name": [name], "version": [version]})
+    meta = release(name, version)
     access.authorize(presented, meta, [])  # the project's rules and the token's, before any bytes move
     project, now = normalize(meta.name), clock.now()
     session_id, expires = secrets.token_urlsafe(24), now + LIFETIME
-    release = _release_key(project, meta.version)
+    release_key = _release_key(project, meta.version)
     try:
         with transaction() as t:
-            t.save(UploadSession(release, HEAD, session=session_id, expires=expires),
+            t.save(UploadSession(release_key, HEAD, session=session_id, expires=expires),
                    condition=UploadSession.id.does_not_exist() | (UploadSession.expires < now))
             t.save(UploadSession(session_id, HEAD, project=project, name=meta.name, version=meta.version,
                                  token_id=presented.token.id, status=PENDING, created_at=now, expires=expires))
     except Exception as exc:
         if not cancelled(exc):
             raise
-        existing = get_or_none(UploadSession, release, HEAD)
+        existing = get_or_none(UploadSession, release_key, HEAD)
         if existing is None or existing.session is None:
             raise UploadRefused("The upload session conflicted with another; please retry.", status=409) from exc
         head = get_or_none(UploadSession, existing.session, HEAD)
