@@ -11,7 +11,6 @@ from typing import Any, NamedTuple
 
 from chalicelib.core.db import Key, get_many
 from chalicelib.core.errors import UploadRefused
-from chalicelib.forklift.checks import Digests
 from chalicelib.forklift.metadata import Metadata
 from chalicelib.packaging import creation
 from chalicelib.packaging.models import File, Project
@@ -99,15 +98,16 @@ def _authorize(who: tokens.Authorized, meta: Metadata, project: Project | None, 
     return project
 
 
-def already_uploaded(existing: File | None, digests: Digests) -> bool:
-    """True for the identical file again (harmless); refused for a filename used before."""
+def already_uploaded(existing: File | None, sha256: str, status: int = 400) -> bool:
+    """True for the identical file again (harmless); refused for a filename used before (with
+    `status`: an upload session's file answers 409, as PEP 694 asks)."""
     if existing is None:
         return False
     if existing.project is None:
         raise UploadRefused("Upload a new version or another file: this filename belonged to a file that was "
-                            "deleted, and a filename can be used only once.")
-    if existing.sha256 == digests.sha256:
+                            "deleted, and a filename can be used only once.", status=status)
+    if existing.sha256 == sha256:
         return True
     raise UploadRefused("Upload a new version or another file: File already exists, and a filename can be "
-                        "used only once, even after the file is deleted.")
+                        "used only once, even after the file is deleted.", status=status)
 

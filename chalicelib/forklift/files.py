@@ -24,7 +24,7 @@ from chalicelib.core.db import cancelled, get_or_none, transaction
 from chalicelib.core.errors import UploadRefused
 from chalicelib.forklift import access, checks, inspection, metadata, pipeline, sweeper
 from chalicelib.forklift.metadata import Metadata
-from chalicelib.forklift.models import HEAD, UploadSession
+from chalicelib.forklift.models import HEAD, UploadSession, object_marker
 from chalicelib.forklift.sessions import COMPLETED, PENDING, head_of, items, release
 
 MECHANISM = "vnd-cheeseshop-s3-multipart-presigned"
@@ -76,10 +76,6 @@ def kinds(filename: str) -> tuple[str, str]:
     return "", ""
 
 
-def object_marker(item: UploadSession) -> str:
-    return f"object:{item.key}"
-
-
 def begin(presented: access.Presented, session_id: str, filename: str, size: object, sha256: object,
           mechanism: object) -> FileState:
     """Opens the upload of one file into the session (replacing an earlier one of that name)."""
@@ -99,11 +95,8 @@ def begin(presented: access.Presented, session_id: str, filename: str, size: obj
         raise UploadRefused("Give the file's sha256 digest in hashes, as 64 lowercase hexadecimal digits.")
     checks.check_filename(filename, head.name or "", head.version or "", *kinds(filename))
     who, _, (existing,) = access.authorize(presented, release(head.name or "", head.version or ""), [filename])
-    if existing is not None and existing.project is not None and existing.sha256 == sha256:
+    if access.already_uploaded(existing, sha256, status=409):
         raise AlreadyUploaded(filename)
-    if existing is not None:
-        raise UploadRefused("Upload a new version or another file: File already exists, and a filename can be "
-                            "used only once, even after the file is deleted.", status=409)
     others = [item for item in items(session_id) if item.item != filename]
     if len(others) >= MAX_FILES:
         raise UploadRefused(f"Publish at most {MAX_FILES} files in one upload session.", status=409)
@@ -116,7 +109,7 @@ def begin(presented: access.Presented, session_id: str, filename: str, size: obj
         with transaction() as t:
             t.condition_check(UploadSession, session_id, range_key=HEAD, condition=UploadSession.status == PENDING)
             t.save(item)
-            t.save(UploadSession(object_marker(item), HEAD, session=session_id, expires=head.expires))
+            t.save(UploadSession(object_marker(key), HEAD, session=session_id, expires=head.expires))
             ratelimit.within(t, ratelimit.STAGED_FILES_PER_USER, pipeline.uploader(who))
     except Exception as exc:
         storage.abort_upload(key, item.upload_id)
@@ -125,7 +118,7 @@ def begin(presented: access.Presented, session_id: str, filename: str, size: obj
         if (limited := ratelimit.exceeded(ratelimit.STAGED_FILES_PER_USER, pipeline.uploader(who))) is not None:
             raise UploadRefused(limited.message, status=429, retry_after=limited.retry_after) from exc
         raise UploadRefused("This upload session was published or canceled meanwhile.", status=409) from exc
-    return FileState(filename, PENDING, sha256, size, PART_SIZE, {}, _urls(item, {}), head.expires)
+    return _state(item, head, PENDING, {})
 
 
 def _count(item: UploadSession) -> int:
@@ -229,7 +222,7 @@ def discard(item: UploadSession, joined: bool = False) -> None:
             storage.delete(key)
     item.delete()
     try:  # unless another session staged the same bytes since
-        UploadSession(object_marker(item), HEAD).delete(condition=UploadSession.session == item.id)
+        UploadSession(object_marker(item.key), HEAD).delete(condition=UploadSession.session == item.id)
     except DeleteError as exc:
         if not cancelled(exc):
             raise

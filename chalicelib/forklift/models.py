@@ -14,6 +14,17 @@ from pynamodb.attributes import BinaryAttribute, NumberAttribute, TTLAttribute, 
 from pynamodb.models import Model
 
 HEAD = "#"
+RELEASE, OBJECT = "release:", "object:"  # the hash keys of pointers start so; a session's id never does
+
+
+def release_marker(project: str, version: str) -> str:
+    """The key of the pointer to a release's open session."""
+    return f"{RELEASE}{project}:{version}"
+
+
+def object_marker(key: str) -> str:
+    """The key of the pointer to the session that staged an object."""
+    return f"{OBJECT}{key}"
 
 
 class UploadSession(Model):

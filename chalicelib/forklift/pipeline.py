@@ -207,7 +207,7 @@ def upload(*, authorization: str | None, content_type: str, body: bytes, origin:
     received = parse(content_type, body)
     meta, digests, metadata = validate(received)
     who, project, (existing,) = access.authorize(token, meta, [received.filename])  # one read for all it needs
-    if access.already_uploaded(existing, digests):
+    if access.already_uploaded(existing, digests.sha256):
         return "OK (this file was already uploaded)"
     stored = store(received, digests, metadata)
     accepted = Accepted(received.filename, check.first(received.fields, "filetype"),
@@ -226,7 +226,7 @@ def upload(*, authorization: str | None, content_type: str, body: bytes, origin:
         _remove(stored.created)
         if not cancelled(exc):
             raise
-        if access.already_uploaded(get_or_none(File, received.filename), digests):  # a concurrent one won
+        if access.already_uploaded(get_or_none(File, received.filename), digests.sha256):  # a concurrent one won
             return "OK (this file was already uploaded)"
         raise conflict(who, project is None) from exc
     listed(meta.name, project is None)

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.core.db import cancelled, never_written, transaction
+from chalicelib.core.db import cancelled, transaction
 from chalicelib.core.errors import UploadRefused
 from chalicelib.events.services import Origin
 from chalicelib.forklift import access, files, pipeline
-from chalicelib.forklift.models import HEAD, UploadSession
+from chalicelib.forklift.models import HEAD, UploadSession, object_marker
 from chalicelib.forklift.sessions import (
     CANCELED,
     COMPLETED,
@@ -55,13 +55,13 @@ def publish(presented: access.Presented, session_id: str, origin: Origin) -> Ses
         t.update(head, actions=[UploadSession.status.set(PUBLISHED)], condition=UploadSession.status == PENDING)
         free_release(t, head)
         for item in staged:
-            t.delete(UploadSession(files.object_marker(item), HEAD))
+            t.delete(UploadSession(object_marker(item.key), HEAD))
 
     try:
         pipeline.record(presented, who, project, meta, [files.accepted(item) for item in staged], origin,
                         also=close)
     except Exception as exc:
-        if never_written(exc) and cancelled(exc):
+        if cancelled(exc):
             raise pipeline.conflict(who, project is None) from exc
         raise
     pipeline.listed(meta.name, project is None)

@@ -22,7 +22,7 @@ from chalicelib.core.db import cancelled, get_or_none, transaction
 from chalicelib.core.errors import UploadRefused
 from chalicelib.forklift import access, metadata
 from chalicelib.forklift.metadata import Metadata
-from chalicelib.forklift.models import HEAD, UploadSession
+from chalicelib.forklift.models import HEAD, OBJECT, RELEASE, UploadSession, release_marker
 from chalicelib.packaging.names import normalize
 
 LIFETIME = timedelta(days=1)  # the bucket aborts unfinished multipart uploads after a day too
@@ -57,10 +57,6 @@ class SessionState(NamedTuple):
     files: dict[str, str]  # filename -> pending or completed
 
 
-def _release_key(project: str, version: str) -> str:
-    return f"release:{project}:{version}"
-
-
 def release(name: str, version: str) -> Metadata:
     """The release a session is for, checked as a form naming it would be (its files' own
     metadata is checked as each file is completed)."""
@@ -74,7 +70,7 @@ def open_session(presented: access.Presented, name: str, version: str) -> Sessio
     access.authorize(presented, meta, [])  # the project's rules and the token's, before any bytes move
     project, now = normalize(meta.name), clock.now()
     session_id, expires = secrets.token_urlsafe(24), now + LIFETIME
-    release_key = _release_key(project, meta.version)
+    release_key = release_marker(project, meta.version)
     try:
         with transaction() as t:
             t.save(UploadSession(release_key, HEAD, session=session_id, expires=expires),
@@ -98,7 +94,7 @@ def open_session(presented: access.Presented, name: str, version: str) -> Sessio
 def head_of(presented: access.Presented, session_id: str) -> UploadSession:
     """The session's head item, for the token that opened it."""
     head = get_or_none(UploadSession, session_id, HEAD) if session_id and not session_id.startswith(
-        ("release:", "object:")) else None
+        (RELEASE, OBJECT)) else None
     if head is None or head.status == CANCELED or head.expires <= clock.now():
         raise SessionGone()
     if not secrets.compare_digest(head.token_id or "", presented.token.id):
@@ -122,5 +118,5 @@ def session_state(head: UploadSession, files: dict[str, str]) -> SessionState:
 
 
 def free_release(t: TransactWrite, head: UploadSession) -> None:
-    t.delete(UploadSession(_release_key(head.project or "", head.version or ""), HEAD),
+    t.delete(UploadSession(release_marker(head.project or "", head.version or ""), HEAD),
              condition=UploadSession.session == head.id)

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from chalicelib.core import clock, storage
 from chalicelib.core.db import get_or_none
-from chalicelib.forklift.models import HEAD, UploadSession
+from chalicelib.forklift.models import HEAD, UploadSession, object_marker
 from chalicelib.packaging.models import File
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ def listed(key: str) -> bool:
 
 def staged(key: str) -> bool:
     """Whether a live upload session holds this object (a file uploaded, not published yet)."""
-    marker = get_or_none(UploadSession, f"object:{key.removesuffix('.metadata')}", HEAD)
+    marker = get_or_none(UploadSession, object_marker(key.removesuffix(".metadata")), HEAD)
     return marker is not None and marker.expires > clock.now()
 
 

@@ -165,9 +165,9 @@ def test_a_lost_race_leaves_exactly_one_file_and_no_orphan(client, token, monkey
     winner = objects()
     calls = []
 
-    def raced(existing, digests):  # the check ran before the other upload's record landed
+    def raced(existing, sha256):  # the check ran before the other upload's record landed
         calls.append(existing)
-        return False if len(calls) == 1 else original(existing, digests)
+        return False if len(calls) == 1 else original(existing, sha256)
     original = access.already_uploaded
     monkeypatch.setattr(access, "already_uploaded", raced)
     status, text = upload(client, d.basic(token), d.wheel(extra=b"# other bytes"), d.wheel_name())
