@@ -97,10 +97,11 @@ def begin(presented: access.Presented, session_id: str, filename: str, size: obj
     who, _, (existing,) = access.authorize(presented, release(head.name or "", head.version or ""), [filename])
     if access.already_uploaded(existing, sha256, status=409):
         raise AlreadyUploaded(filename)
-    others = [item for item in items(session_id) if item.item != filename]
-    if len(others) >= MAX_FILES:
+    staged = {item.item: item for item in items(session_id)}
+    earlier = staged.pop(filename, None)  # the same name begun before: replaced
+    if len(staged) >= MAX_FILES:
         raise UploadRefused(f"Publish at most {MAX_FILES} files in one upload session.", status=409)
-    if (earlier := get_or_none(UploadSession, session_id, filename)) is not None:
+    if earlier is not None:
         discard(earlier)
     key = pipeline.object_key(sha256, filename)
     item = UploadSession(session_id, filename, expires=head.expires, status=PENDING, size=size, sha256=sha256,
