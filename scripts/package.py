@@ -150,6 +150,9 @@ def merge_template() -> dict[str, Any]:
             "MaxFileSize": {"Type": "Number", "Default": 100 * 1024 * 1024, "MinValue": 1,
                             "Description": "Bytes a file uploaded by an upload session may hold (/legacy/ "
                                            "takes 4 MiB, what Lambda can receive)."},
+            "DeletedNameHold": {"Type": "String", "Default": "forever", "AllowedPattern": "^(forever|[0-9]+)$",
+                                "Description": "How long a deleted project's name is held for its former Owners: "
+                                               "'forever' (until an administrator releases it) or days (0: none)."},
         },
         "Conditions": {"UseCdn": {"Fn::Equals": [{"Ref": "Cdn"}, "on"]}},
         "Outputs": {"CdnAddress": {"Condition": "UseCdn", "Description": "The site's address through the CDN",
@@ -189,6 +192,7 @@ ENVIRONMENT = {  # every function's, besides the stage's own from .chalice/confi
     "CHEESESHOP_MAIL_SENDER": {"Ref": "MailSenderAddress"},
     "CHEESESHOP_SIMPLE_MAX_AGE": {"Ref": "SimpleMaxAge"},
     "CHEESESHOP_MAX_FILE_SIZE": {"Ref": "MaxFileSize"},
+    "CHEESESHOP_DELETED_NAME_HOLD": {"Ref": "DeletedNameHold"},
     "CHEESESHOP_CDN_PARAMETER": {"Fn::If": ["UseCdn", {"Fn::Sub": CDN_PARAMETER}, ""]},
     # Through the CDN, whose origin path is the stage's, public paths have no /api.
     "CHEESESHOP_PATH_PREFIX": {"Fn::If": ["UseCdn", "", "/api"]},

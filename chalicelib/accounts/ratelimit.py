@@ -38,6 +38,8 @@ NEW_PROJECTS = N_plural("Too many new projects. Please wait %(num)d minute and t
                         "Too many new projects. Please wait %(num)d minutes and try again.")
 FILES_UPLOADED = N_plural("Too many files uploaded. Please wait %(num)d minute and try again.",
                           "Too many files uploaded. Please wait %(num)d minutes and try again.")
+PENDING_PUBLISHERS = N_plural("Too many pending publishers registered. Please wait %(num)d minute and try again.",
+                               "Too many pending publishers registered. Please wait %(num)d minutes and try again.")
 PASSKEY_REQUESTS = N_plural("Too many passkey requests. Please wait %(num)d minute and try again.",
                             "Too many passkey requests. Please wait %(num)d minutes and try again.")
 KEY_REQUESTS = N_plural("Too many security key requests. Please wait %(num)d minute and try again.",
@@ -70,6 +72,8 @@ PASSKEY_PER_IP = Limit("passkey-ip", 10, 300, FAILED_LOGINS)
 # transaction that adds it (within()), so only what was added counts and nothing costs a call.
 NEW_PROJECTS_PER_USER = Limit("new-projects", 5, 3600, NEW_PROJECTS)
 FILES_PER_USER = Limit("files", 300, 3600, FILES_UPLOADED)
+# Pending trusted publishers registered (each holds a repository's claims from every other account).
+PENDING_PUBLISHERS_PER_USER = Limit("pending-publishers", 10, 3600, PENDING_PUBLISHERS)
 # Files begun in upload sessions, listed or not: each may hold storage until its session expires.
 STAGED_FILES_PER_USER = Limit("staged-files", 300, 3600, FILES_UPLOADED)
 

@@ -25,6 +25,7 @@ class Action(enum.StrEnum):
     SUSPEND = "admin:user:suspend"
     RESTORE = "admin:user:restore"
     PROHIBIT = "admin:name:prohibit"
+    RELEASE_NAME = "admin:name:release"  # a deleted project's held name
     QUARANTINE = "admin:project:quarantine"
     RELEASE = "admin:project:release"
     DELETE_PROJECT = "admin:project:delete"
@@ -39,6 +40,7 @@ DESCRIPTIONS: dict[str, str] = {
     Action.SUSPEND: N_("Suspended a user"),
     Action.RESTORE: N_("Restored a user"),
     Action.PROHIBIT: N_("Prohibited a project name"),
+    Action.RELEASE_NAME: N_("Released the held name of a deleted project"),
     Action.QUARANTINE: N_("Quarantined a project"),
     Action.RELEASE: N_("Released a project from quarantine"),
     Action.DELETE_PROJECT: N_("Deleted a project"),

@@ -1,5 +1,5 @@
 """What an administrator changes for the whole index: the switches that halt new accounts and
-new projects, and the names nobody may register."""
+new projects, the names nobody may register, and the held names of deleted projects."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -10,10 +10,11 @@ from pynamodb.exceptions import TransactWriteError
 from chalicelib.admin import log, switches
 from chalicelib.admin.models import ProhibitedName
 from chalicelib.core import clock
-from chalicelib.core.db import transaction
-from chalicelib.core.errors import ValidationError
+from chalicelib.core.db import get_or_none, transaction
+from chalicelib.core.errors import Conflict, NotFound, ValidationError
 from chalicelib.core.translation import gettext
 from chalicelib.events.services import Origin
+from chalicelib.packaging import holds
 from chalicelib.packaging.creation import NAME_MAX
 from chalicelib.packaging.models import Project
 from chalicelib.packaging.names import NAME_RE, ultra_guard, ultranormalize
@@ -72,3 +73,24 @@ def prohibited() -> list[Prohibition]:
     """Every prohibited name, by name."""
     return [Prohibition(item.display_name, item.reason, item.prohibited_by, item.created_at)
             for item in ProhibitedName.query(LIST)]
+
+
+def held() -> list[holds.Hold]:
+    return holds.held()
+
+
+def release_name(administrator: str, key: str, reason: str, origin: Origin) -> None:
+    """Frees a deleted project's held name for anyone (a prohibition of it stays)."""
+    guard = get_or_none(Project, key) if key.startswith(ultra_guard("")) else None
+    if guard is None or not holds.is_held(guard):
+        raise NotFound(gettext("No held name of that spelling."))
+    reason = reason.strip()
+    if len(reason) > REASON_MAX:
+        raise ValidationError({"reason": gettext("Give a reason of at most %(max)s characters.", max=REASON_MAX)})
+    try:
+        with transaction() as t:
+            holds.release(t, guard)
+            t.save(log.entry(log.Action.RELEASE_NAME, administrator, origin, target=guard.display_name or key,
+                             reason=reason))
+    except TransactWriteError as exc:
+        raise Conflict(gettext("The name changed at the same time: reload the page and try again.")) from exc

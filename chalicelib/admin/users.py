@@ -17,7 +17,7 @@ from chalicelib.core.errors import Conflict, NotFound, ValidationError
 from chalicelib.core.translation import gettext
 from chalicelib.events.services import HistoryEntry, Origin, build, history
 from chalicelib.events.tags import Tag
-from chalicelib.packaging import permissions
+from chalicelib.packaging import collaborators, permissions
 
 REASON_MAX = 500
 
@@ -82,6 +82,7 @@ def suspend(administrator: str, username: str, reason: str, origin: Origin) -> N
     except TransactWriteError as exc:
         raise Conflict(gettext("This user is already suspended.")) from exc
     sessions.end_all(user.username)
+    collaborators.suspension_changed(user.username)
     mail.send(user.primary_email, "account-suspended", language=user.language, username=user.display_username,
               reason=reason)
 
@@ -96,6 +97,7 @@ def restore(administrator: str, username: str, origin: Origin) -> None:
             t.save(log.entry(log.Action.RESTORE, administrator, origin, target=user.username))
     except TransactWriteError as exc:
         raise Conflict(gettext("This user is not suspended.")) from exc
+    collaborators.suspension_changed(user.username)
     mail.send(user.primary_email, "account-restored", language=user.language, username=user.display_username)
 
 

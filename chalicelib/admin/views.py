@@ -29,7 +29,7 @@ FORM = web.FORM
 Run = Callable[[web.WebRequest, str], Response]
 
 
-def _opened(back: str) -> tuple[web.WebRequest, str] | Response:
+def _opened(back: str | None) -> tuple[web.WebRequest, str] | Response:
     """The request and the administrator; the 404 page, or a gate (two-factor, sudo) otherwise."""
     req = routes.web_request()
     if not permissions.is_administrator(req.username):
@@ -40,7 +40,7 @@ def _opened(back: str) -> tuple[web.WebRequest, str] | Response:
 
 
 def _show(template: str, context: Callable[[web.WebRequest], dict[str, Any]]) -> Response:
-    opened = _opened(routes.request.path)
+    opened = _opened(None)  # back to the page itself
     if isinstance(opened, Response):
         return opened
     req, _ = opened
@@ -150,7 +150,7 @@ def change_project(name: str, change: str) -> Response:
 
 
 def _names(_req: web.WebRequest) -> dict[str, Any]:
-    return {"prohibited": site.prohibited()}
+    return {"prohibited": site.prohibited(), "held": site.held()}
 
 
 @route("/admin/prohibited-names", methods=["GET"])
@@ -163,6 +163,14 @@ def prohibit() -> Response:
     def run(req: web.WebRequest, administrator: str) -> Response:
         site.prohibit(administrator, req.form.get("name", ""), req.form.get("reason", ""), req.origin)
         return web.redirect(req, "/admin/prohibited-names/", notice="name-prohibited")
+    return _form("admin/prohibited-names.html", "/admin/prohibited-names/", run, _names)
+
+
+@route("/admin/prohibited-names/release", methods=["POST"], content_types=FORM)
+def release_name() -> Response:
+    def run(req: web.WebRequest, administrator: str) -> Response:
+        site.release_name(administrator, req.form.get("name", ""), req.form.get("reason", ""), req.origin)
+        return web.redirect(req, "/admin/prohibited-names/", notice="name-released")
     return _form("admin/prohibited-names.html", "/admin/prohibited-names/", run, _names)
 
 

@@ -30,6 +30,7 @@ ENV_NAMES = (
     "CHEESESHOP_SIMPLE_MAX_AGE",
     "CHEESESHOP_CDN_PARAMETER",
     "CHEESESHOP_MAX_FILE_SIZE",
+    "CHEESESHOP_DELETED_NAME_HOLD",
     "AWS_ENDPOINT_URL",
     "AWS_DEFAULT_REGION",
     "PORT",
@@ -66,6 +67,7 @@ class Settings(NamedTuple):
     simple_max_age: int  # seconds installers and caches may keep a simple page without asking again
     cdn_parameter: str  # the SSM parameter naming the CDN's distribution; empty: no CDN
     max_file_size: int  # bytes a file sent by an upload session may hold (the legacy POST takes 4 MiB)
+    deleted_name_hold_days: int | None  # days a deleted project's name is held for its Owners; None: until released
 
     @property
     def is_local(self) -> bool:
@@ -121,6 +123,7 @@ def _settings(values: tuple[str | None, ...]) -> Settings:
         simple_max_age=_whole("CHEESESHOP_SIMPLE_MAX_AGE", env["CHEESESHOP_SIMPLE_MAX_AGE"], 60, "seconds"),
         cdn_parameter=env["CHEESESHOP_CDN_PARAMETER"] or "",
         max_file_size=_whole("CHEESESHOP_MAX_FILE_SIZE", env["CHEESESHOP_MAX_FILE_SIZE"], 100 * 1024 * 1024, "bytes"),
+        deleted_name_hold_days=_hold(env["CHEESESHOP_DELETED_NAME_HOLD"]),
         **_relying_party(env["CHEESESHOP_BASE_URL"] or f"http://127.0.0.1:{port}",
                          env["CHEESESHOP_WEBAUTHN_RP_ID"], env["CHEESESHOP_WEBAUTHN_ORIGIN"]),
     )
@@ -132,6 +135,13 @@ def _whole(name: str, value: str | None, default: int, unit: str) -> int:
     if not value.strip().isdigit():
         raise ConfigurationError(f"{name} must be a whole number of {unit}, not '{value}'")
     return int(value)
+
+
+def _hold(value: str | None) -> int | None:
+    """'forever' (the default: until an administrator releases the name), or whole days (0: no hold)."""
+    if not value or value.strip().lower() == "forever":
+        return None
+    return _whole("CHEESESHOP_DELETED_NAME_HOLD", value, 0, "days (or 'forever')")
 
 
 def _issuers(stage: str, issuers: dict[str, str]) -> dict[str, str]:

@@ -50,6 +50,9 @@ class Tag(enum.StrEnum):
     PUBLISHER_REMOVE = "project:publisher:remove"
     PENDING_PUBLISHER_ADD = "account:pending-publisher:add"
     PENDING_PUBLISHER_REMOVE = "account:pending-publisher:remove"
+    PENDING_PUBLISHER_REFUSED = "account:pending-publisher:refused"  # another account holds its claims
+    NAME_HELD_REFUSED = "account:project:held-name-refused"  # a deleted project's held name, by another account
+    UPLOAD_REFUSED_SUSPENDED = "project:upload:refused-suspended"  # every Owner is suspended
     PROJECT_CREATE_BY_PUBLISHER = "project:create:publisher"
     PROJECT_ARCHIVE = "project:status:archive"
     PROJECT_UNARCHIVE = "project:status:unarchive"
@@ -100,6 +103,9 @@ DESCRIPTIONS: dict[str, str] = {
     Tag.PUBLISHER_REMOVE: N_("Trusted publisher removed"),
     Tag.PENDING_PUBLISHER_ADD: N_("Pending trusted publisher added"),
     Tag.PENDING_PUBLISHER_REMOVE: N_("Pending trusted publisher removed"),
+    Tag.PENDING_PUBLISHER_REFUSED: N_("Pending trusted publisher refused: another account registered it"),
+    Tag.NAME_HELD_REFUSED: N_("Upload refused: the name of a deleted project is held"),
+    Tag.UPLOAD_REFUSED_SUSPENDED: N_("Upload refused: every owner is suspended"),
     Tag.PROJECT_CREATE_BY_PUBLISHER: N_("Project created by a pending trusted publisher"),
     Tag.PROJECT_ARCHIVE: N_("Project archived"),
     Tag.PROJECT_UNARCHIVE: N_("Project unarchived"),

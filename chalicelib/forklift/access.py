@@ -11,6 +11,8 @@ from typing import Any, NamedTuple
 
 from chalicelib.core.db import Key, get_many
 from chalicelib.core.errors import UploadRefused
+from chalicelib.events.services import Origin, project_subject, record_event
+from chalicelib.events.tags import Tag
 from chalicelib.forklift.metadata import Metadata
 from chalicelib.packaging import creation
 from chalicelib.packaging.models import File, Project
@@ -18,6 +20,19 @@ from chalicelib.packaging.names import normalize, ultra_guard
 from chalicelib.packaging.permissions import Permission, frozen, may_as, role_key, status_of
 from chalicelib.tokens import services as tokens
 from chalicelib.tokens.models import Token
+
+
+class Recorded(UploadRefused):
+    """A refusal that is also a security event, for the histories it names (the uploader's, the
+    project's): someone tried to reach a project they may not."""
+
+    def __init__(self, message: str, *, status: int, tag: Tag, subjects: Sequence[str], detail: str) -> None:
+        super().__init__(message, status=status)
+        self.tag, self.subjects, self.detail = tag, tuple(s for s in subjects if s), detail
+
+    def record(self, origin: Origin) -> None:
+        for subject in self.subjects:
+            record_event(subject, self.tag, origin, self.detail)
 
 
 class Presented(NamedTuple):
@@ -66,12 +81,15 @@ def _authorize(who: tokens.Authorized, meta: Metadata, project: Project | None, 
                read: dict[str, Any]) -> Project | None:
     """The existing project (None: a new one) once this token may upload to it."""
     name = normalize(meta.name)
-    if project is not None and frozen(status := status_of(project.status), Permission.UPLOAD):
-        raise UploadRefused(f"The project '{project.display_name}' is {status.value}: it takes no new uploads.")
+    if project is not None:
+        _takes_files(project, who)
     if who.publisher:  # trusted publishing: the publisher's projects, each made before its token
         if project is None or not who.may_upload_to(name):
             raise UploadRefused(f"Register a trusted publisher for '{meta.name}': this token was minted for "
                                 f"the projects {', '.join(who.projects or [])}.", status=403)
+        if f"{name} {project.identity}" not in (who.bound or ()):
+            raise UploadRefused(f"Mint a new token: this one was minted for a project '{project.display_name}' "
+                                "that was deleted since, and this is another project of that name.", status=403)
         return project
     if project is None:
         if who.projects is not None:
@@ -80,7 +98,11 @@ def _authorize(who: tokens.Authorized, meta: Metadata, project: Project | None, 
         if creation.halted():
             raise UploadRefused("Upload a new release of an existing project, or try again later: new projects "
                                 "cannot be created on this index right now.", status=403)
-        problem = creation.name_problem_given(meta.name, read.get)
+        problem = creation.name_problem_given(meta.name, who.username, read.get)
+        if problem is creation.NameProblem.HELD:
+            raise Recorded(f"Choose another name: a project '{meta.name}' was deleted, and its name is held for "
+                           "its former owners (an administrator can release it).", status=403,
+                           tag=Tag.NAME_HELD_REFUSED, subjects=[who.username], detail=meta.name)
         if problem is creation.NameProblem.PROHIBITED:
             raise UploadRefused(f"Choose another name: the name '{meta.name}' is prohibited on this index.")
         if problem is creation.NameProblem.STDLIB:
@@ -96,6 +118,21 @@ def _authorize(who: tokens.Authorized, meta: Metadata, project: Project | None, 
         raise UploadRefused(f"Ask an owner to invite you, or choose another name: the user '{who.username}' "
                             f"isn't allowed to upload to project '{project.display_name}'.", status=403)
     return project
+
+
+def _takes_files(project: Project, who: tokens.Authorized) -> None:
+    """Refuses files for a project that is being deleted, whose Owners are all suspended, or
+    whose status holds uploads back (the upload's transaction checks the first two again)."""
+    if project.deleting is not None:
+        raise UploadRefused(f"The project '{project.display_name}' is being deleted: it takes no uploads.",
+                            status=409)
+    if project.owners_suspended:
+        raise Recorded(f"Ask an administrator: every owner of the project '{project.display_name}' is suspended, "
+                       "so it takes no uploads by any route until one is restored.", status=403,
+                       tag=Tag.UPLOAD_REFUSED_SUSPENDED, detail=who.username or who.publisher,
+                       subjects=[project_subject(project.name, project.created_at), who.username])
+    if frozen(status := status_of(project.status), Permission.UPLOAD):
+        raise UploadRefused(f"The project '{project.display_name}' is {status.value}: it takes no new uploads.")
 
 
 def already_uploaded(existing: File | None, sha256: str, status: int = 400) -> bool:

@@ -134,7 +134,7 @@ def record(presented: access.Presented, who: tokens.Authorized, project: Project
         if project is None:
             creation.create(t, meta.name, who.username, now)
         else:
-            t.update(project, actions=[Project.serial.add(1)])
+            t.update(project, actions=[Project.serial.add(1)], condition=project.takes_files())
         pages.changed(t, name)
         # A release keeps the metadata of its first file: each value is set only if not there yet.
         t.update(Release(name, meta.version), actions=_release_actions(name, meta, now))
@@ -206,7 +206,11 @@ def upload(*, authorization: str | None, content_type: str, body: bytes, origin:
     token = access.token(authorization)
     received = parse(content_type, body)
     meta, digests, metadata = validate(received)
-    who, project, (existing,) = access.authorize(token, meta, [received.filename])  # one read for all it needs
+    try:
+        who, project, (existing,) = access.authorize(token, meta, [received.filename])  # one read for all it needs
+    except access.Recorded as exc:
+        exc.record(origin)
+        raise
     if access.already_uploaded(existing, digests.sha256):
         return "OK (this file was already uploaded)"
     stored = store(received, digests, metadata)

@@ -45,7 +45,11 @@ def publish(presented: access.Presented, session_id: str, origin: Origin) -> Ses
         raise UploadRefused(f"Complete the upload of every file before publishing: {', '.join(waiting)} "
                             "not completed yet.", status=409)
     meta = files.metadata_of(head, staged[0])  # every file's was checked as it was completed
-    who, project, existing = access.authorize(presented, meta, [item.item for item in staged])
+    try:
+        who, project, existing = access.authorize(presented, meta, [item.item for item in staged])
+    except access.Recorded as exc:
+        exc.record(origin)
+        raise
     for item, record in zip(staged, existing, strict=True):
         if record is not None:  # listed meanwhile (by /legacy/ or another session)
             raise UploadRefused(f"Upload a new version or another file: {item.item} already exists, and a "

@@ -12,20 +12,21 @@ from pynamodb.exceptions import TransactWriteError
 from chalicelib.accounts import ratelimit
 from chalicelib.accounts.models import User
 from chalicelib.core import clock
-from chalicelib.core.db import get_or_none, transaction
-from chalicelib.events.services import Origin, both, project_subject
+from chalicelib.core.db import get_many, get_or_none, transaction
+from chalicelib.events.services import Origin, both, project_subject, record_event
 from chalicelib.events.tags import Tag
+from chalicelib.oidc import pending as pending_publishers
 from chalicelib.oidc import verify
 from chalicelib.oidc.models import OidcState, Publisher
 from chalicelib.oidc.publishers import PENDING, describe
 from chalicelib.oidc.verify import Refused
 from chalicelib.packaging import creation
+from chalicelib.packaging.models import Project
 from chalicelib.packaging.names import normalize
 from chalicelib.tokens import services as tokens
 
 LIFETIME = timedelta(minutes=15)
 SPENT_FOR = timedelta(seconds=verify.LEEWAY + 60)  # past the token's expiry: it is refused by then anyway
-CANDIDATES_MAX = 100
 
 
 class Minted(NamedTuple):
@@ -38,12 +39,13 @@ def mint(payload: Any, origin: Origin) -> Minted:
         raise Refused("invalid-payload", "the body must be a JSON object with a token")
     verified = verify.verify(payload.get("token"))
     claims = verified.claims
-    candidates = list(Publisher.by_repository.query(verify.repository_of(verified.kind, claims),
-                                                    limit=CANDIDATES_MAX))
+    # Every publisher of the repository, however many: a cap would let rows of an attacker's lock
+    # the repository's real publisher out (pending ones are few: their claims are held once).
+    candidates = list(Publisher.by_repository.query(verify.repository_of(verified.kind, claims)))
     matched = [p for p in candidates if verify.mismatch(verified.kind, verified.issuer, p, claims) is None]
     active = [p for p in matched if not p.project.startswith(PENDING)]
     if active:
-        return _for_projects(verified, active)
+        return _for_projects(verified, active, origin)
     now = clock.now()
     pending = [p for p in matched if p.project.startswith(PENDING) and p.expires is not None and p.expires > now]
     if pending:
@@ -75,8 +77,22 @@ def _refusal(exc: TransactWriteError, code: str, description: str) -> Refused:
     return Refused(code, description)
 
 
-def _for_projects(verified: verify.Verified, active: list[Publisher]) -> Minted:
-    projects = sorted({p.project for p in active})
+def _for_projects(verified: verify.Verified, active: list[Publisher], origin: Origin) -> Minted:
+    """A token for the matched publishers' projects, each bound to its identity; a project whose
+    Owners are all suspended is left out (and told in its history), as is one being deleted."""
+    names = sorted({p.project for p in active})
+    found = {name: item for name, item in zip(names, get_many([(Project, n, None) for n in names]), strict=True)
+             if item is not None and item.deleting is None}
+    suspended = [item for item in found.values() if item.owners_suspended]
+    for item in suspended:
+        record_event(project_subject(item.name, item.created_at), Tag.UPLOAD_REFUSED_SUSPENDED, origin,
+                     verify.label_of(verified.kind, verified.claims))
+    projects = {name: item.identity for name, item in found.items() if not item.owners_suspended}
+    if not projects:
+        if suspended:
+            raise Refused("invalid-publisher", "every owner of the project this publisher belongs to is suspended: "
+                                               "ask the index's administrators")
+        raise Refused("invalid-publisher", "the project this publisher belonged to was deleted")
     token, item = tokens.mint(projects, verify.label_of(verified.kind, verified.claims), LIFETIME)
     try:
         with transaction() as t:
@@ -96,7 +112,10 @@ def _for_pending(verified: verify.Verified, pending: Publisher, origin: Origin) 
     owner = get_or_none(User, pending.added_by)
     if owner is None or owner.suspended_at is not None:
         raise Refused("invalid-pending-publisher", "the account that registered this pending publisher is suspended")
-    if creation.name_problem(name) is not None:
+    if (problem := creation.name_problem(name, pending.added_by)) is creation.NameProblem.HELD:
+        raise Refused("invalid-pending-publisher", f"a project '{name}' was deleted and its name is held for its "
+                                                   "former owners")
+    if problem is not None:
         raise Refused("invalid-pending-publisher", f"the project name '{name}' can no longer be registered")
     now = clock.now()
     project = normalize(name)
@@ -105,12 +124,16 @@ def _for_pending(verified: verify.Verified, pending: Publisher, origin: Origin) 
                        workflow=pending.workflow, environment=pending.environment,
                        owner_id=verified.claims.get("repository_owner_id") if verified.kind == "github" else None,
                        added_by=pending.added_by, created_at=now)
-    token, item = tokens.mint([project], verify.label_of(verified.kind, verified.claims), LIFETIME)
+    uid = creation.new_uid()
+    token, item = tokens.mint({project: uid}, verify.label_of(verified.kind, verified.claims), LIFETIME)
+    held = pending_publishers.held_items(pending)
     try:
         with transaction() as t:
             t.save(_spent(verified), condition=OidcState.key.does_not_exist())
-            creation.create(t, name, pending.added_by, now)
+            creation.create(t, name, pending.added_by, now, uid=uid)
             t.delete(pending, condition=Publisher.id.exists())
+            for write in held:  # its claims and its slot are free again
+                write(t)
             t.save(active)
             t.save(item)
             both(t, pending.added_by, project_subject(project, now), Tag.PROJECT_CREATE_BY_PUBLISHER, origin,

@@ -3,8 +3,10 @@
 - publishers: by id; GSI by_project (a project's publishers; a user's pending ones under
   "pending:<username>") and GSI by_repository ("github:owner/repo" or "gitlab:namespace/project",
   lower case: the publishers a token may match).
-- oidc-state: the cache of each issuer's signing keys ("jwks:<issuer>") and the identifiers of
-  tokens already exchanged ("jti:<issuer>:<jti>"), so none is exchanged twice.
+- oidc-state: the cache of each issuer's signing keys ("jwks:<issuer>"), the identifiers of
+  tokens already exchanged ("jti:<issuer>:<jti>"), so none is exchanged twice, the claims each
+  pending publisher holds ("claims:<hash>"), so no two accounts hold the same ones, and each
+  account's pending-publisher slots ("slot:<username>:<n>").
 """
 from __future__ import annotations
 
@@ -29,6 +31,14 @@ class PublishersByRepository(GlobalSecondaryIndex["Publisher"]):
     repository = UnicodeAttribute(hash_key=True)
 
 
+class PublishersByPendingProject(GlobalSecondaryIndex["Publisher"]):
+    class Meta:
+        index_name = "by_pending_project"
+        projection = AllProjection()
+
+    pending_project = UnicodeAttribute(hash_key=True)
+
+
 class Publisher(Model):
     """A CI workflow trusted to upload to a project, or (pending) to create one."""
 
@@ -40,6 +50,7 @@ class Publisher(Model):
     project = UnicodeAttribute()  # normalized name; "pending:<username>" while pending
     repository = UnicodeAttribute()  # the by_repository key
     pending_name = UnicodeAttribute(null=True)  # the project a pending publisher creates, as typed
+    pending_project = UnicodeAttribute(null=True)  # the same, normalized: deleting a project finds them
     owner = UnicodeAttribute()  # GitHub owner, or GitLab namespace
     name = UnicodeAttribute()  # GitHub repository, or GitLab project
     workflow = UnicodeAttribute()  # GitHub workflow file, or GitLab top-level pipeline file path
@@ -50,6 +61,7 @@ class Publisher(Model):
     expires = TTLAttribute(null=True)  # pending publishers only; checked on use, TTL only tidies
     by_project = PublishersByProject()
     by_repository = PublishersByRepository()
+    by_pending_project = PublishersByPendingProject()
 
 
 class OidcState(Model):
@@ -60,7 +72,8 @@ class OidcState(Model):
     jwks = UnicodeAttribute(null=True)  # the issuer's JWKS document, as fetched
     fetched_at = UTCDateTimeAttribute(null=True)
     attempted_at = UTCDateTimeAttribute(null=True)  # the last fetch tried, whether or not it worked
-    expires = TTLAttribute(null=True)  # used token ids: past their token's expiry and the leeway
+    expires = TTLAttribute(null=True)  # used token ids: past their token's expiry and the leeway; claims, slots
+    holder = UnicodeAttribute(null=True)  # claims and slots: the pending publisher's id
 
 
 MODELS: tuple[type[Model], ...] = (Publisher, OidcState)

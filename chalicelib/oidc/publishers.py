@@ -1,5 +1,6 @@
-"""Registering trusted publishers: for a project (its Owners, in sudo mode), or pending, for a
-project name not yet taken (a user with two-factor), which the first token creates."""
+"""Registering trusted publishers for a project (its Owners, in sudo mode), what each platform's
+form must hold, and removing a deleted project's publishers. Pending publishers, for a project
+not made yet, are chalicelib.oidc.pending's."""
 from __future__ import annotations
 
 import hashlib
@@ -9,16 +10,15 @@ from typing import NamedTuple
 
 from pynamodb.exceptions import TransactWriteError
 
-from chalicelib.accounts.models import User
-from chalicelib.core import clock, mail
+from chalicelib.core import clock
 from chalicelib.core.db import get_or_none, transaction
 from chalicelib.core.errors import NotFound, ValidationError
 from chalicelib.core.translation import gettext
-from chalicelib.events.services import Origin, both, build
+from chalicelib.events.services import Origin, both
 from chalicelib.events.tags import Tag
-from chalicelib.mfa import policy
 from chalicelib.oidc.models import Publisher
 from chalicelib.packaging import collaborators, creation
+from chalicelib.packaging.names import normalize
 from chalicelib.packaging.projects import ProjectInfo
 
 PENDING = "pending:"
@@ -48,7 +48,7 @@ class PublisherInfo(NamedTuple):
     expires: datetime | None
 
 
-def _info(item: Publisher) -> PublisherInfo:
+def info(item: Publisher) -> PublisherInfo:
     return PublisherInfo(item.id, item.kind, item.owner, item.name, item.workflow, item.environment or "",
                          item.owner_id, item.pending_name, item.created_at, item.expires)
 
@@ -62,7 +62,7 @@ def describe(item: Publisher | PublisherInfo) -> str:
     return f"{where}, {item.environment}" if item.environment else where
 
 
-def _problems(kind: str, form: dict[str, str]) -> dict[str, str]:
+def problems(kind: str, form: dict[str, str]) -> dict[str, str]:
     owner, name, workflow, environment = (form.get(field, "").strip() for field in FIELDS[kind])
     fields = FIELDS[kind]
     errors: dict[str, str] = {}
@@ -84,8 +84,8 @@ def _problems(kind: str, form: dict[str, str]) -> dict[str, str]:
     return errors
 
 
-def _build(kind: str, form: dict[str, str], project: str, username: str, pending_name: str | None = None,
-           owner_id: str | None = None) -> Publisher:
+def build(kind: str, form: dict[str, str], project: str, username: str, pending_name: str | None = None,
+          owner_id: str | None = None) -> Publisher:
     owner, name, workflow, environment = (form.get(field, "").strip() for field in FIELDS[kind])
     if kind == "github" and workflow.startswith(".github/workflows/"):
         workflow = workflow.removeprefix(".github/workflows/")
@@ -94,31 +94,26 @@ def _build(kind: str, form: dict[str, str], project: str, username: str, pending
     return Publisher(hashlib.sha256(identity.encode()).hexdigest()[:32], kind=kind, project=project,
                      repository=f"{kind}:{owner}/{name}".lower(), pending_name=pending_name, owner=owner, name=name,
                      workflow=workflow, environment=environment, owner_id=owner_id, added_by=username,
-                     created_at=now, expires=now + PENDING_LIFETIME if pending_name else None)
+                     created_at=now, expires=now + PENDING_LIFETIME if pending_name else None,
+                     pending_project=normalize(pending_name) if pending_name else None)
 
 
-def _check_kind(kind: str) -> None:
+def check_kind(kind: str) -> None:
     if kind not in KINDS:
         raise NotFound()
 
 
 def of_project(project: str) -> list[PublisherInfo]:
-    return sorted((_info(p) for p in Publisher.by_project.query(project)), key=lambda p: p.created_at)
-
-
-def pending_of(username: str) -> list[PublisherInfo]:
-    now = clock.now()
-    return sorted((_info(p) for p in Publisher.by_project.query(PENDING + username)
-                   if p.expires is None or p.expires > now), key=lambda p: p.created_at)
+    return sorted((info(p) for p in Publisher.by_project.query(project)), key=lambda p: p.created_at)
 
 
 def add(username: str, found: ProjectInfo, kind: str, form: dict[str, str], origin: Origin) -> None:
     """Registers a publisher for the project; mailed to every Owner, recorded for the user and
     the project. The caller has checked the user's permission."""
-    _check_kind(kind)
-    if errors := _problems(kind, form):
+    check_kind(kind)
+    if errors := problems(kind, form):
         raise ValidationError(errors)
-    item = _build(kind, form, found.name, username)
+    item = build(kind, form, found.name, username)
     try:
         with transaction() as t:
             t.save(item, condition=Publisher.id.does_not_exist())
@@ -139,46 +134,6 @@ def remove(username: str, found: ProjectInfo, publisher_id: str, origin: Origin)
                               publisher=describe(item))
 
 
-def add_pending(username: str, project_name: str, kind: str, form: dict[str, str], origin: Origin) -> None:
-    """Registers a publisher that will create the project `project_name` with its first token,
-    with this user as its Owner; the same checks as a first upload's, and two-factor."""
-    _check_kind(kind)
-    policy.require_two_factor(username)
-    project_name = project_name.strip()
-    errors = _problems(kind, form)
-    if creation.halted():
-        errors["project_name"] = gettext("New projects cannot be created right now. Please try again later.")
-    elif problem := creation.name_problem(project_name):
-        errors["project_name"] = NAME_PROBLEMS[problem]()
-    if errors:
-        raise ValidationError(errors)
-    item = _build(kind, form, PENDING + username, username, pending_name=project_name)
-    try:
-        with transaction() as t:
-            t.save(item, condition=Publisher.id.does_not_exist())
-            t.save(build(username, Tag.PENDING_PUBLISHER_ADD, origin, f"{project_name}: {describe(item)}"))
-    except TransactWriteError as exc:
-        raise ValidationError({FIELDS[kind][1]: gettext("This publisher is already registered.")}) from exc
-    _tell(username, "added", item, origin)
-
-
-def remove_pending(username: str, publisher_id: str, origin: Origin) -> None:
-    item = get_or_none(Publisher, publisher_id) if publisher_id else None
-    if item is None or item.project != PENDING + username:
-        raise NotFound(gettext("That pending publisher is not on your account."))
-    with transaction() as t:
-        t.delete(item)
-        t.save(build(username, Tag.PENDING_PUBLISHER_REMOVE, origin, f"{item.pending_name}: {describe(item)}"))
-    _tell(username, "removed", item, origin)
-
-
-def _tell(username: str, change: str, item: Publisher, origin: Origin) -> None:
-    user = User.get(username)
-    mail.send(user.primary_email, "pending-publisher-changed", language=user.language,
-              username=user.display_username, change=change, publisher=describe(item), project=item.pending_name,
-              ip=origin.ip)
-
-
 NAME_PROBLEMS = {
     creation.NameProblem.INVALID: lambda: gettext(
         "Names start and end with a letter or digit and contain only letters, digits, '.', '_' and '-'."),
@@ -186,4 +141,7 @@ NAME_PROBLEMS = {
     creation.NameProblem.TAKEN: lambda: gettext("A project has this name already."),
     creation.NameProblem.SIMILAR: lambda: gettext("This name is too similar to an existing project's."),
     creation.NameProblem.PROHIBITED: lambda: gettext("This name is prohibited on this index."),
+    creation.NameProblem.HELD: lambda: gettext(
+        "A project of this name was deleted: its name is held for its former owners until an administrator "
+        "releases it."),
 }

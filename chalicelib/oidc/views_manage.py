@@ -11,8 +11,9 @@ from chalicelib.packaging.views_manage import project_form, show_project
 from chalicelib.web import Response
 
 if TYPE_CHECKING:  # loaded by the first request to these pages, not by every cold start
-    from chalicelib.oidc import publishers
+    from chalicelib.oidc import pending, publishers
 else:
+    pending = lazy("chalicelib.oidc.pending")
     publishers = lazy("chalicelib.oidc.publishers")
 if TYPE_CHECKING:  # annotations only
     from chalicelib.packaging.projects import ProjectInfo
@@ -55,7 +56,7 @@ def account_publishing() -> Response:
     req = routes.web_request()
     if (gate := _account_gate(req)) is not None:
         return gate
-    return web.page(req, ACCOUNT_PAGE, pending=publishers.pending_of(req.require_user()),
+    return web.page(req, ACCOUNT_PAGE, pending=pending.of_user(req.require_user()),
                     describe=publishers.describe)
 
 
@@ -68,9 +69,9 @@ def add_pending_publisher(kind: str) -> Response:
 
     def act() -> Response:
         if kind == "remove":
-            publishers.remove_pending(username, req.form.get("publisher", ""), req.origin)
+            pending.remove(username, req.form.get("publisher", ""), req.origin)
             return web.redirect(req, "/manage/account/publishing/", notice="pending-publisher-removed")
-        publishers.add_pending(username, req.form.get("project_name", ""), kind, req.form, req.origin)
+        pending.add(username, req.form.get("project_name", ""), kind, req.form, req.origin)
         return web.redirect(req, "/manage/account/publishing/", notice="pending-publisher-added")
     return web.form_action(req, ACCOUNT_PAGE, act, lazy_context=lambda: {
-        "pending": publishers.pending_of(username), "describe": publishers.describe, "active": kind})
+        "pending": pending.of_user(username), "describe": publishers.describe, "active": kind})

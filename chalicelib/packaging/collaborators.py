@@ -18,7 +18,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.accounts.models import User
 from chalicelib.core import clock, mail, signing
-from chalicelib.core.db import Write, cancelled, deleting, get_or_none, transaction
+from chalicelib.core.db import Write, cancelled, deleting, get_many, get_or_none, transaction
 from chalicelib.core.errors import Conflict, InvalidLink, NotFound, TwoFactorRequired, ValidationError
 from chalicelib.core.translation import N_, gettext
 from chalicelib.events.services import Origin, both, build
@@ -55,6 +55,35 @@ def collaborators(project: str) -> list[Collaborator]:
 
 def owners(project: str) -> list[str]:
     return [c.username for c in collaborators(project) if c.role == RoleName.OWNER]
+
+
+def suspension_changed(username: str) -> None:
+    """After a user's suspension or restoration: whether each project they own still has an
+    Owner who is not suspended (one that has none takes no upload by any route)."""
+    for role in Role.by_user.query(username):
+        if permissions.role_name(role.role) is RoleName.OWNER:
+            _mark_suspended_owners(role.project)
+
+
+def _mark_suspended_owners(project: str) -> None:
+    names = owners(project)
+    users = get_many([(User, name, None) for name in names]) if names else []
+    none_left = bool(users) and all(u is None or u.suspended_at is not None for u in users)
+    action = Project.owners_suspended.set(True) if none_left else Project.owners_suspended.remove()
+    try:
+        Project(project).update(actions=[action], condition=Project.name.exists())
+    except UpdateError as exc:
+        if not cancelled(exc):  # deleted meanwhile: nothing to mark
+            raise
+
+
+def _revoke_sent_by(t: TransactWrite, found: ProjectInfo, sender: str, actor: str, origin: Origin) -> None:
+    """An Owner who is removed or demoted takes back the invitations they sent (in the same transaction)."""
+    for item in RoleInvitation.query(found.name):
+        if item.invited_by == sender:
+            t.delete(item)
+            _events(t, actor, found, Tag.ROLE_INVITE_REVOKE, f"{item.username} ({item.role})", origin,
+                    also=item.username)
 
 
 def removal_writes(project: str) -> list[Write]:
@@ -157,6 +186,8 @@ def answer(username: str, *, accept: bool, origin: Origin, token: str = "", proj
     except TransactWriteError as exc:
         raise InvalidLink(gettext(
             "This invitation was answered or revoked, or the project changed: try again.")) from exc
+    if item.role == RoleName.OWNER:
+        _mark_suspended_owners(item.project)
     _tell(found, "accepted", username, item.role)
     return found.display_name
 
@@ -172,6 +203,8 @@ def change_role(actor: str, found: ProjectInfo, username: str, role: str, origin
     def change(t: TransactWrite) -> None:
         t.update(Role(found.name, username), actions=[Role.role.set(chosen.value)],
                  condition=Role.role == current.value)
+        if current is RoleName.OWNER:
+            _revoke_sent_by(t, found, username, actor, origin)
     _write(found, change, _owners_after(found.name, current, chosen, f"role-{username}"), actor=actor,
            user=username, tag=Tag.ROLE_CHANGE, detail=f"{username} ({current.value} → {chosen.value})", origin=origin)
     _tell(found, "changed", username, chosen.value)
@@ -186,6 +219,8 @@ def remove(actor: str, found: ProjectInfo, username: str, origin: Origin) -> Non
 
     def change(t: TransactWrite) -> None:
         t.delete(Role(found.name, username), condition=Role.role == current.value)
+        if current is RoleName.OWNER:
+            _revoke_sent_by(t, found, username, actor, origin)
     _write(found, change, _owners_after(found.name, current, None, "remove"), actor=actor, user=username,
            tag=Tag.ROLE_REMOVE, detail=f"{username} ({current.value})", origin=origin)
     _tell(found, "left" if actor == username else "removed", username, current.value)
@@ -229,6 +264,8 @@ def _write(found: ProjectInfo, change: Write, owners: tuple[int, int], *, actor:
             _events(t, actor, found, tag, detail, origin, also=user if user != actor else None)
     except TransactWriteError as exc:
         raise Conflict(gettext("The collaborators changed at the same time: reload the page and try again.")) from exc
+    if after != before:
+        _mark_suspended_owners(found.name)
 
 
 def _events(t: TransactWrite, actor: str, found: ProjectInfo, tag: Tag, detail: str, origin: Origin,

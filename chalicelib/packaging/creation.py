@@ -5,6 +5,7 @@ own words."""
 from __future__ import annotations
 
 import enum
+import secrets
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -13,8 +14,9 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.accounts import ratelimit
 from chalicelib.admin import switches
+from chalicelib.core import clock
 from chalicelib.core.db import get_or_none
-from chalicelib.packaging import pages
+from chalicelib.packaging import holds, pages
 from chalicelib.packaging.models import Project
 from chalicelib.packaging.names import NAME_RE, normalize, ultra_guard
 from chalicelib.packaging.permissions import creator_role
@@ -28,6 +30,7 @@ class NameProblem(enum.StrEnum):
     TAKEN = "taken"  # a project has this name
     SIMILAR = "similar"  # a project's name differs only by case, separators or confusable letters
     PROHIBITED = "prohibited"  # an administrator prohibited the name (in any spelling)
+    HELD = "held"  # a deleted project's name, held for its former Owners (holds.py)
 
 
 def halted() -> bool:
@@ -35,12 +38,12 @@ def halted() -> bool:
     return not switches.allowed(switches.Switch.PROJECTS)
 
 
-def name_problem(name: str) -> NameProblem | None:
-    """Why a new project may not take this name, or None."""
-    return name_problem_given(name, lambda key: get_or_none(Project, key))
+def name_problem(name: str, creator: str) -> NameProblem | None:
+    """Why this user may not make a new project of this name, or None."""
+    return name_problem_given(name, creator, lambda key: get_or_none(Project, key))
 
 
-def name_problem_given(name: str, read: Callable[[str], Project | None]) -> NameProblem | None:
+def name_problem_given(name: str, creator: str, read: Callable[[str], Project | None]) -> NameProblem | None:
     """The same, with the project items read by `read` (an upload has them already)."""
     if len(name) > NAME_MAX or not NAME_RE.match(name):
         return NameProblem.INVALID
@@ -53,18 +56,26 @@ def name_problem_given(name: str, read: Callable[[str], Project | None]) -> Name
         return None
     if guard.prohibited is not None:
         return NameProblem.PROHIBITED
+    if holds.is_held(guard):
+        return NameProblem.HELD if holds.refuses(guard, creator, clock.now()) else None
     return NameProblem.TAKEN if read(normalize(name)) is not None else NameProblem.SIMILAR
 
 
-def create(t: TransactWrite, display_name: str, creator: str, now: datetime) -> None:
+def new_uid() -> str:
+    """A new project's identity (packaging.models.Project.identity)."""
+    return secrets.token_hex(16)
+
+
+def create(t: TransactWrite, display_name: str, creator: str, now: datetime, uid: str | None = None) -> None:
     """Adds the writes of a new project to the transaction: the project, the guard that keeps
     similar names out, and its creator's Owner role. The transaction fails if either exists (a
-    prohibited name's guard exists), or when the creator made too many projects this hour
-    (ratelimit.exceeded says so)."""
+    prohibited name's guard exists; a held one lets only its former Owners in), or when the
+    creator made too many projects this hour (ratelimit.exceeded says so)."""
     name = normalize(display_name)
-    t.save(Project(name, display_name=display_name, listed="project", created_at=now, serial=1, owners=1),
+    t.save(Project(name, display_name=display_name, listed="project", created_at=now, serial=1, owners=1,
+                   uid=uid or new_uid()),
            condition=Project.name.does_not_exist())
-    t.save(Project(ultra_guard(display_name)), condition=Project.name.does_not_exist())
+    t.save(Project(ultra_guard(display_name)), condition=holds.creation_condition(creator, now))
     t.save(creator_role(creator, name, display_name))
     pages.changed(t, pages.INDEX)
     ratelimit.within(t, ratelimit.NEW_PROJECTS_PER_USER, creator)

@@ -3,7 +3,10 @@ a release, the project.
 
 Records change first, objects after: nothing is listed without its bytes. A deleted file's
 item stays as a tombstone, so its name is never accepted again; a deleted project's name is
-free again. Each change bumps the project's serial (the simple page's ETag).
+held for its former Owners (holds.py), and its roles, invitations and publishers go with it.
+A project is marked before anything of it is removed, and uploads require it unmarked, so no
+upload lists a file during its deletion. Each change bumps the project's serial (the simple
+page's ETag).
 """
 from __future__ import annotations
 
@@ -18,7 +21,8 @@ from chalicelib.core.errors import Conflict, NotFound, ValidationError
 from chalicelib.core.translation import gettext
 from chalicelib.events.services import Origin, both
 from chalicelib.events.tags import Tag
-from chalicelib.packaging import collaborators, pages, permissions, projects
+from chalicelib.oidc import pending
+from chalicelib.packaging import collaborators, holds, pages, permissions, projects
 from chalicelib.packaging.models import File, Project, Release
 from chalicelib.packaging.names import normalize, ultra_guard
 from chalicelib.packaging.permissions import Permission
@@ -89,27 +93,51 @@ def delete_project(actor: str, found: ProjectInfo, typed_name: str, origin: Orig
     if normalize(typed_name.strip() or "-") != found.name:
         raise ValidationError({"confirm_name": gettext(
             "Type the project name, %(name)s, to confirm.", name=found.display_name)})
+    _mark_deleting(found)  # from here on no upload can list a file: their transactions require no mark
     owners = collaborators.owners(found.name)
     files = _files(found)
     writes: list[Write] = [_tombstone(found, f.filename) for f in files]
     writes += [deleting(r) for r in Release.query(found.name)]
     writes += collaborators.removal_writes(found.name)
+    writes += pending.removal_writes(found.name)  # its publishers, and pending ones naming it
 
     guard = get_or_none(Project, ultra_guard(found.display_name))
     keep_guard = guard is not None and guard.prohibited is not None  # the prohibition outlives the project
 
     def last(t: TransactWrite) -> None:  # the project goes in the last transaction, with its events
         t.delete(Project(found.name), condition=Project.name.exists())
-        if not keep_guard:  # a prohibition made meanwhile fails the transaction: try again keeps it
-            t.delete(Project(ultra_guard(found.display_name)), condition=Project.prohibited.does_not_exist())
+        holds.hold(t, found.display_name, owners, actor, clock.now(), prohibited=keep_guard)
         _finish(actor, found, Tag.PROJECT_DELETE, found.display_name, origin)(t)
         pages.changed(t, pages.INDEX)
         if also is not None:
             also(t)
     _commit(found, writes, last, bump=False)
     pages.refresh(pages.INDEX)
-    _remove_objects(files)
+    _remove_objects(files + _leftovers(found))
     _tell_owners(found, "project", found.display_name, actor, owners)
+
+
+def _leftovers(found: ProjectInfo) -> list[projects.FileInfo]:
+    """Verifies that nothing of a deleted project is left: a file listed just before the mark
+    that the (eventually consistent) index did not show yet is removed now, with its release."""
+    files = _files(found)
+    writes = [_tombstone(found, f.filename) for f in files]
+    writes += [deleting(r) for r in Release.query(found.name, consistent_read=True)]
+    for number in range(0, len(writes), BATCH):
+        with transaction() as t:
+            for write in writes[number:number + BATCH]:
+                write(t)
+    return files
+
+
+def _mark_deleting(found: ProjectInfo) -> None:
+    """Marks the project as being deleted (again, after a deletion cut short)."""
+    try:
+        with transaction() as t:
+            t.update(Project(found.name), actions=[Project.deleting.set(clock.now())],
+                     condition=Project.name.exists())
+    except TransactWriteError as exc:
+        raise NotFound(gettext("No such project.")) from exc
 
 
 def _tombstone(found: ProjectInfo, filename: str) -> Write:

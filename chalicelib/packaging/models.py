@@ -8,6 +8,8 @@
 """
 from __future__ import annotations
 
+from typing import Any
+
 from pynamodb.attributes import (
     BinaryAttribute,
     BooleanAttribute,
@@ -76,7 +78,7 @@ class AllProjects(GlobalSecondaryIndex["Project"]):
         index_name = "all"
         projection = AllProjection()
 
-    listed = UnicodeAttribute(hash_key=True)  # one constant value; guard items leave it out
+    listed = UnicodeAttribute(hash_key=True)  # "project"; a held name's guard "held"; other guards leave it out
     name = UnicodeAttribute(range_key=True)
 
 
@@ -107,8 +109,29 @@ class Project(Model):
     status_reason = UnicodeAttribute(null=True)
     status_before = UnicodeAttribute(null=True)  # while quarantined: the status a release returns it to
     prohibited = UnicodeAttribute(null=True)  # on a guard item: the reason no project may take the name
+    # A project's identity: a project deleted and made again under the same name is another one
+    # (tokens minted for the first do not reach it). Projects made before it was kept have none.
+    uid = UnicodeAttribute(null=True)
+    deleting = UTCDateTimeAttribute(null=True)  # set first by a deletion: uploads are refused from then on
+    owners_suspended = BooleanAttribute(null=True)  # every Owner is suspended: no upload by any route
+    # On a guard item, once its project was deleted: the name is held for its former Owners (holds.py).
+    held_by = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]
+    held_until = UTCDateTimeAttribute(null=True)  # none: until an administrator releases it
+    deleted_at = UTCDateTimeAttribute(null=True)
+    deleted_by = UnicodeAttribute(null=True)
     all = AllProjects()
     by_age = ProjectsByAge()  # the newest projects, for the feed
+
+    @property
+    def identity(self) -> str:
+        """This project, told apart from one deleted and made again under its name."""
+        return self.uid or f"created:{self.created_at.isoformat() if self.created_at else ''}"
+
+    def takes_files(self) -> Any:
+        """The condition under which this very project (not one made again since it was read) may
+        list files: it is not being deleted and has an Owner who is not suspended."""
+        same = (Project.uid == self.uid) if self.uid else (Project.name.exists() & Project.uid.does_not_exist())
+        return same & Project.deleting.does_not_exist() & Project.owners_suspended.does_not_exist()
 
 
 class ReleasesByAge(GlobalSecondaryIndex["Release"]):

@@ -112,7 +112,7 @@ def yank(name: str) -> Response:
     def run(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
         manage.yank(username, found, req.form.get("version", ""), req.form.get("reason", ""), req.origin)
         return web.redirect(req, _base(found) + "releases/", notice="release-yanked")
-    return project_form(name, Permission.YANK, RELEASES, run)
+    return project_form(name, Permission.YANK, RELEASES, run, sudo=True, back="releases/")
 
 
 @route(BASE + "/releases/unyank", methods=["POST"], content_types=FORM)
@@ -120,7 +120,7 @@ def unyank(name: str) -> Response:
     def run(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
         manage.unyank(username, found, req.form.get("version", ""), req.origin)
         return web.redirect(req, _base(found) + "releases/", notice="release-unyanked")
-    return project_form(name, Permission.YANK, RELEASES, run)
+    return project_form(name, Permission.YANK, RELEASES, run, sudo=True, back="releases/")
 
 
 @route(BASE + "/releases/delete", methods=["POST"], content_types=FORM)
@@ -152,7 +152,7 @@ def archive(name: str) -> Response:
     def run(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
         status.archive(username, found, req.origin)
         return web.redirect(req, _base(found), notice="project-archived")
-    return project_form(name, Permission.ARCHIVE, "manage/project.html", run)
+    return project_form(name, Permission.ARCHIVE, "manage/project.html", run, sudo=True)
 
 
 @route(BASE + "/unarchive", methods=["POST"], content_types=FORM)
@@ -160,7 +160,7 @@ def unarchive(name: str) -> Response:
     def run(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
         status.unarchive(username, found, req.origin)
         return web.redirect(req, _base(found), notice="project-unarchived")
-    return project_form(name, Permission.ARCHIVE, "manage/project.html", run)
+    return project_form(name, Permission.ARCHIVE, "manage/project.html", run, sudo=True)
 
 
 COLLABORATORS = "manage/project-collaborators.html"
@@ -185,7 +185,7 @@ def revoke(name: str) -> Response:
     def run(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
         collaborators.revoke(username, found, req.form.get("username", ""), req.origin)
         return web.redirect(req, _base(found) + "collaborators/", notice="invitation-revoked")
-    return project_form(name, Permission.COLLABORATORS, COLLABORATORS, run)
+    return project_form(name, Permission.COLLABORATORS, COLLABORATORS, run, sudo=True, back="collaborators/")
 
 
 @route(BASE + "/collaborators/change", methods=["POST"], content_types=FORM)

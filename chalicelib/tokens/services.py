@@ -51,6 +51,7 @@ class Authorized(NamedTuple):
     projects: list[str] | None
     token_name: str = ""
     publisher: str = ""  # the workflow a minted token stands for (chalicelib.oidc)
+    bound: tuple[str, ...] = ()  # a minted token's projects by identity ("<name> <identity>")
 
     def may_upload_to(self, project: str) -> bool:
         return self.projects is None or project in self.projects
@@ -175,12 +176,14 @@ def presented(value: str) -> tuple[Token, str]:
     return token, parsed[1]
 
 
-def mint(projects: list[str], publisher: str, lifetime: timedelta) -> tuple[str, Token]:
+def mint(projects: dict[str, str], publisher: str, lifetime: timedelta) -> tuple[str, Token]:
     """A new upload token for trusted publishing, unsaved (the caller saves it in its own
-    transaction): scoped to these projects, standing for the publisher, not for a user."""
+    transaction): scoped to these projects (name -> identity: a project deleted and made again is
+    not one of them), standing for the publisher, not for a user."""
     token_id, secret = secrets.token_hex(12), secrets.token_hex(32)
     now = clock.now()
-    item = Token(token_id, secret_hash=crypto.keyed_hash(secret, purpose=keys.API_TOKEN), projects=projects,
+    item = Token(token_id, secret_hash=crypto.keyed_hash(secret, purpose=keys.API_TOKEN),
+                 projects=sorted(projects), bound=[f"{name} {uid}" for name, uid in sorted(projects.items())],
                  publisher=publisher, name=publisher, created_at=now, expires_at=now + lifetime,
                  expires=now + lifetime + timedelta(days=1))
     return _compose(token_id, secret), item
@@ -200,7 +203,8 @@ def authorized(token: Token, secret: str, owner_items: list[Any]) -> Authorized:
     """What a presented token (presented()) stands for, given its owner's items as read for
     owner_keys(token): TokenRefused when the account may not use tokens now."""
     if token.publisher is not None:
-        return Authorized("", token.id, _projects(token), token.publisher, publisher=token.publisher)
+        return Authorized("", token.id, _projects(token), token.publisher, publisher=token.publisher,
+                          bound=tuple(str(b) for b in token.bound or ()))
     if token.username is None:
         raise TokenRefused()
     owner, primary = (owner_items + [None, None])[:2]

@@ -59,6 +59,7 @@ NOTICES: dict[str, str] = {
     "project-quarantined": N_("Project quarantined. Installers are offered none of its files."),
     "project-released": N_("Project released from quarantine. Its files are offered to installers again."),
     "name-prohibited": N_("Name prohibited. No new project may take it, in any spelling."),
+    "name-released": N_("Name released. Anyone may now make a project of it."),
     "project-archived": N_("Project archived. It takes no new uploads; its files can still be installed."),
     "project-unarchived": N_("Project unarchived. It takes new uploads again."),
 }

@@ -2,10 +2,11 @@
 with the session loaded on first need and the cookies to set on the way out."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 from chalice.app import Request
 
@@ -83,7 +84,7 @@ def parse(request: Request) -> WebRequest:
     fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
     return WebRequest(
         method=request.method,
-        path=request.path,
+        path=real_path(request),
         query={k: v for k, v in (request.query_params or {}).items()},
         form={k: v[0] for k, v in fields.items()},
         form_lists=fields,
@@ -92,6 +93,12 @@ def parse(request: Request) -> WebRequest:
         headers={"host": headers.get("host", ""), "x-csrf-token": headers.get("x-csrf-token", "")},
         body=body,
     )
+
+
+def real_path(request: Request) -> str:
+    """The path asked for: Chalice's request.path is the route's template ("/project/{name}")."""
+    params = request.uri_params or {}
+    return re.sub(r"\{(\w+)\}", lambda m: quote(str(params.get(m.group(1), "")), safe=""), request.path)
 
 
 def parse_origin_only(request: Request) -> Origin:

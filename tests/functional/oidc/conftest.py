@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.functional.admin.conftest import root  # noqa: F401 (fixture)
 from tests.functional.packaging.conftest import member, published, token_of  # noqa: F401 (fixtures)
 from tests.issuer import Issuer
 

@@ -95,7 +95,7 @@ def test_a_pending_publisher_expires_after_30_days(client, alice, issuer):
     enroll_totp(alice)
     add_pending(alice)
     with freeze_time("2099-01-01"):
-        from chalicelib.oidc.publishers import pending_of
+        from chalicelib.oidc.pending import of_user as pending_of
 
         assert pending_of("alice") == []
     import datetime

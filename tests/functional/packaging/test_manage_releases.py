@@ -64,7 +64,8 @@ def test_delete_a_release(client, alice, published):
     assert [k for k in objects() if k.startswith("packages/")] == []
 
 
-def test_delete_the_project_after_typing_its_name(client, mailbox, alice, published, token):
+def test_delete_the_project_after_typing_its_name(client, mailbox, alice, published, token, monkeypatch):
+    monkeypatch.setenv("CHEESESHOP_DELETED_NAME_HOLD", "0")  # no hold: the name is free at once
     wrong = post(alice, "delete/", {"confirm_name": "cheese"})
     assert wrong.status == 400 and "Type the project name, cheese-demo, to confirm." in wrong.text
     assert client.http.get("/simple/cheese-demo/").status_code == 200
