@@ -111,6 +111,12 @@ def finish_upload(key: str, upload_id: str, etags: dict[int, str]) -> None:
         raise
 
 
+def copy(source: str, key: str) -> None:
+    """Copies an object within the bucket (S3 copies it; the bytes do not pass through here)."""
+    bucket = get_settings().bucket
+    aws.client("s3").copy_object(Bucket=bucket, Key=key, CopySource={"Bucket": bucket, "Key": source})
+
+
 def abort_upload(key: str, upload_id: str) -> None:
     """Drops an unfinished upload and its parts (nothing if it is already gone)."""
     try:

@@ -1,8 +1,10 @@
 """One file of an upload session, by the mechanism `vnd-cheeseshop-s3-multipart-presigned`:
-the index opens an S3 multipart upload at the file's final, content-addressed key and hands
-out a presigned URL per part; the uploader PUTs the parts (in parallel, again after a
-failure, any time until the session expires); completing it joins the parts and checks the
-file where it lies (forklift.inspection). A refused file's object is deleted at once.
+the index opens an S3 multipart upload at a staging key of the session's own and hands out a
+presigned URL per part; the uploader PUTs the parts (in parallel, again after a failure, any
+time until the session expires); completing it joins the parts and checks the file where it
+lies (forklift.inspection), and only then copies the checked bytes to the file's final,
+content-addressed key. Nothing an uploader sends is ever written where a listed file's bytes
+are, so no upload changes them. A refused file's staged object is deleted at once.
 
 A file's status is `pending` until it is completed, then `completed`; asking for a pending
 file's state lists the parts S3 holds, which is how an interrupted upload resumes.
@@ -24,7 +26,7 @@ from chalicelib.core.db import cancelled, get_or_none, transaction
 from chalicelib.core.errors import UploadRefused
 from chalicelib.forklift import access, checks, inspection, metadata, pipeline, sweeper
 from chalicelib.forklift.metadata import Metadata
-from chalicelib.forklift.models import HEAD, UploadSession, object_marker
+from chalicelib.forklift.models import HEAD, UploadSession, object_marker, staging_key
 from chalicelib.forklift.sessions import COMPLETED, PENDING, head_of, items, release
 
 MECHANISM = "vnd-cheeseshop-s3-multipart-presigned"
@@ -103,9 +105,9 @@ def begin(presented: access.Presented, session_id: str, filename: str, size: obj
         raise UploadRefused(f"Publish at most {MAX_FILES} files in one upload session.", status=409)
     if earlier is not None:
         discard(earlier)
-    key = pipeline.object_key(sha256, filename)
+    key, staging = pipeline.object_key(sha256, filename), staging_key(session_id, filename)
     item = UploadSession(session_id, filename, expires=head.expires, status=PENDING, size=size, sha256=sha256,
-                         key=key, upload_id=storage.start_upload(key), part_size=PART_SIZE)
+                         key=key, staging=staging, upload_id=storage.start_upload(staging), part_size=PART_SIZE)
     try:
         with transaction() as t:
             t.condition_check(UploadSession, session_id, range_key=HEAD, condition=UploadSession.status == PENDING)
@@ -113,7 +115,7 @@ def begin(presented: access.Presented, session_id: str, filename: str, size: obj
             t.save(UploadSession(object_marker(key), HEAD, session=session_id, expires=head.expires))
             ratelimit.within(t, ratelimit.STAGED_FILES_PER_USER, pipeline.uploader(who))
     except Exception as exc:
-        storage.abort_upload(key, item.upload_id)
+        storage.abort_upload(staging, item.upload_id)
         if not cancelled(exc):
             raise
         if (limited := ratelimit.exceeded(ratelimit.STAGED_FILES_PER_USER, pipeline.uploader(who))) is not None:
@@ -133,8 +135,13 @@ def _expected(item: UploadSession, number: int) -> int:
 
 
 def _urls(item: UploadSession, uploaded: dict[int, int]) -> dict[int, str]:
-    return {n: storage.part_url(item.key, item.upload_id, n, URL_SECONDS)
+    return {n: storage.part_url(_uploaded_to(item), item.upload_id, n, URL_SECONDS)
             for n in range(1, _count(item) + 1) if uploaded.get(n) != _expected(item, n)}
+
+
+def _uploaded_to(item: UploadSession) -> str:
+    """Where the file's parts go: its staging key (its final key for files begun before staging)."""
+    return item.staging or item.key
 
 
 def _item(session_id: str, filename: str) -> UploadSession:
@@ -162,7 +169,7 @@ def _state(item: UploadSession, head: UploadSession, status: str, uploaded: dict
 
 def _parts(item: UploadSession) -> dict[int, tuple[int, str]]:
     try:
-        return storage.uploaded_parts(item.key, item.upload_id)
+        return storage.uploaded_parts(_uploaded_to(item), item.upload_id)
     except storage.NoSuchUpload as exc:
         raise UploadRefused(f"The upload of {item.item} expired: cancel it and start it again.", status=409) from exc
 
@@ -178,19 +185,22 @@ def complete(presented: access.Presented, session_id: str, filename: str) -> Fil
     if missing or set(parts) - set(range(1, _count(item) + 1)):
         raise UploadRefused(f"Upload every part of {filename} before completing it: parts "
                             f"{', '.join(map(str, missing))} are missing or of the wrong size.", status=409)
-    storage.finish_upload(item.key, item.upload_id, {n: etag for n, (_, etag) in parts.items()})
+    storage.finish_upload(_uploaded_to(item), item.upload_id, {n: etag for n, (_, etag) in parts.items()})
     try:
         checked = _checked(head, item)
     except UploadRefused:
         discard(item, joined=True)
         raise
+    if item.staging:  # checked: its sha256 is the one its final key is named by
+        storage.copy(item.staging, item.key)
+        storage.delete(item.staging)
     item.update(actions=[UploadSession.status.set(COMPLETED), *checked], condition=UploadSession.status == PENDING)
     return _state(item, head, COMPLETED)
 
 
 def _checked(head: UploadSession, item: UploadSession) -> list[Action]:
     """What completing the file records on its item, once its bytes pass /legacy/'s checks."""
-    found = inspection.inspect(item.key, item.item)
+    found = inspection.inspect(_uploaded_to(item), item.item)
     if found.size != item.size:
         raise UploadRefused(f"The file holds {found.size} bytes, not the {item.size} its upload declared.")
     if found.digests.sha256 != item.sha256:
@@ -214,10 +224,12 @@ def _checked(head: UploadSession, item: UploadSession) -> list[Action]:
 
 
 def discard(item: UploadSession, joined: bool = False) -> None:
-    """Removes a file from its session: its parts or object (unless a listed file names it,
-    the same bytes under the same name) and its items."""
+    """Removes a file from its session: its parts, its staged object, or the object it was
+    copied to (unless a listed file names it, the same bytes under the same name), and its items."""
     if item.status == PENDING and not joined:
-        storage.abort_upload(item.key, item.upload_id)
+        storage.abort_upload(_uploaded_to(item), item.upload_id)
+    elif item.status == PENDING and item.staging:  # joined and refused: only the staged copy exists
+        storage.delete(item.staging)
     elif not sweeper.listed(item.key):
         for key in (item.key, item.key + ".metadata"):
             storage.delete(key)

@@ -1,7 +1,8 @@
 """Objects nobody lists: an upload writes its objects before the transaction that records
 them, so a Lambda that dies in between leaves bytes behind; a deletion removes records
 before objects, so a failure there does too. An hourly sweep deletes every object under
-packages/ that no live file record names and that is older than an upload can take."""
+packages/ that no live file record names and that is older than an upload can take, and
+every object staged by an upload session (staging/) older than a session lives."""
 from __future__ import annotations
 
 import logging
@@ -9,11 +10,12 @@ from datetime import datetime, timedelta
 
 from chalicelib.core import clock, storage
 from chalicelib.core.db import get_or_none
-from chalicelib.forklift.models import HEAD, UploadSession, object_marker
+from chalicelib.forklift.models import HEAD, STAGING, UploadSession, object_marker
 from chalicelib.packaging.models import File
 
 log = logging.getLogger(__name__)
 GRACE = timedelta(hours=1)  # far longer than an upload between its S3 write and its transaction
+STAGED_FOR = timedelta(days=1) + GRACE  # an upload session's life: its staged objects are gone by then
 
 
 def listed(key: str) -> bool:
@@ -37,6 +39,10 @@ def sweep(now: datetime | None = None) -> list[str]:
     removed = []
     for key, written in storage.listing("packages/"):
         if written < cutoff and not listed(key) and not staged(key):
+            storage.delete(key)
+            removed.append(key)
+    for key, written in storage.listing(STAGING):  # left by a completion cut short
+        if written < cutoff - STAGED_FOR + GRACE:
             storage.delete(key)
             removed.append(key)
     if removed:

@@ -276,3 +276,34 @@ def test_an_expired_session_is_gone_and_its_objects_are_swept(uploader):
         assert uploader.open()[0] == 201  # the release is free again
         assert len(sweeper.sweep()) == 2  # the wheel and its metadata, never published
     assert objects() == [] and File.count() == 0
+
+
+def test_a_session_cannot_change_the_bytes_of_a_file_listed_meanwhile(client, token, uploader):
+    """Begin F declaring good bytes G; list F with G by /legacy/; send other bytes; complete."""
+    good = d.wheel()
+    _, session, _ = uploader.open()
+    status, upload, _ = uploader.begin(session, d.wheel_name(), good)
+    assert status == 202
+    assert upload_wheel(client, token)[0] == 200  # the same filename and bytes, listed by another route
+    listed = File.get(d.wheel_name())
+    evil = bytearray(good)
+    evil[-100] ^= 0xFF  # the same size, other bytes
+    uploader.send(upload, bytes(evil))
+    status, refused, _ = uploader.call("post", upload["links"]["complete"])
+    assert status == 400, refused
+    served = aws.client("s3").get_object(Bucket=get_settings().bucket, Key=listed.path)["Body"].read()
+    assert hashlib.sha256(served).hexdigest() == listed.sha256 == hashlib.sha256(good).hexdigest()
+    assert not [k for k in objects() if k.startswith("staging/")]  # the refused bytes are gone too
+
+
+def test_parts_are_staged_apart_from_every_listed_key(uploader):
+    content = d.wheel()
+    _, session, _ = uploader.open()
+    _, upload, _ = uploader.begin(session, d.wheel_name(), content)
+    assert all("/staging/" in part["url"] for part in upload["mechanism"]["parts"])
+    uploader.send(upload, content)
+    assert uploader.call("post", upload["links"]["complete"])[0] == 200
+    assert [k for k in objects() if k.startswith("staging/")] == []
+    assert uploader.call("post", session["links"]["publish"])[0] == 201
+    stored = File.get(d.wheel_name())
+    assert stored.path.startswith("packages/") and objects() == [stored.path, stored.path + ".metadata"]
