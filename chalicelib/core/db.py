@@ -184,8 +184,9 @@ def _identity(model: type[Model], item: dict[str, Any]) -> tuple[str, str | None
             item[range_attribute.attr_name]["S"] if range_attribute is not None else None)
 
 
-def get_or_none[M: Model](model: type[M], hash_key: str, range_key: str | None = None) -> M | None:
+def get_or_none[M: Model](model: type[M], hash_key: str, range_key: str | None = None, *,
+                          consistent: bool = False) -> M | None:
     try:
-        return model.get(hash_key, range_key)
+        return model.get(hash_key, range_key, consistent_read=consistent)
     except DoesNotExist:
         return None

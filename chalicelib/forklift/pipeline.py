@@ -24,7 +24,7 @@ from chalicelib.core.db import cancelled, get_or_none, never_written, transactio
 from chalicelib.core.errors import UploadRefused
 from chalicelib.events.services import Origin, both, build, project_subject
 from chalicelib.events.tags import Tag
-from chalicelib.forklift import access, archives, metadata
+from chalicelib.forklift import access, archives, metadata, sweeper
 from chalicelib.forklift import checks as check
 from chalicelib.forklift.metadata import Metadata
 from chalicelib.packaging import creation, pages, readme
@@ -238,8 +238,12 @@ def upload(*, authorization: str | None, content_type: str, body: bytes, origin:
 
 
 def _remove(keys: list[str]) -> None:
+    """Removes what this request stored, but never an object a listed file names, whatever the
+    store answered: a transaction the SDK sent again after its answer was lost is refused on the
+    second attempt, though the first listed the file."""
     for key in keys:
         try:
-            storage.delete(key)
+            if not sweeper.listed(key):
+                storage.delete(key)
         except Exception:  # noqa: BLE001 - a leftover object is logged, the refusal still goes out
             log.exception("could not remove %s after a failed upload", key)

@@ -19,9 +19,10 @@ STAGED_FOR = timedelta(days=1) + GRACE  # an upload session's life: its staged o
 
 
 def listed(key: str) -> bool:
-    """Whether a live file record names this object (a file, or its PEP 658 metadata)."""
+    """Whether a live file record names this object (a file, or its PEP 658 metadata): read
+    strongly consistent, as every cleanup asks it just before it removes an object."""
     base = key.removesuffix(".metadata")
-    item = get_or_none(File, base.rsplit("/", 1)[-1])
+    item = get_or_none(File, base.rsplit("/", 1)[-1], consistent=True)
     if item is None or item.project is None:
         return False
     return key == item.path or (key == item.path + ".metadata" and item.metadata_sha256 is not None)

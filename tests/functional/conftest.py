@@ -146,13 +146,16 @@ def token(alice: Browser) -> str:
 
 
 class Faults:
-    """Makes one store call fail: cleanly (the request never left) or ambiguously (it was carried
-    out and the answer lost). Counts the calls of what runs after arm()."""
+    """Makes one store call fail: cleanly (the request never left), ambiguously (it was carried
+    out and the answer lost), or retried (carried out, its answer lost, and sent again by the
+    SDK, which then answers what the second attempt got: a transaction's condition fails on its
+    own first write, as a store without idempotency tokens answers). Counts the calls of what
+    runs after arm()."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.calls: list[str] = []
         self.fail_at: int | None = None
-        self.ambiguous = False
+        self.ambiguous = self.retried = False
         real = botocore.client.BaseClient._make_api_call
 
         def call(client, operation, params):
@@ -162,8 +165,10 @@ class Faults:
             if not self.ambiguous:
                 raise EndpointConnectionError(endpoint_url="http://store.test")
             real(client, operation, params)
+            if self.retried:
+                return real(client, operation, params)
             raise ReadTimeoutError(endpoint_url="http://store.test")
         monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", call)
 
-    def arm(self, at: int, ambiguous: bool) -> None:
-        self.calls, self.fail_at, self.ambiguous = [], at, ambiguous
+    def arm(self, at: int, ambiguous: bool, retried: bool = False) -> None:
+        self.calls, self.fail_at, self.ambiguous, self.retried = [], at, ambiguous or retried, retried

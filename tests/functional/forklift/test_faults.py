@@ -69,3 +69,17 @@ def test_a_failure_at_each_store_call(client, token, monkeypatch, at, ambiguous)
     assert [f.filename for f in File.scan()] == [d.wheel_name()]
     stored = File.get(d.wheel_name())
     assert sorted(objects()) == sorted([stored.path, stored.path + ".metadata"]), failed_call
+
+
+def test_a_transaction_retried_after_it_committed_keeps_the_objects_it_lists(client, token, monkeypatch):
+    """The SDK resends a transaction whose answer was lost; the second attempt's condition fails on
+    the first one's write. The upload was listed: its objects must stay, whatever the store answered."""
+    faults = Faults(monkeypatch)
+    faults.arm(CALLS_IN_AN_UPLOAD, ambiguous=False, retried=True)
+    status, text = upload(client, d.basic(token), d.wheel(), d.wheel_name())
+    assert faults.calls[CALLS_IN_AN_UPLOAD - 1] == "TransactWriteItems"
+    assert status == 200, text
+    faults.arm(at=0, ambiguous=False)
+    consistent()
+    stored = File.get(d.wheel_name())
+    assert sorted(objects()) == sorted([stored.path, stored.path + ".metadata"])
