@@ -115,7 +115,9 @@ def start_moto(moto_port: int, local_dir: Path, env: dict[str, str]) -> subproce
 def provision(env: dict[str, str]) -> None:
     subprocess.run([str(BIN / "python"), "-c",
                     "from chalicelib import provision; from chalicelib.core.config import get_settings; "
-                    "provision.ensure_all(get_settings())"], env=env, cwd=ROOT, check=True)
+                    "provision.ensure_all(get_settings()); "
+                    "from chalicelib.packaging.filenames import backfill; backfill()"],  # state saved by older code
+                   env=env, cwd=ROOT, check=True)
 
 
 def main() -> int:

@@ -15,7 +15,8 @@ from chalicelib.events.services import Origin, project_subject, record_event
 from chalicelib.events.tags import Tag
 from chalicelib.forklift.metadata import Metadata
 from chalicelib.packaging import creation
-from chalicelib.packaging.models import File, Project
+from chalicelib.packaging.filenames import canonical
+from chalicelib.packaging.models import File, FileIdentity, Project
 from chalicelib.packaging.names import normalize, ultra_guard
 from chalicelib.packaging.permissions import Permission, frozen, may_as, role_key, status_of
 from chalicelib.tokens import services as tokens
@@ -66,15 +67,23 @@ def authorize(presented: Presented, meta: Metadata, filenames: Sequence[str]) ->
     name, username = normalize(meta.name), presented.token.username
     owner_keys = tokens.owner_keys(presented.token)
     keys: list[Key] = [*owner_keys, (Project, name, None), (Project, ultra_guard(meta.name), None),
-                       *((File, filename, None) for filename in filenames)]
+                       *((File, filename, None) for filename in filenames),
+                       *((FileIdentity, canonical(filename), None) for filename in filenames)]
     if username and not presented.token.publisher:
         keys.append(role_key(username, name))
     found = get_many(keys)
     owner_items, (project, guard, *rest) = found[:len(owner_keys)], found[len(owner_keys):]
-    existing, role = rest[:len(filenames)], rest[len(filenames):]
+    count = len(filenames)
+    existing, identities, role = rest[:count], rest[count:2 * count], rest[2 * count:]
     who = tokens.authorized(presented.token, presented.secret, owner_items)
     read = {name: project, ultra_guard(meta.name): guard}
-    return who, _authorize(who, meta, project, role[0] if role else None, read), existing
+    authorized = _authorize(who, meta, project, role[0] if role else None, read)
+    for filename, identity in zip(filenames, identities, strict=True):
+        if identity is not None and identity.filename != filename:
+            raise UploadRefused(f"Upload a new version or another file: {identity.filename} was uploaded before, "
+                                f"and {filename} is the same file spelled otherwise (a file can be uploaded once, "
+                                "in any spelling; a build tag adds a new file to a release).")
+    return who, authorized, existing
 
 
 def _authorize(who: tokens.Authorized, meta: Metadata, project: Project | None, role: Any,

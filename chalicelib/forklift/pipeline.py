@@ -28,7 +28,8 @@ from chalicelib.forklift import access, archives, metadata, sweeper
 from chalicelib.forklift import checks as check
 from chalicelib.forklift.metadata import Metadata
 from chalicelib.packaging import creation, pages, readme
-from chalicelib.packaging.models import File, Project, Release
+from chalicelib.packaging.filenames import canonical
+from chalicelib.packaging.models import File, FileIdentity, Project, Release
 from chalicelib.packaging.names import normalize
 from chalicelib.tokens import services as tokens
 
@@ -131,6 +132,8 @@ def record(presented: access.Presented, who: tokens.Authorized, project: Project
                         blake2_256=file.digests.blake2_256, path=file.path, metadata_sha256=file.metadata_sha256,
                         uploaded_at=now, uploaded_by=who.username or who.publisher),
                    condition=File.filename.does_not_exist())
+            t.save(FileIdentity(canonical(file.filename), filename=file.filename, project=name),
+                   condition=FileIdentity.canonical.does_not_exist())
         if project is None:
             creation.create(t, meta.name, who.username, now)
         else:

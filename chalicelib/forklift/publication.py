@@ -58,8 +58,6 @@ def publish(presented: access.Presented, session_id: str, origin: Origin) -> Ses
     def close(t: TransactWrite) -> None:
         t.update(head, actions=[UploadSession.status.set(PUBLISHED)], condition=UploadSession.status == PENDING)
         free_release(t, head)
-        for item in staged:
-            t.delete(UploadSession(object_marker(item.key), HEAD))
 
     try:
         pipeline.record(presented, who, project, meta, [files.accepted(item) for item in staged], origin,
@@ -69,6 +67,7 @@ def publish(presented: access.Presented, session_id: str, origin: Origin) -> Ses
             raise pipeline.conflict(who, project is None) from exc
         raise
     pipeline.listed(meta.name, project is None)
-    for item in staged:
-        item.delete()  # the File records name the objects now; nothing else needs these
+    for item in staged:  # the File records name the objects now; nothing else needs these
+        item.delete()
+        UploadSession(object_marker(item.key), HEAD).delete()  # (left behind, it expires with the session)
     return session_state(head, {})._replace(status=PUBLISHED)

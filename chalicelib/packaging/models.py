@@ -3,7 +3,8 @@
 - roles: a project's collaborators (by project); GSI by_user for a user's projects.
 - role-invitations: pending invitations (by project); GSI by_user for a user's.
 - projects (GSI all: every project by name), releases (by project and version),
-  files (by filename; GSI by_project for the simple index).
+  files (by filename; GSI by_project for the simple index), file-identities (a file's identity
+  whatever its spelling: filenames.canonical).
 - simple-pages: each project's simple pages and the index, built when they change (pages.py).
 """
 from __future__ import annotations
@@ -215,6 +216,18 @@ class File(Model):
     by_project = FilesByProject()
 
 
+class FileIdentity(Model):
+    """A file's identity beyond its spelling (filenames.canonical), written with the file and kept
+    after it is deleted, like its tombstone: a file is uploaded once, in any spelling."""
+
+    class Meta:
+        table_name = "file-identities"
+
+    canonical = UnicodeAttribute(hash_key=True)
+    filename = UnicodeAttribute()  # the spelling it was uploaded under
+    project = UnicodeAttribute()
+
+
 class SimplePage(Model):
     """A project's simple pages (or the index's, under the key "/"), built when it changes.
 
@@ -237,4 +250,4 @@ class SimplePage(Model):
     body = BinaryAttribute(null=True, legacy_encoding=False)
 
 
-MODELS: tuple[type[Model], ...] = (Role, RoleInvitation, Project, Release, File, SimplePage)
+MODELS: tuple[type[Model], ...] = (Role, RoleInvitation, Project, Release, File, FileIdentity, SimplePage)

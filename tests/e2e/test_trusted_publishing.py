@@ -140,3 +140,55 @@ def test_a_pending_publisher_creates_its_project_on_first_upload(owner, site, is
     assert requests.get(site.url + "/simple/cheese-fresh/", timeout=10).status_code == 200
     page.goto(site.url + "/manage/projects/")
     expect(page.get_by_role("link", name="cheese-fresh", exact=True)).to_be_visible()
+
+
+@pytest.fixture(scope="module")
+def mallory(chromium, site):
+    """Another account, trying to take what is oona's."""
+    context, page = signed_up(chromium, site, "mallory")
+    yield page
+    context.close()
+
+
+def test_a_deleted_project_gives_nobody_a_way_back_in(owner, mallory, site, issuer, tmp_path):
+    page = owner
+    owners_token = make_token(page, site, "gone project")
+    assert twine(site, owners_token, build(tmp_path, "cheese-gone")).returncode == 0
+    add_github_publisher(page, site, "cheese-gone", repository="gone")
+    minted = exchange(site, oidc_token(site, issuer, repo="gone"))
+    assert minted.status_code == 200, minted.text
+    old_token = minted.json()["token"]
+
+    page.goto(f"{site.url}/manage/project/cheese-gone/")
+    page.get_by_label("Type the project name to confirm").fill("cheese-gone")
+    page.get_by_role("button", name="Delete project").click()
+    expect(page.get_by_role("status")).to_contain_text("Project deleted")
+
+    # 1. The old workflow has no publisher left, and its token minted before reaches nothing.
+    again = exchange(site, oidc_token(site, issuer, repo="gone"))
+    assert again.status_code == 422 and again.json()["errors"][0]["code"] == "invalid-publisher"
+    # 2. Another account cannot take the name; its former Owner can.
+    theirs = twine(site, make_token(mallory, site, "revival"), build(tmp_path, "cheese-gone", "6.6.6"))
+    assert theirs.returncode != 0 and "its name is held for its former owners" in theirs.stdout + theirs.stderr
+    back = twine(site, owners_token, build(tmp_path, "cheese-gone", "2.0"))
+    assert back.returncode == 0, back.stdout + back.stderr
+    stale = twine(site, old_token, build(tmp_path, "cheese-gone", "3.0"))
+    assert stale.returncode != 0 and "Mint a new token" in stale.stdout + stale.stderr
+    assert requests.get(site.url + "/simple/cheese-gone/", timeout=10).text.count(".whl") == 1
+
+
+def test_a_workflows_claims_cannot_be_squatted_by_a_pending_publisher(owner, mallory, site):
+    def add_pending(page, project: str):
+        page.goto(site.url + "/manage/account/publishing/")
+        github = page.get_by_role("region", name="GitHub")
+        github.get_by_label("Project name").fill(project)
+        github.get_by_label("Owner").fill("octo-org")
+        github.get_by_label("Repository name").fill("squatted")
+        github.get_by_label("Workflow name").fill("release.yml")
+        github.get_by_role("button", name="Add").click()
+
+    add_pending(mallory, "mallorys-trap")
+    expect(mallory.get_by_role("status")).to_contain_text("Pending publisher added")
+    add_pending(owner, "cheese-squatted")
+    expect(owner.get_by_role("alert").first).to_contain_text("Another pending publisher already names this "
+                                                             "repository")

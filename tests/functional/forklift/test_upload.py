@@ -7,6 +7,7 @@ import pytest
 
 from chalicelib.core import aws
 from chalicelib.core.config import get_settings
+from chalicelib.core.db import get_or_none
 from chalicelib.events.models import Event
 from chalicelib.packaging.models import File, Project, Release, Role
 from tests import distributions as d
@@ -232,3 +233,37 @@ def test_a_huge_metadata_member_is_refused_without_inflating_it(client, token):
     huge = d.core_metadata("cheese-demo", "1.0", extra="Summary: x\n\n" + "A" * (2 * 1024 * 1024))
     status, text = upload(client, d.basic(token), d.wheel(metadata=huge), d.wheel_name())
     assert status == 400 and "METADATA is larger than 1024 KiB" in text
+
+
+@pytest.mark.parametrize("spelling", ["Cheese_Demo-1.0-py3-none-any.whl", "cheese_demo-1.00-py3-none-any.whl",
+                                      "cheese_demo-1.0.0-py3-none-any.whl", "cheese_demo-1.0-py3-none-any.whl"])
+def test_a_deleted_file_does_not_come_back_under_another_spelling(client, token, alice, spelling):
+    from chalicelib.events.services import Origin
+    from chalicelib.packaging import manage, projects
+
+    assert upload(client, d.basic(token), d.wheel(), d.wheel_name())[0] == 200
+    manage.delete_file("alice", projects.project("cheese-demo"), d.wheel_name(), Origin())
+    version = spelling.split("-")[1]  # 1.0 in PEP 440's eyes, however written
+    status, text = upload(client, d.basic(token), d.wheel(version=version), spelling, version=version)
+    assert status == 400, text
+    if spelling != d.wheel_name():
+        assert f"{spelling} is the same file spelled otherwise" in text
+    assert get_or_none(File, spelling) is None or get_or_none(File, spelling).project is None
+
+
+def test_a_build_tag_adds_a_file_to_a_release(client, token):
+    assert upload(client, d.basic(token), d.wheel(), d.wheel_name())[0] == 200
+    built = d.wheel_name().replace("-1.0-", "-1.0-1-")
+    assert upload(client, d.basic(token), d.wheel(), built)[0] == 200
+
+
+def test_files_uploaded_before_identities_were_kept_get_theirs_by_the_backfill(client, token):
+    from chalicelib.packaging.filenames import backfill
+    from chalicelib.packaging.models import FileIdentity
+
+    assert upload(client, d.basic(token), d.wheel(), d.wheel_name())[0] == 200
+    for identity in FileIdentity.scan():  # as if uploaded by older code
+        identity.delete()
+    assert backfill() == (1, 1) and backfill() == (0, 1)
+    status, text = upload(client, d.basic(token), d.wheel(), "Cheese_Demo-1.0-py3-none-any.whl")
+    assert status == 400 and "spelled otherwise" in text
