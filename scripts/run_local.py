@@ -116,7 +116,7 @@ def provision(env: dict[str, str]) -> None:
     subprocess.run([str(BIN / "python"), "-c",
                     "from chalicelib import provision; from chalicelib.core.config import get_settings; "
                     "provision.ensure_all(get_settings()); "
-                    "from chalicelib.packaging.filenames import backfill; backfill()"],  # state saved by older code
+                    "from chalicelib.admin import migrations; migrations.run_all()"],  # state saved by older code
                    env=env, cwd=ROOT, check=True)
 
 

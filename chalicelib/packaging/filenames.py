@@ -28,24 +28,3 @@ def canonical(filename: str) -> str:
     except (InvalidWheelFilename, InvalidSdistFilename):
         return filename
 
-
-def backfill() -> tuple[int, int]:
-    """Records the identity of every file uploaded before identities were kept (listed or
-    deleted); returns (identities recorded, files seen). Safe to run again."""
-    from pynamodb.exceptions import PutError
-
-    from chalicelib.core.db import cancelled
-    from chalicelib.packaging.models import File, FileIdentity
-
-    added = seen = 0
-    for item in File.scan():
-        seen += 1
-        try:
-            FileIdentity(canonical(item.filename), filename=item.filename,
-                         project=item.project or item.deleted_project or "").save(
-                condition=FileIdentity.canonical.does_not_exist())
-            added += 1
-        except PutError as exc:
-            if not cancelled(exc):
-                raise
-    return added, seen

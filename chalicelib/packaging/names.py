@@ -1,5 +1,5 @@
 """Project names: PEP 503's normalized form, and the stricter form under which two names
-are too similar to coexist."""
+are too similar to coexist (chalicelib.admin.migrations moves guards made under an older one)."""
 from __future__ import annotations
 
 import re
@@ -15,9 +15,18 @@ def normalize(name: str) -> str:
     return str(canonicalize_name(name))
 
 
+CONFUSABLE = str.maketrans("ilo", "110")  # after lowercasing: 1, l, I, L and i are one; 0, o and O
+
+
 def ultranormalize(name: str) -> str:
-    """Names equal under this are too similar to coexist: '.', '_', '-' and case ignored."""
-    return re.sub(r"[._-]", "", name.lower())
+    """Names equal under this are too similar to coexist: '.', '_', '-' and case ignored, and the
+    letters that pass for digits folded into them (as PyPI does): `l0dash-x` is `lodash-x`."""
+    return fold(re.sub(r"[._-]", "", name.lower()))
+
+
+def fold(text: str) -> str:
+    """The confusable letters of a lowercased name folded into the digits they pass for."""
+    return text.translate(CONFUSABLE)
 
 
 def ultra_guard(name: str) -> str:

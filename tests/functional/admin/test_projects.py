@@ -103,7 +103,7 @@ def test_a_prohibited_name_is_refused_in_every_spelling(client, mailbox, root, t
     done = act(root, "/admin/prohibited-names/", "/admin/prohibited-names/",
                {"name": "Evil.Pkg", "reason": "Typosquat of a popular project"})
     assert done.status == 303
-    for name in ("evil-pkg", "Evil_Pkg", "EVILPKG", "evil.pkg"):
+    for name in ("evil-pkg", "Evil_Pkg", "EVILPKG", "evil.pkg", "evi1-pkg", "EVIL_PKG", "evII.pkg"):
         status, text = upload_wheel(client, token, name)
         assert status == 400 and "prohibited" in text, name
     assert objects() == [] and File.count() == 0
@@ -129,3 +129,22 @@ def test_an_administrator_deletes_a_quarantined_project_and_its_prohibited_name_
     assert status == 400 and "prohibited" in text
     log = root.get("/admin/log/").text
     assert "Deleted a project" in log and "Malware confirmed" in log and "root" in log
+
+
+def test_guards_and_prohibitions_made_under_the_older_folding_move_to_todays_keys(client, mailbox, root, token):
+    from chalicelib.admin import migrations
+    from chalicelib.admin.models import ProhibitedName
+    from chalicelib.packaging.models import Project
+
+    assert upload_wheel(client, token, "lodash-x")[0] == 200
+    for item in Project.scan(Project.name.startswith("ultra:")):  # as older code keyed them
+        item.delete()
+    Project("ultra:lodashx").save()
+    Project("ultra:evilpkg", prohibited="Typosquat").save()
+    ProhibitedName("prohibited", "evilpkg", display_name="evil-pkg", reason="Typosquat", prohibited_by="root",
+                   created_at=Project.get("lodash-x").created_at).save()
+    assert migrations.name_guards() == 3 and migrations.name_guards() == 0
+    assert upload_wheel(client, token, "l0dash-x")[0] == 400  # too similar, found under today's key
+    status, text = upload_wheel(client, token, "evi1-pkg")
+    assert status == 400 and "prohibited" in text
+    assert [p.name for p in ProhibitedName.query("prohibited")] == ["ev11pkg"]

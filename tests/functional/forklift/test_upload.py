@@ -258,12 +258,20 @@ def test_a_build_tag_adds_a_file_to_a_release(client, token):
 
 
 def test_files_uploaded_before_identities_were_kept_get_theirs_by_the_backfill(client, token):
-    from chalicelib.packaging.filenames import backfill
+    from chalicelib.admin.migrations import file_identities
     from chalicelib.packaging.models import FileIdentity
 
     assert upload(client, d.basic(token), d.wheel(), d.wheel_name())[0] == 200
     for identity in FileIdentity.scan():  # as if uploaded by older code
         identity.delete()
-    assert backfill() == (1, 1) and backfill() == (0, 1)
+    assert file_identities() == 1 and file_identities() == 0
     status, text = upload(client, d.basic(token), d.wheel(), "Cheese_Demo-1.0-py3-none-any.whl")
     assert status == 400 and "spelled otherwise" in text
+
+
+@pytest.mark.parametrize("look_alike", ["1odash-x", "l0dash-x", "Iodash_x", "L0DASH.X", "10dash-x"])
+def test_names_that_pass_for_an_existing_one_are_refused(client, token, look_alike):
+    assert upload_wheel(client, token, "lodash-x")[0] == 200
+    status, text = upload_wheel(client, token, look_alike)
+    assert status == 400 and "too similar" in text
+    assert [p.name for p in Project.scan() if not p.name.startswith("ultra:")] == ["lodash-x"]

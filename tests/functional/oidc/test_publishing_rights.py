@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from chalicelib.core.db import get_or_none
 from chalicelib.oidc.models import OidcState, Publisher
 from chalicelib.packaging.models import File, Project, RoleInvitation
+from chalicelib.packaging.names import ultra_guard
 from chalicelib.packaging.permissions import RoleName, role_of
 from tests import distributions as d
 from tests.functional.admin.conftest import act
@@ -95,7 +96,7 @@ def test_a_deleted_name_is_held_for_its_former_owners_until_an_administrator_rel
     page = root.get("/admin/prohibited-names/")
     assert "cheese-demo" in page.text and "alice" in page.text and "until released" in page.text
     released = act(root, "/admin/prohibited-names/", "/admin/prohibited-names/release/",
-                   {"name": "ultra:cheesedemo"})
+                   {"name": ultra_guard("cheese-demo")})
     assert released.status == 303 and "notice=name-released" in released.location
     assert "No name is held." in root.get("/admin/prohibited-names/").text
     assert upload_wheel(client, theirs, version="9.0")[0] == 200
@@ -106,7 +107,7 @@ def test_a_former_owner_makes_the_name_again(client, alice, published, token):
     assert delete_project(alice).status == 303
     assert upload_wheel(client, token, version="2.0")[0] == 200
     assert role_of("alice", "cheese-demo") is RoleName.OWNER
-    assert Project.get("ultra:cheesedemo").deleted_at is None  # the guard is a live project's again
+    assert Project.get(ultra_guard("cheese-demo")).deleted_at is None  # the guard is a live project's again
 
 
 def test_a_hold_of_some_days_lapses(frozen, client, mailbox, alice, published, monkeypatch):

@@ -1,12 +1,9 @@
-"""Records the identity (chalicelib.packaging.filenames.canonical) of every file uploaded before
-identities were kept, listed or deleted, so that none comes back under another spelling.
-
-Safe to run again: an identity already recorded is left as it is. Locally it talks to the local
-AWS that `make run` serves (MOTO_PORT); on a deployment, run it once with the deployment's AWS
-credentials and its table prefix (the stack's name and a dash):
+"""Brings stored data up to what this code expects (chalicelib.admin.migrations): safe to run
+again. `make run` runs it on the saved local state; on a deployment, run it once after each
+upgrade with the deployment's AWS credentials and its table prefix (the stack's name and a dash):
 
     CHEESESHOP_STAGE=prod CHEESESHOP_TABLE_PREFIX=cheeseshop- AWS_DEFAULT_REGION=eu-west-1 \\
-        .venv/bin/python scripts/backfill_file_identities.py
+        .venv/bin/python scripts/migrate.py
 """
 from __future__ import annotations
 
@@ -24,15 +21,15 @@ def main() -> int:
         os.environ.update({"AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}", "AWS_ACCESS_KEY_ID": "testing",
                            "AWS_SECRET_ACCESS_KEY": "testing"})
     else:  # nothing is signed here
-        os.environ.setdefault("CHEESESHOP_SECRET_KEY", "not-used-by-the-backfill")
+        os.environ.setdefault("CHEESESHOP_SECRET_KEY", "not-used-by-the-migrations")
 
     from chalicelib import registry
+    from chalicelib.admin import migrations
     from chalicelib.core.config import get_settings
-    from chalicelib.packaging.filenames import backfill
 
     registry.bind(get_settings())
-    added, seen = backfill()
-    print(f"{added} identities recorded for {seen} files.")
+    for what, count in migrations.run_all().items():
+        print(f"{what}: {count}")
     return 0
 
 
