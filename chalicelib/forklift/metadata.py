@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from chalicelib.core.errors import UploadRefused
+from chalicelib.core.text import XML_ILLEGAL  # one such character in a Summary would break every feed
 from chalicelib.forklift.checks import first
 from chalicelib.packaging.creation import NAME_MAX
 from chalicelib.packaging.names import NAME_RE, normalize
@@ -14,6 +15,7 @@ from chalicelib.packaging.names import NAME_RE, normalize
 SUMMARY_MAX = 512
 VERSION_MAX = 100
 LEGACY_VERSIONS = frozenset({"2.0"})  # never a standard, but written by old tools
+FIELD_MAX = 20_000  # characters of any one field but the description (whose budget is the release's)
 TEXT_FIELDS = ("description", "description_content_type", "author", "license", "home_page", "author_email",
                "maintainer", "maintainer_email", "keywords", "download_url", "license_expression")
 
@@ -87,6 +89,15 @@ def from_form(fields: dict[str, list[str]]) -> Metadata:
 def _checked(meta: Metadata) -> Metadata:
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
+    for field, value in meta._asdict().items():
+        values = [value] if isinstance(value, str) else list(value)
+        label = field.replace("_", "-").title()
+        if any(XML_ILLEGAL.search(v) for v in values):
+            raise UploadRefused(f"Remove the control characters from {label}: text fields may hold only "
+                                "characters that XML allows (tab, line feed and carriage return among the "
+                                "control characters).")
+        if field != "description" and sum(len(v) for v in values) > FIELD_MAX:
+            raise UploadRefused(f"Shorten {label}: at most {FIELD_MAX} characters.")
     if len(meta.summary) > SUMMARY_MAX or "\n" in meta.summary or "\r" in meta.summary:
         raise UploadRefused(f"Summary must be a single line of at most {SUMMARY_MAX} characters.")
     try:

@@ -8,6 +8,7 @@ from typing import NamedTuple
 from xml.etree import ElementTree
 
 from chalicelib.core.config import get_settings
+from chalicelib.core.text import xml_safe
 from chalicelib.packaging.models import Project, Release
 from chalicelib.packaging.projects import ProjectInfo, releases
 
@@ -59,5 +60,5 @@ def _channel(title: str, path: str, description: str, items: list[Item]) -> str:
                           ("author", entry.author),
                           ("pubDate", format_datetime(entry.published) if entry.published else "")):
             if text:
-                ElementTree.SubElement(item, tag).text = text
+                ElementTree.SubElement(item, tag).text = xml_safe(text)  # stored before uploads refused it
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(rss, encoding="unicode") + "\n"

@@ -44,3 +44,24 @@ def test_feeds_hold_at_most_forty_items(client, token):
                       version=version)[0] == 200
     assert len(titles(feed(client, "/rss/updates.xml"))) == 40
     assert titles(feed(client, "/rss/project/cheese-demo/releases.xml"))[0] == "1.41"
+
+
+def test_a_control_character_is_refused_at_upload_and_never_breaks_a_feed(client, token):
+    bad = d.wheel(metadata=d.core_metadata("cheese-demo", "1.0", extra="Summary: cheese\x01 for all\n"))
+    status, text = upload(client, d.basic(token), bad, d.wheel_name())
+    assert status == 400 and "Remove the control characters from Summary" in text
+    status, text = upload(client, d.basic(token), d.wheel(), d.wheel_name(), author="Eve\x0b the \x07 bell")
+    assert status == 400 and "from Author" in text
+    assert upload(client, d.basic(token), d.wheel(), d.wheel_name())[0] == 200
+
+    from chalicelib.packaging.models import Release
+
+    Release.get("cheese-demo", "1.0").update(actions=[Release.summary.set("stored\x1b[31m before")])  # older code
+    for path in ("/rss/updates.xml", "/rss/packages.xml", "/rss/project/cheese-demo/releases.xml"):
+        channel = feed(client, path)  # well-formed XML
+        assert "stored\ufffd[31m before" in [item.findtext("description") for item in channel.findall("item")]
+
+
+def test_an_oversized_field_is_a_clear_refusal(client, token):
+    status, text = upload(client, d.basic(token), d.wheel(), d.wheel_name(), author="A" * 450_000)
+    assert status in (400, 413) and ("Shorten Author" in text or "too large" in text.lower()), text
