@@ -8,9 +8,11 @@ from typing import NamedTuple
 from xml.etree import ElementTree
 
 from chalicelib.core.config import get_settings
+from chalicelib.core.db import get_many
 from chalicelib.core.text import xml_safe
 from chalicelib.packaging.models import Project, Release
-from chalicelib.packaging.projects import ProjectInfo, releases
+from chalicelib.packaging.permissions import ProjectStatus, status_of
+from chalicelib.packaging.projects import ProjectInfo, offered_releases, releases
 
 LENGTH = 40
 
@@ -24,15 +26,23 @@ class Item(NamedTuple):
 
 
 def updates() -> str:
+    newest = list(Release.by_age.query("release", scan_index_forward=False, limit=LENGTH))
+    names = sorted({r.project for r in newest})
+    hidden = {p.name for p in get_many([(Project, n, None) for n in names]) if p is not None and _hidden(p)}
     items = [Item(f"{r.project} {r.version}", f"/project/{r.project}/{r.version}/", r.summary, r.author_email or "",
-                  r.created_at) for r in Release.by_age.query("release", scan_index_forward=False, limit=LENGTH)]
+                  r.created_at) for r in newest if r.project not in hidden]
     return _channel("cheeseshop recent updates", "/", "Recent updates to cheeseshop", items)
+
+
+def _hidden(project: Project) -> bool:
+    """A quarantined project's releases are in no feed (PEP 792: nothing a reader could act on)."""
+    return status_of(project.status) is ProjectStatus.QUARANTINED
 
 
 def packages() -> str:
     items = []
     for p in Project.by_age.query("project", scan_index_forward=False, limit=LENGTH):
-        newest = releases(p.name)
+        newest = [] if _hidden(p) else releases(p.name)
         summary = newest[0].summary if newest else ""
         items.append(Item(f"{p.display_name or p.name} added to cheeseshop", f"/project/{p.name}/", summary, "",
                           p.created_at))
@@ -41,7 +51,7 @@ def packages() -> str:
 
 def project_releases(found: ProjectInfo) -> str:
     items = [Item(r.version, f"/project/{found.name}/{r.version}/", r.summary, r.author_email, r.created_at)
-             for r in releases(found.name)[:LENGTH]]
+             for r in offered_releases(found)[:LENGTH]]
     return _channel(f"cheeseshop recent updates for {found.display_name}", f"/project/{found.name}/",
                     f"Recent updates to cheeseshop for {found.display_name}", items)
 

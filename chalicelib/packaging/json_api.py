@@ -6,11 +6,11 @@ from typing import Any
 
 from chalicelib.core.config import get_settings
 from chalicelib.packaging import projects
-from chalicelib.packaging.projects import FileInfo, ProjectInfo, ReleaseInfo, offered, releases
+from chalicelib.packaging.projects import FileInfo, ProjectInfo, ReleaseInfo, offered, offered_releases
 
 
 def project(found: ProjectInfo) -> dict[str, Any]:
-    listing, ordered = offered(found), releases(found.name)
+    listing, ordered = offered(found), offered_releases(found)
     by_version: dict[str, list[dict[str, Any]]] = {r.version: [] for r in ordered}
     for f in listing.files:
         by_version.setdefault(f.version, []).append(_file(f))

@@ -153,8 +153,14 @@ def releases(name: str) -> list[ReleaseInfo]:
     return sorted(map(_release_info, Release.query(name)), key=lambda r: Version(r.version), reverse=True)
 
 
+def offered_releases(found: ProjectInfo) -> list[ReleaseInfo]:
+    """The releases readers are shown, newest first: none of a quarantined project, whose
+    descriptions, project URLs and metadata stay hidden with its files (PEP 792)."""
+    return [] if found.status is ProjectStatus.QUARANTINED else releases(found.name)
+
+
 def release(found: ProjectInfo, version: str) -> ReleaseInfo:
-    """One release, by any spelling of its version that PEP 440 holds equal ('2' is '2.0')."""
+    """One release offered, by any spelling of its version that PEP 440 holds equal ('2' is '2.0')."""
     from packaging.version import InvalidVersion, Version
 
     try:
@@ -162,7 +168,7 @@ def release(found: ProjectInfo, version: str) -> ReleaseInfo:
     except InvalidVersion as exc:
         raise NotFound(gettext(
             "No release '%(version)s' of '%(project)s'.", version=version, project=found.display_name)) from exc
-    for r in releases(found.name):
+    for r in offered_releases(found):
         if Version(r.version) == wanted:
             return r
     raise NotFound(gettext("No release '%(version)s' of '%(project)s'.", version=version, project=found.display_name))

@@ -95,7 +95,7 @@ def project_page(name: str) -> Response:
         return web.page(req, "project-missing.html", 404, name=name)
     if projects.canonical(name) != name:
         return Response(body="", status_code=301, headers={"Location": web.url(f"/project/{found.name}/")})
-    return web.page(req, "project.html", project=projects.offered(found), releases=projects.releases(found.name),
+    return web.page(req, "project.html", project=projects.offered(found), releases=projects.offered_releases(found),
                     **_people(req, found))
 
 

@@ -148,3 +148,23 @@ def test_guards_and_prohibitions_made_under_the_older_folding_move_to_todays_key
     status, text = upload_wheel(client, token, "evi1-pkg")
     assert status == 400 and "prohibited" in text
     assert [p.name for p in ProhibitedName.query("prohibited")] == ["ev11pkg"]
+
+
+def test_quarantine_hides_the_description_urls_and_metadata_everywhere(client, mailbox, root, alice, published,
+                                                                        token):
+    from tests.functional.forklift.test_upload import upload
+
+    extra = "Summary: Payload dropper\nProject-URL: Homepage, https://evil.example/\n\nREADME BODY TEXT\n"
+    wheel = d.wheel(version="2.0", metadata=d.core_metadata("cheese-demo", "2.0", extra=extra))
+    assert upload(client, d.basic(token), wheel, d.wheel_name(version="2.0"), version="2.0")[0] == 200
+    assert "README BODY TEXT" in client.http.get("/project/cheese-demo/").body.decode()
+    assert quarantine(root).status == 303
+    shown = [client.http.get(path).body.decode() for path in (
+        "/project/cheese-demo/", "/pypi/cheese-demo/json", "/rss/updates.xml", "/rss/packages.xml",
+        "/rss/project/cheese-demo/releases.xml")]
+    for text in shown:
+        assert not any(secret in text for secret in ("README BODY TEXT", "evil.example", "Payload dropper"))
+    assert json.loads(shown[1])["releases"] == {}
+    assert client.http.get("/project/cheese-demo/2.0/").status_code == 404
+    assert client.http.get("/pypi/cheese-demo/2.0/json").status_code == 404
+    assert "This project is quarantined" in shown[0]
