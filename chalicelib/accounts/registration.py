@@ -22,7 +22,8 @@ USERNAME_MAX = 50
 USERNAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?\Z", re.IGNORECASE | re.ASCII)  # no look-alikes
 FULL_NAME_MAX = 100
 EMAIL_MAX = 254
-EMAIL_RE = re.compile(r"^[^@\s<>,;:\"()\[\]]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\Z", re.IGNORECASE | re.ASCII)
+EMAIL_RE = re.compile(r"^[^@\s<>,;:\"()\[\]\x00-\x1f\x7f]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\Z",
+                      re.IGNORECASE | re.ASCII)  # no control character: an address goes into mail headers
 EMAILS_PER_USER = 10
 
 

@@ -1,6 +1,7 @@
 """Changing a password, and resetting a forgotten one by a mailed link."""
 from __future__ import annotations
 
+import time
 from typing import NamedTuple
 
 from pynamodb.exceptions import TransactWriteError
@@ -15,6 +16,8 @@ from chalicelib.core.errors import InvalidLink, ValidationError
 from chalicelib.core.translation import N_, gettext
 from chalicelib.events.services import Origin, build, record_event
 from chalicelib.events.tags import Tag
+
+REQUEST_FLOOR = 0.6  # seconds: above what asking for a reset takes for an existing account (mail sent)
 
 
 class ResetFor(NamedTuple):
@@ -61,9 +64,18 @@ def _reset_payload(user: User) -> dict[str, str]:
 
 
 def request_password_reset(login: str, origin: Origin) -> None:
-    """Mails a reset link if the account exists; answers the same either way."""
-    ratelimit.reserve((ratelimit.MAIL_PER_USER, login.strip().lower() or "-"),
-                            (ratelimit.MAIL_PER_IP, origin.ip))
+    """Mails a reset link if the account exists; answers the same either way, and in the same
+    time: never sooner than REQUEST_FLOOR, so how long it took tells nobody whether it exists."""
+    started = time.monotonic()
+    try:
+        ratelimit.reserve((ratelimit.MAIL_PER_USER, login.strip().lower() or "-"),
+                          (ratelimit.MAIL_PER_IP, origin.ip))
+        _send_reset(login, origin)
+    finally:
+        time.sleep(max(0.0, REQUEST_FLOOR - (time.monotonic() - started)))
+
+
+def _send_reset(login: str, origin: Origin) -> None:
     user = find_user(login)
     if user is None:
         return

@@ -5,13 +5,31 @@ that inflates to a huge member costs nothing. Archives come as file objects: the
 legacy upload, or an object in S3 read in ranges (forklift.inspection)."""
 from __future__ import annotations
 
+import io
+import stat
+import time
 import zipfile
-from typing import IO
+from typing import IO, Any
 
 from chalicelib.core.errors import UploadRefused
 
 MAX_METADATA = 1024 * 1024  # far above any real METADATA, which PEP 658 serves whole
 MAX_MEMBERS = 100_000
+# A .tar.gz is inflated front to back to find PKG-INFO and check every member's path: at most
+# FREE bytes, then RATIO inflated bytes for each compressed one (real sdists stay far below; a
+# compression bomb inflates thousands of times its size), and for at most SECONDS.
+FREE, RATIO, SECONDS = 64 * 1024 * 1024, 100, 10.0
+
+
+def _outside(name: str) -> bool:
+    """Whether a member's path leaves the archive's tree: absolute, or through '..'."""
+    parts = name.replace("\\", "/").split("/")
+    return name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":") or ".." in parts
+
+
+def _refuse_outside(name: str, what: str) -> None:
+    if _outside(name):
+        raise UploadRefused(f"Invalid {what}: the member {name!r} lies outside the archive's tree.")
 
 
 def _bounded(stream: IO[bytes], what: str) -> bytes:
@@ -28,6 +46,10 @@ def wheel_metadata(source: IO[bytes]) -> bytes:
             names = archive.namelist()
             if len(names) > MAX_MEMBERS:
                 raise UploadRefused(f"Invalid wheel: it has more than {MAX_MEMBERS} members.")
+            for entry in archive.infolist():
+                _refuse_outside(entry.filename, "wheel")
+                if stat.S_ISLNK(entry.external_attr >> 16):
+                    raise UploadRefused(f"Invalid wheel: the member {entry.filename!r} is a symbolic link.")
             dist_infos = {n.split("/")[0] for n in names if n.split("/")[0].endswith(".dist-info")}
             if len(dist_infos) != 1:
                 raise UploadRefused("Invalid wheel: it must contain exactly one .dist-info directory.")
@@ -59,25 +81,92 @@ def _is_pkg_info(name: str) -> bool:
 
 def _zip_pkg_info(source: IO[bytes]) -> bytes:
     with zipfile.ZipFile(source) as archive:
-        for name in archive.namelist()[:MAX_MEMBERS]:
-            if _is_pkg_info(name):
-                with archive.open(name) as member:
+        entries = archive.infolist()[:MAX_MEMBERS]
+        for entry in entries:
+            _refuse_outside(entry.filename, "source distribution")
+            if stat.S_ISLNK(entry.external_attr >> 16):
+                raise UploadRefused(f"Invalid source distribution: the member {entry.filename!r} is a "
+                                    "symbolic link.")
+        for entry in entries:
+            if _is_pkg_info(entry.filename):
+                with archive.open(entry) as member:
                     return _bounded(member, "PKG-INFO")
     raise _missing_pkg_info()
 
 
 def _tar_pkg_info(source: IO[bytes]) -> bytes:
+    """Every member's path checked, PKG-INFO kept: one pass through the stream, inflating at
+    most what _Inflating allows."""
+    import gzip
     import tarfile
 
-    with tarfile.open(fileobj=source, mode="r|gz") as archive:
+    found: bytes | None = None
+    inflating = _Inflating(gzip.GzipFile(fileobj=_Counted(source)))
+    with tarfile.open(fileobj=io.BufferedReader(inflating), mode="r|") as archive:
         for count, entry in enumerate(archive):  # a stream: members are not all read into memory
             if count >= MAX_MEMBERS:
                 break
-            if _is_pkg_info(entry.name) and entry.isfile():
+            _refuse_outside(entry.name, "source distribution")
+            if (entry.issym() and _leaves(entry.name, entry.linkname)) or (entry.islnk() and _outside(entry.linkname)):
+                raise UploadRefused(f"Invalid source distribution: the link {entry.name!r} points outside the "
+                                    "archive's tree.")
+            if found is None and _is_pkg_info(entry.name) and entry.isfile():
                 member = archive.extractfile(entry)
                 if member is not None:
-                    return _bounded(member, "PKG-INFO")
-    raise _missing_pkg_info()
+                    found = _bounded(member, "PKG-INFO")
+    if found is None:
+        raise _missing_pkg_info()
+    return found
+
+
+def _leaves(name: str, target: str) -> bool:
+    """Whether a link at `name` to `target` (relative to its directory) leads out of the tree."""
+    if target.startswith("/") or (len(target) > 1 and target[1] == ":"):
+        return True
+    depth = 0
+    for part in [*name.split("/")[:-1], *target.split("/")]:
+        depth += -1 if part == ".." else 0 if part in ("", ".") else 1
+        if depth < 0:
+            return True
+    return False
+
+
+class _Counted(io.RawIOBase):
+    """The compressed bytes, counted as the inflater reads them."""
+
+    def __init__(self, source: IO[bytes]) -> None:
+        super().__init__()
+        self.source, self.count = source, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target: Any) -> int:
+        data = self.source.read(len(target))
+        target[:len(data)] = data
+        self.count += len(data)
+        return len(data)
+
+
+class _Inflating(io.RawIOBase):
+    """The inflated bytes, refused once they outgrow FREE + RATIO x the compressed bytes read so
+    far, or take longer than SECONDS: a small archive cannot cost minutes of CPU."""
+
+    def __init__(self, inflater: Any) -> None:
+        super().__init__()
+        self.inflater, self.count, self.deadline = inflater, 0, time.monotonic() + SECONDS
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target: Any) -> int:
+        data = self.inflater.read(len(target))
+        target[:len(data)] = data
+        self.count += len(data)
+        if self.count > FREE + RATIO * self.inflater.fileobj.count or time.monotonic() > self.deadline:
+            raise UploadRefused("Invalid source distribution: it inflates far beyond its size (a compression "
+                                "bomb), or takes too long to read.")
+        return len(data)
 
 
 def _missing_pkg_info() -> UploadRefused:

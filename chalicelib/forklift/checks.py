@@ -3,6 +3,7 @@ twine shows. No I/O: the pipeline in pipeline.py calls them in order."""
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import NamedTuple
 
 from chalicelib.core.errors import UploadRefused
@@ -39,6 +40,9 @@ def python_version(fields: dict[str, list[str]]) -> str:
     return given or ("source" if first(fields, "filetype") == "sdist" else "")
 
 
+TAG_PART = re.compile(r"[a-z0-9_]+")  # a compatibility tag's parts (packaging lowercases them)
+
+
 def check_filename(filename: str, name_field: str, version_text: str, filetype: str, pyversion: str) -> None:
     from packaging.utils import InvalidSdistFilename, InvalidWheelFilename, parse_sdist_filename, parse_wheel_filename
 
@@ -50,7 +54,11 @@ def check_filename(filename: str, name_field: str, version_text: str, filetype: 
         if filename.endswith(".whl"):
             if filetype != "bdist_wheel":
                 raise UploadRefused("A .whl file must be uploaded with filetype bdist_wheel.")
-            name, version, _, _ = parse_wheel_filename(filename)
+            name, version, _, tags = parse_wheel_filename(filename)
+            if odd := sorted({part for tag in tags for part in (tag.interpreter, tag.abi, tag.platform)
+                              if not TAG_PART.fullmatch(part)}):
+                raise UploadRefused(f"Invalid wheel filename: the tag {odd[0]!r} is not a compatibility tag "
+                                    "(letters, digits and '_' only).")
         elif filename.endswith((".tar.gz", ".zip")):
             if filetype != "sdist" or pyversion != "source":
                 raise UploadRefused("A source distribution must be uploaded with filetype sdist and pyversion source.")

@@ -67,6 +67,8 @@ def parse(content_type: str, body: bytes) -> Received:
                 fields.setdefault(part.name, []).append(part.value)
     except multipart.MultipartError as exc:
         raise UploadRefused(f"The multipart body could not be read: {exc}") from exc
+    except (UnicodeDecodeError, LookupError) as exc:  # a field not in UTF-8, or in a charset Python lacks
+        raise UploadRefused("Send every form field as UTF-8 text: one could not be decoded.") from exc
     if not filename:
         raise UploadRefused("Upload has no file (the 'content' field is missing).")
     return Received(fields, filename, content)

@@ -145,10 +145,11 @@ def clear_session(req: WebRequest) -> None:
 
 
 def safe_next(target: str | None, default: str) -> str:
-    """Only same-site absolute paths; never '//host' or a scheme."""
+    """Only same-site absolute paths; never '//host' or a scheme. Letters beyond ASCII are
+    percent-encoded: a Location header carries ASCII only."""
     if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
             and not any(ord(c) < 33 or ord(c) == 127 for c in target)):
-        return target
+        return "".join(c if c.isascii() else quote(c) for c in target)
     return default
 
 

@@ -118,3 +118,19 @@ def test_reset_mails_are_rate_limited(browser, mailbox):
     assert page.status == 429
     assert int(page.headers["Retry-After"]) > 0
     assert len(mailbox.to("alice@example.com")) == 4  # verification + 3 resets
+
+
+def test_a_reset_request_takes_as_long_for_an_unknown_account_as_for_a_real_one(browser, alice):
+    import time
+
+    from chalicelib.accounts import reset
+
+    def timed(login: str) -> float:
+        started = time.monotonic()
+        page = browser.submit("/account/request-password-reset/", {"username_or_email": login})
+        assert page.status == 303
+        return time.monotonic() - started
+
+    real, unknown = timed("alice"), timed("nobody-at-all")
+    assert real >= reset.REQUEST_FLOOR and unknown >= reset.REQUEST_FLOOR
+    assert abs(real - unknown) < 0.25, (real, unknown)

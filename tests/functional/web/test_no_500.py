@@ -50,3 +50,35 @@ def test_a_huge_version_is_refused(client, token):
     version = "1." + "9" * 5000
     status, text = upload(client, d.basic(token), d.wheel(), d.wheel_name(), version=version)
     assert status == 400 and objects() == []
+
+
+@pytest.mark.parametrize("part", [
+    b'Content-Disposition: form-data; name="author"\r\n\r\n\xff\xfe not UTF-8',
+    b'Content-Disposition: form-data; name="author"\r\nContent-Type: text/plain; charset=x-no-such\r\n\r\nEve',
+])
+def test_an_upload_field_that_cannot_be_decoded_is_a_clear_refusal(client, token, part):
+    body, content_type = d.form(d.wheel(), d.wheel_name())
+    boundary = content_type.split("boundary=")[1].encode()
+    body = body.replace(b"--" + boundary + b"\r\n", b"--" + boundary + b"\r\n" + part + b"\r\n--" + boundary + b"\r\n",
+                        1)
+    response = client.http.post("/legacy/", headers={"content-type": content_type, "authorization": d.basic(token)},
+                                body=body)
+    assert response.status_code == 400 and b"UTF-8" in response.body
+    assert objects() == []
+
+
+def test_a_next_beyond_ascii_is_kept_percent_encoded(browser):
+    from chalicelib.web.request import safe_next
+
+    assert safe_next("/project/caf\u00e9/", "/") == "/project/caf%C3%A9/"
+    page = browser.get("/account/login/?next=/project/caf%C3%A9/")
+    assert page.status == 200
+
+
+@pytest.mark.parametrize("email", ["bob\x00@example.com", "bo\x01b@example.com", "bob\x7f@example.com"])
+def test_addresses_with_control_characters_are_refused(browser, email):
+    page = browser.submit("/account/register/", {"username": "bob", "full_name": "B", "email": email,
+                                                 "password": "correct horse battery staple",
+                                                 "password_confirm": "correct horse battery staple"})
+    assert page.status == 400 and "This is not a valid email address." in page.text
+    assert User.count() == 0
