@@ -115,3 +115,37 @@ def test_an_error_on_one_release_of_many_links_to_its_own_field(client, alice, p
     assert refused.status == 400
     assert set(summary_links(refused.text)) == {"reason"}
     assert refused.text.count('id="reason"') == 1
+
+
+def test_an_upload_racing_a_deletion_lists_nothing(client, alice, published, token, monkeypatch):
+    """The upload reads the project, the project is deleted (and made again by its Owner), then
+    the upload's transaction arrives: refused, nothing listed, no object left."""
+    from chalicelib.events.services import Origin
+    from chalicelib.forklift import access
+    from chalicelib.packaging import manage, projects
+
+    real = access.authorize
+
+    def authorize_then_delete(*args, **kwargs):
+        answer = real(*args, **kwargs)
+        monkeypatch.setattr(access, "authorize", real)  # once
+        manage.delete_project("alice", projects.project("cheese-demo"), "cheese-demo", Origin())
+        assert upload(client, d.basic(token), d.sdist(version="9.0"), d.sdist_name(version="9.0"),
+                      version="9.0")[0] == 200  # its Owner makes it again meanwhile (no longer racing)
+        return answer
+
+    monkeypatch.setattr(access, "authorize", authorize_then_delete)
+    status, text = upload(client, d.basic(token), d.wheel(version="2.0"), d.wheel_name(version="2.0"), version="2.0")
+    assert status == 409, text
+    assert [f.filename for f in File.by_project.query("cheese-demo")] == [d.sdist_name(version="9.0")]
+    assert sorted(k.rsplit("/", 1)[1] for k in objects()) == [d.sdist_name(version="9.0")]
+
+
+def test_a_project_being_deleted_takes_no_upload(client, alice, published, token):
+    from datetime import UTC, datetime
+
+    from chalicelib.packaging.models import Project
+
+    Project.get("cheese-demo").update(actions=[Project.deleting.set(datetime.now(UTC))])
+    status, text = upload(client, d.basic(token), d.wheel(version="2.0"), d.wheel_name(version="2.0"), version="2.0")
+    assert status == 409 and "is being deleted" in text
