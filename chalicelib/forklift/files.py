@@ -16,7 +16,7 @@ import zlib
 from datetime import datetime
 from typing import NamedTuple
 
-from pynamodb.exceptions import DeleteError
+from pynamodb.exceptions import DeleteError, UpdateError
 from pynamodb.expressions.update import Action
 
 from chalicelib.accounts import ratelimit
@@ -194,7 +194,13 @@ def complete(presented: access.Presented, session_id: str, filename: str) -> Fil
     if item.staging:  # checked: its sha256 is the one its final key is named by
         storage.copy(item.staging, item.key)
         storage.delete(item.staging)
-    item.update(actions=[UploadSession.status.set(COMPLETED), *checked], condition=UploadSession.status == PENDING)
+    try:
+        item.update(actions=[UploadSession.status.set(COMPLETED), *checked], condition=UploadSession.status == PENDING)
+    except UpdateError as exc:  # completed by a concurrent request, or by this one's first attempt (retried)
+        if not cancelled(exc):
+            raise
+        if _item(session_id, filename).status != COMPLETED:
+            raise UploadRefused(f"The upload of {filename} was canceled meanwhile.", status=409) from exc
     return _state(item, head, COMPLETED)
 
 
