@@ -33,13 +33,18 @@ def csrf(http: requests.Session, url: str) -> str:
 
 def token_for(site) -> str:
     """A maintainer with an authenticator app and an API token, made through the pages."""
+    return signed_up(site, "bench")[0]
+
+
+def signed_up(site, username: str) -> tuple[str, requests.Session]:
+    """The API token of a new maintainer with an authenticator app, and their logged-in session."""
     http, url = requests.Session(), site.url
     http.post(url + "/account/register/", data={"csrf_token": csrf(http, url + "/account/register/"),
-              "username": "bench", "email": "bench@example.com", "password": PASSWORD,
+              "username": username, "email": f"{username}@example.com", "password": PASSWORD,
               "password_confirm": PASSWORD}, timeout=30)
-    http.get(url + site.mailbox.last_link("bench@example.com", "/account/verify-email/"), timeout=30)
+    http.get(url + site.mailbox.last_link(f"{username}@example.com", "/account/verify-email/"), timeout=30)
     http.post(url + "/account/login/", data={"csrf_token": csrf(http, url + "/account/login/"),
-              "username": "bench", "password": PASSWORD}, timeout=30)
+              "username": username, "password": PASSWORD}, timeout=30)
     page = http.get(url + "/manage/account/totp-provision/", timeout=30).text
     secret = re.search(r'<code id="totp-secret">([A-Z2-7]+)</code>', page)[1]
     setup = re.search(r'name="setup_token" value="([^"]+)"', page)[1]
@@ -47,7 +52,7 @@ def token_for(site) -> str:
               "setup_token": setup, "code": pyotp.TOTP(secret).now()}, timeout=30)
     made = http.post(url + "/manage/account/token/", data={"csrf_token": csrf(http, url + "/manage/account/token/"),
                      "name": "bench", "scope": "", "expires": ""}, timeout=30).text
-    return re.search(r'<code id="new-token">([^<]+)</code>', made)[1]
+    return re.search(r'<code id="new-token">([^<]+)</code>', made)[1], http
 
 
 def wheels(folder: Path, round_: int) -> list[Path]:

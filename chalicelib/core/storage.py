@@ -76,11 +76,12 @@ def start_upload(key: str) -> str:
     return str(answer["UploadId"])
 
 
-def part_url(key: str, upload_id: str, number: int, seconds: int) -> str:
-    """A URL the uploader PUTs one part's bytes to, valid for seconds."""
+def part_url(key: str, upload_id: str, number: int, seconds: int, size: int) -> str:
+    """A URL the uploader PUTs one part's bytes to, valid for seconds. Its signature covers the
+    part's length, so S3 refuses a PUT of any other size (not one byte more than declared)."""
     return str(aws.client("s3").generate_presigned_url(
         "upload_part", Params={"Bucket": get_settings().bucket, "Key": key, "UploadId": upload_id,
-                               "PartNumber": number}, ExpiresIn=seconds))
+                               "PartNumber": number, "ContentLength": size}, ExpiresIn=seconds))
 
 
 def uploaded_parts(key: str, upload_id: str) -> dict[int, tuple[int, str]]:

@@ -135,7 +135,7 @@ def _expected(item: UploadSession, number: int) -> int:
 
 
 def _urls(item: UploadSession, uploaded: dict[int, int]) -> dict[int, str]:
-    return {n: storage.part_url(_uploaded_to(item), item.upload_id, n, URL_SECONDS)
+    return {n: storage.part_url(_uploaded_to(item), item.upload_id, n, URL_SECONDS, _expected(item, n))
             for n in range(1, _count(item) + 1) if uploaded.get(n) != _expected(item, n)}
 
 

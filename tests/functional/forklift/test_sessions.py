@@ -307,3 +307,15 @@ def test_parts_are_staged_apart_from_every_listed_key(uploader):
     assert uploader.call("post", session["links"]["publish"])[0] == 201
     stored = File.get(d.wheel_name())
     assert stored.path.startswith("packages/") and objects() == [stored.path, stored.path + ".metadata"]
+
+
+def test_each_part_url_signs_the_parts_length(uploader):
+    """S3 refuses a PUT whose length differs from a signed Content-Length: no part holds more
+    than the file's declared size allows."""
+    content = big_wheel(upload_files.PART_SIZE + 1234)
+    _, session, _ = uploader.open()
+    _, upload, _ = uploader.begin(session, d.wheel_name(), content)
+    assert len(upload["mechanism"]["parts"]) == 2
+    for part in upload["mechanism"]["parts"]:
+        query = parse_qs(urlsplit(part["url"]).query)
+        assert "content-length" in query["X-Amz-SignedHeaders"][0].split(";")
