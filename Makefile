@@ -71,7 +71,7 @@ $(AXE): package.json package-lock.json
 test: $(STAMP) $(CATALOGS) browser $(AXE) $(PDM) lint
 	$(PY) -m pytest tests
 
-e2e: $(PDM)
+e2e: $(PDM) browser $(AXE)
 unit functional e2e: $(STAMP) $(CATALOGS)
 	$(PY) -m pytest tests/$@
 

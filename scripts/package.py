@@ -207,9 +207,10 @@ def functions() -> list[str]:
                             for source in app.event_sources)]
 
 
-# What no request reads: the build machine's bytecode caches, install records, type stubs,
+# What no request reads: the build machine's bytecode caches, install records, type stubs, the
+# tooling that makes local tables and migrates stored data (run from a machine, not the Lambda),
 # docutils' words for other languages and its writers other than the HTML one descriptions use.
-UNREAD = re.compile(r"(^|/)__pycache__/|\.dist-info/RECORD$|\.pyi$"
+UNREAD = re.compile(r"(^|/)__pycache__/|\.dist-info/RECORD$|\.pyi$|^chalicelib/(provision|admin/migrations)\.py$"
                     r"|^docutils/(parsers/rst/)?languages/(?!(en|__init__)\.py$)"
                     r"|^docutils/writers/(latex2e|xetex|odf_odt|s5_html|manpage|pep_html|docutils_xml|pseudoxml)")
 

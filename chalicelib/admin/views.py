@@ -10,6 +10,7 @@ from chalicelib import web
 from chalicelib.core.errors import NotFound
 from chalicelib.core.lazy import lazy
 from chalicelib.packaging import permissions
+from chalicelib.packaging.names import normalize
 from chalicelib.web import Response
 
 if TYPE_CHECKING:  # loaded by the first request to these pages, not by every cold start
@@ -117,7 +118,7 @@ def find_project() -> Response:
     if isinstance(opened, Response):
         return opened
     req, _ = opened
-    name = packaging.canonical(req.query.get("name", "").strip()[:200] or "-")
+    name = normalize(req.query.get("name", "").strip()[:200] or "-")
     return web.redirect(req, f"/admin/projects/{quote(name)}/")
 
 

@@ -70,9 +70,14 @@ def parts_of(size: int, part_size: int) -> int:
 
 def kinds(filename: str) -> tuple[str, str]:
     """The filetype and pyversion a legacy upload of this file would send (twine's values)."""
+    from packaging.utils import InvalidWheelFilename, parse_wheel_filename
+
     if filename.endswith(".whl"):
-        parts = filename[:-4].split("-")
-        return "bdist_wheel", parts[-3] if len(parts) >= 5 else ""
+        try:
+            tags = parse_wheel_filename(filename)[3]
+        except InvalidWheelFilename:
+            return "bdist_wheel", ""  # refused by checks.check_filename, which says why
+        return "bdist_wheel", ".".join(sorted({tag.interpreter for tag in tags}))
     if filename.endswith((".tar.gz", ".zip")):
         return "sdist", "source"
     return "", ""

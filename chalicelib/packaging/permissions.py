@@ -152,10 +152,6 @@ def administers(username: str | None, permission: Permission) -> bool:
     return permission in ADMINISTRATOR and is_administrator(username)
 
 
-def is_owner(role: RoleName | None) -> bool:
-    return role is RoleName.OWNER
-
-
 def creator_role(username: str, project: str, display_name: str) -> Role:
     """The unsaved role item that a project's first upload grants (written in its transaction)."""
     return Role(project, username, role=CREATOR.value, project_name=display_name, created_at=clock.now())

@@ -96,10 +96,6 @@ def search(query: str) -> list[tuple[str, str]]:
     return [p for p in all_projects() if wanted in ultranormalize(p[0])]
 
 
-def canonical(name: str) -> str:
-    return normalize(name)
-
-
 def project(name: str) -> ProjectInfo:
     found = get_or_none(Project, normalize(name))
     if found is None:

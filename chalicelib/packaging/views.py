@@ -11,6 +11,7 @@ from chalicelib.core.config import get_settings
 from chalicelib.core.errors import NotFound
 from chalicelib.core.lazy import lazy
 from chalicelib.packaging import permissions
+from chalicelib.packaging.names import normalize
 from chalicelib.web import Response
 
 if TYPE_CHECKING:  # loaded by the first request to these pages, not by every cold start
@@ -69,7 +70,7 @@ def simple_project(name: str) -> Response:
     kind = _kind()
     if kind is None:
         return _not_acceptable()
-    canonical = projects.canonical(name)
+    canonical = normalize(name)
     if canonical != name:  # PEP 503: one URL per project
         return Response(body="", status_code=301, headers={"Location": web.url(f"/simple/{canonical}/"),
                                                            "Vary": "Accept"})
@@ -93,7 +94,7 @@ def project_page(name: str) -> Response:
         found = projects.project(name)
     except NotFound:
         return web.page(req, "project-missing.html", 404, name=name)
-    if projects.canonical(name) != name:
+    if normalize(name) != name:
         return Response(body="", status_code=301, headers={"Location": web.url(f"/project/{found.name}/")})
     return web.page(req, "project.html", project=projects.offered(found), releases=projects.offered_releases(found),
                     **_people(req, found))

@@ -11,6 +11,7 @@ from chalicelib.core.errors import CheeseshopError, NotFound, TwoFactorRequired
 from chalicelib.core.lazy import lazy
 from chalicelib.events import services as events
 from chalicelib.packaging import permissions
+from chalicelib.packaging.names import normalize
 from chalicelib.packaging.permissions import Permission
 from chalicelib.web import Response
 
@@ -220,7 +221,7 @@ def _answer(req: web.WebRequest, template: str, *, token: str = "", project: str
         except TwoFactorRequired:
             return web.redirect(req, "/manage/account/", notice="invitation-needs-two-factor")
         if accept:
-            return web.redirect(req, f"/manage/project/{projects.canonical(display)}/", notice="invitation-accepted")
+            return web.redirect(req, f"/manage/project/{normalize(display)}/", notice="invitation-accepted")
         return web.redirect(req, "/manage/projects/", notice="invitation-declined")
     return web.form_action(req, template, act, **context)
 
