@@ -26,8 +26,9 @@ from chalicelib.core.db import cancelled, get_or_none, transaction
 from chalicelib.core.errors import UploadRefused
 from chalicelib.forklift import access, checks, inspection, metadata, pipeline, sweeper
 from chalicelib.forklift.metadata import Metadata
-from chalicelib.forklift.models import HEAD, UploadSession, object_marker, staging_key
+from chalicelib.forklift.models import HEAD, UploadSession, object_marker
 from chalicelib.forklift.sessions import COMPLETED, PENDING, head_of, items, release
+from chalicelib.packaging import layout
 
 MECHANISM = "vnd-cheeseshop-s3-multipart-presigned"
 PART_SIZE = 8 * 1024 * 1024  # S3 takes parts of 5 MiB and more, but for the last
@@ -110,7 +111,7 @@ def begin(presented: access.Presented, session_id: str, filename: str, size: obj
         raise UploadRefused(f"Publish at most {MAX_FILES} files in one upload session.", status=409)
     if earlier is not None:
         discard(earlier)
-    key, staging = pipeline.object_key(sha256, filename), staging_key(session_id, filename)
+    key, staging = layout.object_key(sha256, filename), layout.staging_key(session_id, filename)
     item = UploadSession(session_id, filename, expires=head.expires, status=PENDING, size=size, sha256=sha256,
                          key=key, staging=staging, upload_id=storage.start_upload(staging), part_size=PART_SIZE)
     try:
@@ -227,7 +228,7 @@ def _checked(head: UploadSession, item: UploadSession) -> list[Action]:
                              UploadSession.blake2_256.set(found.digests.blake2_256)]
     if item.item.endswith(".whl"):  # served by PEP 658, as a legacy upload's is
         try:
-            storage.put(item.key + ".metadata", found.core_metadata)
+            storage.put(layout.metadata_key(item.key), found.core_metadata)
         except storage.AlreadyStored:
             pass
         actions.append(UploadSession.metadata_sha256.set(checks.digests(found.core_metadata).sha256))
@@ -242,7 +243,7 @@ def discard(item: UploadSession, joined: bool = False) -> None:
     elif item.status == PENDING and item.staging:  # joined and refused: only the staged copy exists
         storage.delete(item.staging)
     elif not sweeper.listed(item.key):
-        for key in (item.key, item.key + ".metadata"):
+        for key in layout.objects_of(item.key):
             storage.delete(key)
     item.delete()
     try:  # unless another session staged the same bytes since

@@ -22,14 +22,6 @@ def release_marker(project: str, version: str) -> str:
     return f"{RELEASE}{project}:{version}"
 
 
-STAGING = "staging/"  # the prefix of staged objects (never a listed file's key, which starts "packages/")
-
-
-def staging_key(session_id: str, filename: str) -> str:
-    """Where a session's file is uploaded and checked before it is copied to its content address."""
-    return f"{STAGING}{session_id}/{filename}"
-
-
 def object_marker(key: str) -> str:
     """The key of the pointer to the session that staged an object."""
     return f"{OBJECT}{key}"
@@ -53,7 +45,7 @@ class UploadSession(Model):
     size = NumberAttribute(null=True)
     sha256 = UnicodeAttribute(null=True)  # as declared; checked against the bytes on completion
     key = UnicodeAttribute(null=True)  # the object's key (its final, content-addressed place)
-    # Where its parts are joined and checked (staging_key()): only checked bytes are copied to `key`,
+    # Where its parts are joined and checked (packaging.layout.staging_key): only checked bytes go to `key`,
     # so no upload, however it goes, changes the bytes a listed file names. None on files begun
     # before: their parts went to `key` itself.
     staging = UnicodeAttribute(null=True)

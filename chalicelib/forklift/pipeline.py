@@ -27,7 +27,7 @@ from chalicelib.events.tags import Tag
 from chalicelib.forklift import access, archives, metadata, sweeper
 from chalicelib.forklift import checks as check
 from chalicelib.forklift.metadata import Metadata
-from chalicelib.packaging import creation, pages, readme
+from chalicelib.packaging import creation, layout, pages, readme
 from chalicelib.packaging.filenames import canonical
 from chalicelib.packaging.models import File, FileIdentity, Project, Release
 from chalicelib.packaging.names import normalize
@@ -90,15 +90,10 @@ def validate(received: Received) -> tuple[Metadata, check.Digests, bytes | None]
     return metadata.with_file(form, pkg_info, "PKG-INFO"), digests, None
 
 
-def object_key(sha256: str, filename: str) -> str:
-    """Where a file's bytes live: under their content address (its PEP 658 metadata beside it)."""
-    return f"packages/{sha256[:2]}/{sha256[2:4]}/{sha256[4:]}/{filename}"
-
-
 def store(received: Received, digests: check.Digests, metadata: bytes | None) -> Stored:
-    path = object_key(digests.sha256, received.filename)
+    path = layout.object_key(digests.sha256, received.filename)
     created: list[str] = []
-    for key, data in ((path, received.content), (path + ".metadata", metadata)):
+    for key, data in ((path, received.content), (layout.metadata_key(path), metadata)):
         if data is None:
             continue
         try:

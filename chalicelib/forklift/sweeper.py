@@ -10,7 +10,9 @@ from datetime import datetime, timedelta
 
 from chalicelib.core import clock, storage
 from chalicelib.core.db import get_or_none
-from chalicelib.forklift.models import HEAD, STAGING, UploadSession, object_marker
+from chalicelib.forklift.models import HEAD, UploadSession, object_marker
+from chalicelib.packaging import layout
+from chalicelib.packaging.layout import PACKAGES, STAGING
 from chalicelib.packaging.models import File
 
 log = logging.getLogger(__name__)
@@ -21,16 +23,15 @@ STAGED_FOR = timedelta(days=1) + GRACE  # an upload session's life: its staged o
 def listed(key: str) -> bool:
     """Whether a live file record names this object (a file, or its PEP 658 metadata): read
     strongly consistent, as every cleanup asks it just before it removes an object."""
-    base = key.removesuffix(".metadata")
-    item = get_or_none(File, base.rsplit("/", 1)[-1], consistent=True)
+    item = get_or_none(File, layout.filename_of(key), consistent=True)
     if item is None or item.project is None:
         return False
-    return key == item.path or (key == item.path + ".metadata" and item.metadata_sha256 is not None)
+    return layout.names(key, item.path, item.metadata_sha256 is not None)
 
 
 def staged(key: str) -> bool:
     """Whether a live upload session holds this object (a file uploaded, not published yet)."""
-    marker = get_or_none(UploadSession, object_marker(key.removesuffix(".metadata")), HEAD)
+    marker = get_or_none(UploadSession, object_marker(layout.file_key(key)), HEAD)
     return marker is not None and marker.expires > clock.now()
 
 
@@ -38,7 +39,7 @@ def sweep(now: datetime | None = None) -> list[str]:
     """Deletes the unlisted objects older than GRACE; returns their keys."""
     cutoff = (now or clock.now()) - GRACE
     removed = []
-    for key, written in storage.listing("packages/"):
+    for key, written in storage.listing(PACKAGES):
         if written < cutoff and not listed(key) and not staged(key):
             storage.delete(key)
             removed.append(key)

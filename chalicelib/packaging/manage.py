@@ -22,7 +22,7 @@ from chalicelib.core.translation import gettext
 from chalicelib.events.services import Origin, both
 from chalicelib.events.tags import Tag
 from chalicelib.oidc import pending
-from chalicelib.packaging import collaborators, holds, pages, permissions, projects
+from chalicelib.packaging import collaborators, holds, layout, pages, permissions, projects
 from chalicelib.packaging.models import File, Project, Release
 from chalicelib.packaging.names import normalize, ultra_guard
 from chalicelib.packaging.permissions import Permission
@@ -174,7 +174,7 @@ def _commit(found: ProjectInfo, writes: list[Write], last: Write, bump: bool = T
 
 def _remove_objects(files: list[projects.FileInfo]) -> None:
     for f in files:
-        for key in (f.url_path.lstrip("/"), f.url_path.lstrip("/") + ".metadata"):
+        for key in layout.objects_of(f.url_path.lstrip("/")):
             try:
                 storage.delete(key)
             except Exception:  # noqa: BLE001 - the record is gone; a leftover object is only logged

@@ -208,7 +208,7 @@ class File(Model):
     md5 = UnicodeAttribute()
     blake2_256 = UnicodeAttribute()
     path = UnicodeAttribute()  # S3 key
-    metadata_sha256 = UnicodeAttribute(null=True)  # PEP 658: METADATA stored at path + ".metadata"
+    metadata_sha256 = UnicodeAttribute(null=True)  # PEP 658: METADATA stored beside it (layout.metadata_key)
     uploaded_at = UTCDateTimeAttribute()
     uploaded_by = UnicodeAttribute()
     yanked = BooleanAttribute(default=False)

@@ -10,7 +10,7 @@ from chalicelib.core.db import get_or_none
 from chalicelib.core.errors import NotFound
 from chalicelib.core.translation import gettext
 from chalicelib.events.services import project_subject
-from chalicelib.packaging import urls
+from chalicelib.packaging import layout, urls
 from chalicelib.packaging.models import File, Project, Release
 from chalicelib.packaging.names import normalize, ultranormalize
 from chalicelib.packaging.permissions import ProjectStatus, status_of
@@ -183,19 +183,12 @@ def _release_info(r: Release) -> ReleaseInfo:
                        [(u[0], u[1]) for u in urls if len(u) == 2])
 
 
-def file_path(a: str, b: str, c: str, filename: str) -> str:
-    return f"packages/{a}/{b}/{c}/{filename}"
-
-
-def known_file(path: str) -> bool:
-    """Whether a /packages/ path names a file offered for download (or its .metadata)."""
-    filename = path.rsplit("/", 1)[-1]
-    base = filename.removesuffix(".metadata")
-    item = get_or_none(File, base)
+def known_file(key: str) -> bool:
+    """Whether an object key names a file offered for download (or one of its sidecars)."""
+    item = get_or_none(File, layout.filename_of(key))
     if item is None or item.project is None:  # never uploaded, or deleted
         return False
-    if not (path == item.path or (filename.endswith(".metadata") and path == item.path + ".metadata"
-                                  and item.metadata_sha256 is not None)):
+    if not layout.names(key, item.path, item.metadata_sha256 is not None):
         return False
     owner = get_or_none(Project, item.project)
     return owner is not None and status_of(owner.status) is not ProjectStatus.QUARANTINED

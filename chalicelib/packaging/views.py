@@ -10,7 +10,7 @@ from chalicelib.core import storage
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import NotFound
 from chalicelib.core.lazy import lazy
-from chalicelib.packaging import permissions
+from chalicelib.packaging import layout, permissions
 from chalicelib.packaging.names import normalize
 from chalicelib.web import Response
 
@@ -80,7 +80,7 @@ def simple_project(name: str) -> Response:
 
 @route("/packages/{a}/{b}/{c}/{filename}", for_tools=True, methods=["GET"])
 def download(a: str, b: str, c: str, filename: str) -> Response:
-    path = projects.file_path(a, b, c, filename)
+    path = layout.download_key(a, b, c, filename)
     if not projects.known_file(path):
         return web.plain(404, "No such file.")
     return Response(body="", status_code=302, headers={"Location": storage.download_url(path),
