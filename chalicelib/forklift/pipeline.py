@@ -27,7 +27,7 @@ from chalicelib.events.tags import Tag
 from chalicelib.forklift import access, archives, metadata, sweeper
 from chalicelib.forklift import checks as check
 from chalicelib.forklift.metadata import Metadata
-from chalicelib.packaging import creation, layout, pages, readme
+from chalicelib.packaging import changes, creation, layout, readme
 from chalicelib.packaging.filenames import canonical
 from chalicelib.packaging.models import File, FileIdentity, Project, Release
 from chalicelib.packaging.names import normalize
@@ -132,10 +132,9 @@ def record(presented: access.Presented, who: tokens.Authorized, project: Project
             t.save(FileIdentity(canonical(file.filename), filename=file.filename, project=name),
                    condition=FileIdentity.canonical.does_not_exist())
         if project is None:
-            creation.create(t, meta.name, who.username, now)
+            creation.create(t, meta.name, who.username, now)  # marks the change, the index's too
         else:
-            t.update(project, actions=[Project.serial.add(1)], condition=project.takes_files())
-        pages.changed(t, name)
+            changes.mark(t, changes.Change(name), condition=project.takes_files())
         # A release keeps the metadata of its first file: each value is set only if not there yet.
         t.update(Release(name, meta.version), actions=_release_actions(name, meta, now))
         history = project_subject(name, project.created_at if project is not None else now)
@@ -151,9 +150,7 @@ def record(presented: access.Presented, who: tokens.Authorized, project: Project
 
 def listed(name: str, new_project: bool) -> None:
     """After files were listed: their pages are built (and the index's, for a new project)."""
-    pages.refresh(normalize(name))
-    if new_project:
-        pages.refresh(pages.INDEX)
+    changes.announce(changes.Change(normalize(name), new_or_gone=new_project))
 
 
 def uploader(who: tokens.Authorized) -> str:

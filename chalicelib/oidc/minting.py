@@ -20,7 +20,7 @@ from chalicelib.oidc import verify
 from chalicelib.oidc.models import OidcState, Publisher
 from chalicelib.oidc.publishers import PENDING, describe
 from chalicelib.oidc.verify import Refused
-from chalicelib.packaging import creation
+from chalicelib.packaging import changes, creation
 from chalicelib.packaging.models import Project
 from chalicelib.packaging.names import normalize
 from chalicelib.tokens import services as tokens
@@ -143,6 +143,7 @@ def _for_pending(verified: verify.Verified, pending: Publisher, origin: Origin) 
             raise Refused("invalid-pending-publisher", limited.message) from exc
         raise _refusal(exc, "invalid-pending-publisher",
                        f"the project '{name}' was created meanwhile, or the pending publisher removed") from exc
+    changes.announce(changes.Change(project, new_or_gone=True))  # its page and the index's, as an upload's
     return Minted(token, int(item.expires_at.timestamp()))
 
 

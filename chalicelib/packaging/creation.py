@@ -16,7 +16,7 @@ from chalicelib.accounts import ratelimit
 from chalicelib.admin import switches
 from chalicelib.core import clock
 from chalicelib.core.db import get_or_none
-from chalicelib.packaging import holds, pages
+from chalicelib.packaging import changes, holds
 from chalicelib.packaging.models import Project
 from chalicelib.packaging.names import NAME_RE, normalize, ultra_guard
 from chalicelib.packaging.permissions import creator_role
@@ -77,5 +77,5 @@ def create(t: TransactWrite, display_name: str, creator: str, now: datetime, uid
            condition=Project.name.does_not_exist())
     t.save(Project(ultra_guard(display_name)), condition=holds.creation_condition(creator, now))
     t.save(creator_role(creator, name, display_name))
-    pages.changed(t, pages.INDEX)
+    changes.mark(t, changes.Change(name, new_or_gone=True), bump=False)  # made with serial 1
     ratelimit.within(t, ratelimit.NEW_PROJECTS_PER_USER, creator)

@@ -22,7 +22,7 @@ from chalicelib.core.translation import gettext
 from chalicelib.events.services import Origin, both
 from chalicelib.events.tags import Tag
 from chalicelib.oidc import pending
-from chalicelib.packaging import collaborators, holds, layout, pages, permissions, projects
+from chalicelib.packaging import changes, collaborators, holds, layout, permissions, projects
 from chalicelib.packaging.models import File, Project, Release
 from chalicelib.packaging.names import normalize, ultra_guard
 from chalicelib.packaging.permissions import Permission
@@ -108,11 +108,9 @@ def delete_project(actor: str, found: ProjectInfo, typed_name: str, origin: Orig
         t.delete(Project(found.name), condition=Project.name.exists())
         holds.hold(t, found.display_name, owners, actor, clock.now(), prohibited=keep_guard)
         _finish(actor, found, Tag.PROJECT_DELETE, found.display_name, origin)(t)
-        pages.changed(t, pages.INDEX)
         if also is not None:
             also(t)
-    _commit(found, writes, last, bump=False)
-    pages.refresh(pages.INDEX)
+    _commit(found, writes, last, gone=True)
     _remove_objects(files + _leftovers(found))
     _tell_owners(found, "project", found.display_name, actor, owners)
 
@@ -151,25 +149,27 @@ def _finish(actor: str, found: ProjectInfo, tag: Tag, detail: str, origin: Origi
     return lambda t: both(t, actor, found.history_key, tag, origin, detail)
 
 
-def _commit(found: ProjectInfo, writes: list[Write], last: Write, bump: bool = True) -> None:
+def _commit(found: ProjectInfo, writes: list[Write], last: Write, gone: bool = False) -> None:
     """The writes in as few transactions as DynamoDB allows (one for all but the largest
-    projects), `last` in the final one; each bumps the project's serial so the simple
-    page changes with it. A change that raced another is refused, never half-applied
-    within a transaction."""
+    projects), `last` in the final one with the mark of the change (the index's too when the
+    project is `gone`: its last transaction deletes it); each earlier one bumps the serial. A
+    change that raced another is refused, never half-applied within a transaction."""
     chunks = [writes[i:i + BATCH] for i in range(0, len(writes), BATCH)] or [[]]
+    change = changes.Change(found.name, new_or_gone=gone)
     for number, chunk in enumerate(chunks):
+        final = number == len(chunks) - 1
         try:
             with transaction() as t:
                 for write in chunk:
                     write(t)
-                if bump or number < len(chunks) - 1:
-                    t.update(Project(found.name), actions=[Project.serial.add(1)], condition=Project.name.exists())
-                if number == len(chunks) - 1:
-                    pages.changed(t, found.name)
+                if final:
+                    changes.mark(t, change, bump=not gone)
                     last(t)
+                else:
+                    t.update(Project(found.name), actions=[Project.serial.add(1)], condition=Project.name.exists())
         except TransactWriteError as exc:
             raise Conflict(gettext("The project changed at the same time: reload the page and try again.")) from exc
-    pages.refresh(found.name)
+    changes.announce(change)
 
 
 def _remove_objects(files: list[projects.FileInfo]) -> None:

@@ -15,7 +15,7 @@ from chalicelib.core.errors import Conflict, NotFound, ValidationError
 from chalicelib.core.translation import gettext
 from chalicelib.events.services import Origin, both
 from chalicelib.events.tags import Tag
-from chalicelib.packaging import collaborators, pages, permissions
+from chalicelib.packaging import changes, collaborators, permissions
 from chalicelib.packaging.models import Project
 from chalicelib.packaging.permissions import Permission, ProjectStatus
 from chalicelib.packaging.projects import ProjectInfo
@@ -76,19 +76,17 @@ def _change(actor: str, found: ProjectInfo, before: ProjectStatus, after: Projec
     if found.status is not before:
         raise Conflict(gettext("The project's status changed meanwhile: reload the page and try again."))
     stored = Project.status.does_not_exist() if before is ProjectStatus.ACTIVE else Project.status == before.value
-    actions: list[Action] = [Project.serial.add(1),
-                             Project.status.set(after.value) if after is not ProjectStatus.ACTIVE
+    actions: list[Action] = [Project.status.set(after.value) if after is not ProjectStatus.ACTIVE
                              else Project.status.remove(),
                              Project.status_reason.set(reason) if reason else Project.status_reason.remove(),
                              *more]
     try:
         with transaction() as t:
-            t.update(Project(found.name), actions=actions, condition=Project.name.exists() & stored)
+            changes.mark(t, changes.Change(found.name), actions=actions, condition=Project.name.exists() & stored)
             both(t, actor, found.history_key, tag, origin, reason)
-            pages.changed(t, found.name)
             if also is not None:
                 also(t)
     except TransactWriteError as exc:
         raise Conflict(gettext("The project's status changed meanwhile: reload the page and try again.")) from exc
-    pages.refresh(found.name)
+    changes.announce(changes.Change(found.name))
     collaborators.mail_owners(found, "project-status", actor=actor, status=after.value, reason=reason)

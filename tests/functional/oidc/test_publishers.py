@@ -153,3 +153,17 @@ def test_a_suspended_users_pending_publisher_creates_nothing(client, alice, issu
     status, answer = mint(client, issuer.github_token())
     assert status == 422 and "suspended" in answer["errors"][0]["description"]
     assert Project.count("brand-new") == 0
+
+
+def test_a_project_made_by_a_pending_publisher_announces_its_pages_as_an_upload_does(client, alice, issuer,
+                                                                                      monkeypatch):
+    from chalicelib.packaging import pages
+
+    enroll_totp(alice)
+    add_pending(alice)
+    refreshed = []
+    real = pages.refresh
+    monkeypatch.setattr(pages, "refresh", lambda page: (refreshed.append(page), real(page)))
+    assert mint(client, issuer.github_token())[0] == 200
+    assert sorted(refreshed) == ["/", "brand-new"]  # its page and the index's, built and forgotten by the CDN
+    assert "brand-new" in client.http.get("/simple/").body.decode()
