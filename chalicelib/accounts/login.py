@@ -11,7 +11,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.accounts import confirm, passwords, ratelimit, registration, sessions
+from chalicelib.accounts import confirm, passwords, ratelimit, registration, sessions, twofactor
 from chalicelib.accounts.confirm import password_limits
 from chalicelib.accounts.models import EmailOwner, User
 from chalicelib.core import mail, signing
@@ -20,7 +20,6 @@ from chalicelib.core.errors import AccountSuspended, CheeseshopError, InvalidCre
 from chalicelib.core.translation import gettext
 from chalicelib.events.services import Origin, build, record_event, recorded
 from chalicelib.events.tags import Tag
-from chalicelib.mfa import policy
 
 DEFAULT_NEXT = "/manage/account/"
 
@@ -69,7 +68,7 @@ def login(*, login: str, password: str, origin: Origin, previous_session: str | 
         _failed(user, origin)
         raise InvalidCredentials()
     require_standing(user)  # only once the password was right: strangers learn nothing
-    if policy.has_two_factor(user):
+    if twofactor.has_two_factor(user):
         ratelimit.release(attempt)
         return LoginResult(user.username, pending=pending_login(user, next_path, browser=browser))
     rehash = [User.password_hash.set(passwords.hash_password(password))] \
@@ -175,7 +174,7 @@ def reauthenticate(token: str | None, username: str, password: str, origin: Orig
     confirm.check_password(user, password, origin)
     if not token:
         raise ValidationError({"password": gettext(confirm.WRONG_PASSWORD)})
-    if policy.has_two_factor(user):
+    if twofactor.has_two_factor(user):
         return pending_login(user, next_path, reauthenticating=True, browser=browser)
     with recorded(username, Tag.REAUTHENTICATE, origin) as t:
         sessions.reauthenticated(t, token)

@@ -2,7 +2,7 @@
 
 - users: get by canonical username. The two-factor fields (sealed TOTP secret, recovery
   code hashes, the count of security keys) live on the user item, so the login path reads
-  one item; chalicelib.mfa.policy is the one reader of what they mean.
+  one item; chalicelib.accounts.twofactor is the one reader of what they mean.
 - emails: all of a user's addresses (query by username); email-owners: a verified address
   -> its user, which both enforces uniqueness and serves login by email.
 - sessions: get by hashed id; GSI by_user to end all of a user's sessions.

@@ -8,8 +8,7 @@ from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.accounts import passwords, ratelimit
 from chalicelib.accounts.models import Email, EmailOwner, User
-from chalicelib.admin import switches
-from chalicelib.core import clock, mail, signing, translation
+from chalicelib.core import clock, mail, signing, switches, translation
 from chalicelib.core.db import get_or_none, transaction
 from chalicelib.core.errors import Halted, InvalidLink, NotFound, ValidationError
 from chalicelib.core.translation import gettext

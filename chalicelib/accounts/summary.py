@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import NamedTuple
 
+from chalicelib.accounts import twofactor
 from chalicelib.accounts.models import Email, User
 from chalicelib.core.db import get_or_none
 from chalicelib.core.errors import NotFound
-from chalicelib.mfa import policy
 
 
 class EmailInfo(NamedTuple):
@@ -24,7 +24,7 @@ class Account(NamedTuple):
     emails: list[EmailInfo]
     last_login_at: datetime | None
     password_changed_at: datetime
-    factors: policy.Factors
+    factors: twofactor.Factors
 
 
 def account(username: str) -> Account:
@@ -35,4 +35,4 @@ def account(username: str) -> Account:
               for e in Email.query(username)]
     return Account(user.username, user.display_username, user.full_name, user.primary_email,
                    sorted(emails, key=lambda e: (not e.primary, e.address)),
-                   user.last_login_at, user.password_changed_at, policy.factors(user))
+                   user.last_login_at, user.password_changed_at, twofactor.factors(user))

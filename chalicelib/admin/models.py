@@ -1,25 +1,13 @@
 """Administration's tables.
 
-- switches: one item ("site") holding the switches that halt new accounts and new projects.
 - admin-log: every administrator's action, newest first (one partition: administrators are few).
 - prohibited-names: the names nobody may register, for the list; each is enforced on the
   project's name guard (chalicelib.packaging.models.Project.prohibited).
 """
 from __future__ import annotations
 
-from pynamodb.attributes import BooleanAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.models import Model
-
-
-class Switches(Model):
-    class Meta:
-        table_name = "switches"
-
-    key = UnicodeAttribute(hash_key=True)
-    registrations = BooleanAttribute(default=True)
-    projects = BooleanAttribute(default=True)
-    changed_at = UTCDateTimeAttribute(null=True)
-    changed_by = UnicodeAttribute(null=True)
 
 
 class AdminAction(Model):
@@ -48,4 +36,4 @@ class ProhibitedName(Model):
     created_at = UTCDateTimeAttribute()
 
 
-MODELS: tuple[type[Model], ...] = (Switches, AdminAction, ProhibitedName)
+MODELS: tuple[type[Model], ...] = (AdminAction, ProhibitedName)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from chalicelib.admin import log
 from chalicelib.events.services import Origin
+from chalicelib.oidc import pending
 from chalicelib.packaging import manage, status
 from chalicelib.packaging.projects import ProjectInfo
 
@@ -20,5 +21,6 @@ def release(administrator: str, found: ProjectInfo, reason: str, origin: Origin)
 
 def delete(administrator: str, found: ProjectInfo, typed_name: str, reason: str, origin: Origin) -> None:
     manage.delete_project(administrator, found, typed_name, origin, as_administrator=True,
+                          dependents=pending.removal_writes,
                           also=lambda t: t.save(log.entry(log.Action.DELETE_PROJECT, administrator, origin,
                                                           target=found.display_name, reason=reason.strip())))

@@ -7,9 +7,9 @@ from typing import NamedTuple
 
 from pynamodb.exceptions import TransactWriteError
 
-from chalicelib.admin import log, switches
+from chalicelib.admin import log
 from chalicelib.admin.models import ProhibitedName
-from chalicelib.core import clock
+from chalicelib.core import clock, switches
 from chalicelib.core.db import get_or_none, transaction
 from chalicelib.core.errors import Conflict, NotFound, ValidationError
 from chalicelib.core.translation import gettext

@@ -14,14 +14,15 @@ from chalicelib.packaging.names import normalize
 from chalicelib.web import Response
 
 if TYPE_CHECKING:  # loaded by the first request to these pages, not by every cold start
-    from chalicelib.admin import log, projects, site, switches, users
+    from chalicelib.admin import log, projects, site, users
+    from chalicelib.core import switches
     from chalicelib.packaging import projects as packaging
 else:
     packaging = lazy("chalicelib.packaging.projects")
     log = lazy("chalicelib.admin.log")
     projects = lazy("chalicelib.admin.projects")
     site = lazy("chalicelib.admin.site")
-    switches = lazy("chalicelib.admin.switches")
+    switches = lazy("chalicelib.core.switches")
     users = lazy("chalicelib.admin.users")
 
 routes = web.Routes(__name__)

@@ -6,7 +6,6 @@ import enum
 import re
 
 from chalicelib.core.translation import N_, gettext
-from chalicelib.packaging.permissions import RoleName
 
 
 class Tag(enum.StrEnum):
@@ -123,9 +122,9 @@ METHODS: dict[str, str] = {
 }
 SECURITY_KEY_METHOD = "security-key:"  # followed by the key's name
 PASSKEY_METHOD = "passkey:"  # followed by the passkey's name
-# A role named in a role event's detail, after the username: "bob (Owner)", "bob (Maintainer → Owner)".
-# (Each role's name is in the catalogs by way of the templates' role_name macro.)
-ROLE_IN_DETAIL = re.compile(r"\b(" + "|".join(RoleName) + r")\b(?=[^(]*\)$)")
+# The roles named in a role event's detail, in its closing parentheses: "bob (Owner)", "bob (Maintainer →
+# Owner)". (Each role's name is in the catalogs by way of the templates' role_name macro.)
+ROLE_IN_DETAIL = re.compile(r"\b([A-Z][a-z]+)\b(?=[^(]*\)$)")
 
 
 def describe(tag: str) -> str:

@@ -9,14 +9,14 @@ from typing import Any, NamedTuple
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.accounts import ratelimit
+from chalicelib.accounts import ratelimit, twofactor
 from chalicelib.accounts.login import finish_login, pending_user
 from chalicelib.accounts.models import User
 from chalicelib.core import clock, crypto, keys, mail
 from chalicelib.core.errors import InvalidCode
 from chalicelib.events.services import Origin, build, record_event
 from chalicelib.events.tags import Tag
-from chalicelib.mfa import policy, recovery, totp
+from chalicelib.mfa import recovery, totp
 
 
 class Completed(NamedTuple):
@@ -35,7 +35,7 @@ class Methods(NamedTuple):
 
 
 def pending_methods(pending: str | None, *, browser: str) -> Methods:
-    found = policy.factors(pending_user(pending, browser=browser).user)
+    found = twofactor.factors(pending_user(pending, browser=browser).user)
     return Methods(found.totp, found.security_keys > 0)
 
 

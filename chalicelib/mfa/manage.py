@@ -5,9 +5,10 @@ from typing import NamedTuple
 
 from pynamodb.exceptions import TransactWriteError
 
-from chalicelib.accounts import ratelimit
+from chalicelib.accounts import ratelimit, twofactor
 from chalicelib.accounts.confirm import is_wrong_password
 from chalicelib.accounts.models import User
+from chalicelib.accounts.twofactor import Factor
 from chalicelib.core import clock, mail, signing
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import AlreadyEnrolled, InvalidCode, InvalidLink, ValidationError
@@ -15,7 +16,6 @@ from chalicelib.core.translation import gettext
 from chalicelib.events.services import Origin, recorded
 from chalicelib.events.tags import Tag
 from chalicelib.mfa import login, policy, recovery, totp
-from chalicelib.mfa.policy import Factor
 
 
 class Provisioning(NamedTuple):
@@ -28,8 +28,8 @@ class Provisioning(NamedTuple):
 def provisioning(username: str, token: str | None = None) -> Provisioning:
     """A new secret to enroll, or the one a still-good token carries (a retried code)."""
     user = User.get(username)
-    policy.require_verified_primary(user)
-    if policy.factors(user).totp:
+    twofactor.require_verified_primary(user)
+    if twofactor.factors(user).totp:
         raise AlreadyEnrolled()
     secret = _secret_from(token, username) if token else totp.new_secret()
     uri = totp.provisioning_uri(secret, user.display_username, get_settings().totp_issuer)
@@ -90,7 +90,7 @@ def remove_totp(username: str, *, password: str, code: str, origin: Origin) -> N
 def generate_recovery_codes(username: str, origin: Origin) -> list[str]:
     """New codes, shown once; the old ones stop working."""
     user = User.get(username)
-    if not policy.has_two_factor(user):
+    if not twofactor.has_two_factor(user):
         raise ValidationError({"recovery": gettext("Add a second factor before generating recovery codes.")})
     codes, hashes = recovery.generate()
     with recorded(username, Tag.RECOVERY_CODES_GENERATE, origin) as t:

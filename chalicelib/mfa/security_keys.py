@@ -11,10 +11,11 @@ from typing import Any, NamedTuple
 from pynamodb.exceptions import DeleteError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.accounts import ratelimit
+from chalicelib.accounts import ratelimit, twofactor
 from chalicelib.accounts.confirm import check_password
 from chalicelib.accounts.login import finish_login, pending_user
 from chalicelib.accounts.models import User
+from chalicelib.accounts.twofactor import Factor
 from chalicelib.core import clock, mail
 from chalicelib.core.db import cancelled, get_or_none, transaction
 from chalicelib.core.errors import ChallengeExpired, InvalidCode, NotFound, ValidationError
@@ -23,7 +24,6 @@ from chalicelib.events.services import Origin, build, record_event
 from chalicelib.events.tags import PASSKEY_METHOD, SECURITY_KEY_METHOD, Tag
 from chalicelib.mfa import login, policy, webauthn
 from chalicelib.mfa.models import Challenge, WebAuthnKey
-from chalicelib.mfa.policy import Factor
 
 LABEL_MAX = 64
 CHALLENGE_LIFETIME = timedelta(minutes=5)
@@ -131,7 +131,7 @@ def _consume(challenge_id: str, username: str, purpose: str) -> Challenge:
 
 def begin_registration(username: str, label: str, kind: Kind = SECURITY_KEY) -> dict[str, Any]:
     user = User.get(username)
-    policy.require_verified_primary(user)
+    twofactor.require_verified_primary(user)
     if problem := _label_problem(username, label, kind):
         raise ValidationError({"label": problem})
     options, challenge = webauthn.registration_options(

@@ -17,7 +17,7 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.accounts import ratelimit
+from chalicelib.accounts import ratelimit, twofactor
 from chalicelib.accounts.models import User
 from chalicelib.core import clock, mail
 from chalicelib.core.db import Write, deleting, get_many, get_or_none, transaction
@@ -25,7 +25,6 @@ from chalicelib.core.errors import NotFound, ValidationError
 from chalicelib.core.translation import gettext
 from chalicelib.events.services import Origin, build
 from chalicelib.events.tags import Tag
-from chalicelib.mfa import policy
 from chalicelib.oidc import publishers
 from chalicelib.oidc.models import OidcState, Publisher
 from chalicelib.oidc.publishers import FIELDS, NAME_PROBLEMS, PENDING, PublisherInfo, describe
@@ -66,7 +65,7 @@ def add(username: str, project_name: str, kind: str, form: dict[str, str], origi
     """Registers a publisher that will create the project `project_name` with its first token,
     with this user as its Owner; the same checks as a first upload's, and two-factor."""
     publishers.check_kind(kind)
-    policy.require_two_factor(username)
+    twofactor.require_two_factor(username)
     project_name = project_name.strip()
     errors = publishers.problems(kind, form)
     if creation.halted():

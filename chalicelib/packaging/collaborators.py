@@ -16,6 +16,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.accounts import twofactor
 from chalicelib.accounts.models import User
 from chalicelib.core import clock, mail, signing
 from chalicelib.core.db import Write, cancelled, deleting, get_many, get_or_none, transaction
@@ -23,7 +24,6 @@ from chalicelib.core.errors import Conflict, InvalidLink, NotFound, TwoFactorReq
 from chalicelib.core.translation import N_, gettext
 from chalicelib.events.services import Origin, both, build
 from chalicelib.events.tags import Tag
-from chalicelib.mfa import policy
 from chalicelib.packaging import permissions, projects
 from chalicelib.packaging.models import Project, Role, RoleInvitation
 from chalicelib.packaging.permissions import Permission, RoleName
@@ -171,7 +171,7 @@ def answer(username: str, *, accept: bool, origin: Origin, token: str = "", proj
             _events(t, username, found, Tag.ROLE_INVITE_DECLINE, f"{username} ({item.role})", origin)
         return found.display_name
     user = User.get(username)
-    if not policy.has_two_factor(user):
+    if not twofactor.has_two_factor(user):
         raise TwoFactorRequired()
     count = _owner_count(item.project)
     try:

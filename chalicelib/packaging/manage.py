@@ -11,6 +11,7 @@ page's ETag).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
@@ -21,7 +22,6 @@ from chalicelib.core.errors import Conflict, NotFound, ValidationError
 from chalicelib.core.translation import gettext
 from chalicelib.events.services import Origin, both
 from chalicelib.events.tags import Tag
-from chalicelib.oidc import pending
 from chalicelib.packaging import changes, collaborators, holds, layout, permissions, projects
 from chalicelib.packaging.models import File, Project, Release
 from chalicelib.packaging.names import normalize, ultra_guard
@@ -29,6 +29,7 @@ from chalicelib.packaging.permissions import Permission
 from chalicelib.packaging.projects import ProjectInfo
 
 log = logging.getLogger(__name__)
+Dependents = Callable[[str], list[Write]]  # a project's name -> the writes that remove what names it
 REASON_MAX = 500
 BATCH = 90  # writes per transaction (DynamoDB takes 100), leaving room for the events and the project
 
@@ -80,11 +81,13 @@ def delete_release(actor: str, found: ProjectInfo, version: str, origin: Origin)
     _tell_owners(found, "release", version, actor)
 
 
-def delete_project(actor: str, found: ProjectInfo, typed_name: str, origin: Origin, *,
+def delete_project(actor: str, found: ProjectInfo, typed_name: str, origin: Origin, *, dependents: Dependents,
                    as_administrator: bool = False, also: Write | None = None) -> None:
-    """Needs the project's name typed; frees the name (unless an administrator prohibited it),
-    keeps its filenames used. An administrator may delete any project, quarantined ones too;
-    `also` adds the caller's writes (the admin log) to the last transaction."""
+    """Needs the project's name typed; holds the name for its Owners (unless an administrator
+    prohibited it), keeps its filenames used. `dependents` names what other domains keep of the
+    project (its trusted publishers: chalicelib.oidc.pending.removal_writes), removed with it. An
+    administrator may delete any project, quarantined ones too; `also` adds the caller's writes
+    (the admin log) to the last transaction."""
     if as_administrator:
         if not permissions.administers(actor, Permission.DELETE):
             raise NotFound()
@@ -99,7 +102,7 @@ def delete_project(actor: str, found: ProjectInfo, typed_name: str, origin: Orig
     writes: list[Write] = [_tombstone(found, f.filename) for f in files]
     writes += [deleting(r) for r in Release.query(found.name)]
     writes += collaborators.removal_writes(found.name)
-    writes += pending.removal_writes(found.name)  # its publishers, and pending ones naming it
+    writes += dependents(found.name)
 
     guard = get_or_none(Project, ultra_guard(found.display_name))
     keep_guard = guard is not None and guard.prohibited is not None  # the prohibition outlives the project

@@ -16,8 +16,10 @@ from chalicelib.packaging.permissions import Permission
 from chalicelib.web import Response
 
 if TYPE_CHECKING:  # loaded by the first request to these pages, not by every cold start
+    from chalicelib.oidc import pending
     from chalicelib.packaging import collaborators, manage, projects, status
 else:
+    pending = lazy("chalicelib.oidc.pending")
     collaborators = lazy("chalicelib.packaging.collaborators")
     manage = lazy("chalicelib.packaging.manage")
     projects = lazy("chalicelib.packaging.projects")
@@ -143,7 +145,8 @@ def delete_file(name: str) -> Response:
 @route(BASE + "/delete", methods=["POST"], content_types=FORM)
 def delete_project(name: str) -> Response:
     def run(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
-        manage.delete_project(username, found, req.form.get("confirm_name", ""), req.origin)
+        manage.delete_project(username, found, req.form.get("confirm_name", ""), req.origin,
+                              dependents=pending.removal_writes)
         return web.redirect(req, "/manage/projects/", notice="project-deleted")
     return project_form(name, Permission.DELETE, "manage/project.html", run, sudo=True)
 

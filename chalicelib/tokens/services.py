@@ -17,6 +17,7 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.accounts import twofactor
 from chalicelib.accounts.models import Email, User
 from chalicelib.core import clock, crypto, keys, mail
 from chalicelib.core.db import Key, get_or_none, transaction
@@ -24,7 +25,6 @@ from chalicelib.core.errors import CheeseshopError, NotFound, TokenRefused, TwoF
 from chalicelib.core.translation import gettext
 from chalicelib.events.services import Origin, build
 from chalicelib.events.tags import Tag
-from chalicelib.mfa import policy
 from chalicelib.packaging.names import normalize
 from chalicelib.packaging.permissions import Permission, may
 from chalicelib.tokens.models import Token
@@ -93,9 +93,9 @@ def _expiry(value: str) -> datetime | None:
 
 def _may_make_tokens(user: User | None, primary: Email | None = None) -> User:
     """The mandate: tokens are for users with a second factor and a verified email."""
-    if user is None or not policy.has_two_factor(user):
+    if user is None or not twofactor.has_two_factor(user):
         raise TwoFactorRequired()
-    policy.require_verified_primary(user, primary)
+    twofactor.require_verified_primary(user, primary)
     return user
 
 

@@ -8,9 +8,8 @@ from urllib.parse import quote
 
 from chalice.app import Response
 
-from chalicelib.accounts import sessions
+from chalicelib.accounts import sessions, twofactor
 from chalicelib.core.errors import CheeseshopError, TwoFactorRequired, ValidationError
-from chalicelib.mfa import policy
 from chalicelib.web.request import WebRequest
 from chalicelib.web.responses import error_headers, page, redirect
 
@@ -46,7 +45,7 @@ def gate(req: WebRequest, *, sudo: bool = False, mandate: bool = False, back: st
         return redirect(req, f"/account/login/?next={here}")
     if mandate:
         try:
-            policy.require_two_factor(req.session.username)
+            twofactor.require_two_factor(req.session.username)
         except TwoFactorRequired:
             return redirect(req, "/manage/account/", notice="two-factor-required")
     if sudo and not req.session.sudo:

@@ -3,8 +3,8 @@ other containers see a change (a short cache: at once here, within 30 s elsewher
 from __future__ import annotations
 
 from chalicelib.accounts.models import User
-from chalicelib.admin import switches as cache
 from chalicelib.admin.models import AdminAction
+from chalicelib.core import switches as cache
 from chalicelib.core.db import transaction
 from tests import distributions as d
 from tests.functional.admin.conftest import switches

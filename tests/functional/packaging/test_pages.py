@@ -8,6 +8,7 @@ import json
 import pytest
 
 from chalicelib.events.services import Origin
+from chalicelib.oidc import pending
 from chalicelib.packaging import manage, pages, projects, status
 from chalicelib.packaging.models import SimplePage
 from tests import distributions as d
@@ -77,7 +78,7 @@ def test_each_write_path_refreshes_the_page(published, token, monkeypatch):
     status.unarchive("alice", found(), Origin())
     assert "pypi:project-status" not in pages_read()
 
-    manage.delete_project("alice", found(), "cheese-demo", Origin())
+    manage.delete_project("alice", found(), "cheese-demo", Origin(), dependents=pending.removal_writes)
     index = SimplePage.get(pages.INDEX, "page")
     assert index.built == index.wanted and get(published, PAGE).status_code == 404
     assert "cheese-demo" not in html(published, "/simple/")

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from chalicelib.mfa.policy import Factor, Factors
+from chalicelib.accounts.twofactor import Factor, Factors
 
 ADDED = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -1,20 +1,36 @@
-"""The switches that halt new accounts and new projects, read through a short cache: a
-container reads them at most once every CACHE_FOR seconds, so a change reaches every other
-container within that time, and the container that made it sees it at once."""
+"""The switches that halt new accounts and new projects (an administrator sets them; accounts
+and packaging obey them), read through a short cache: a container reads them at most once every
+CACHE_FOR seconds, so a change reaches every other container within that time, and the container
+that made it sees it at once. Their table, one item ("site"), is defined here."""
 from __future__ import annotations
 
 import enum
 from datetime import datetime
 from typing import NamedTuple
 
+from pynamodb.attributes import BooleanAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.admin.models import Switches
 from chalicelib.core import clock
 from chalicelib.core.db import get_or_none
 
 CACHE_FOR = 30  # seconds
 KEY = "site"
+
+
+class Switches(Model):
+    class Meta:
+        table_name = "switches"
+
+    key = UnicodeAttribute(hash_key=True)
+    registrations = BooleanAttribute(default=True)
+    projects = BooleanAttribute(default=True)
+    changed_at = UTCDateTimeAttribute(null=True)
+    changed_by = UnicodeAttribute(null=True)
+
+
+MODELS: tuple[type[Model], ...] = (Switches,)
 
 
 class Switch(enum.StrEnum):
