@@ -60,6 +60,10 @@ def environment(port: int, moto_port: int, local_dir: Path) -> dict[str, str]:
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
         "PYTHONUNBUFFERED": "1",
+        # chalice local restarts when a file appears under the project: a module loaded on first
+        # use must not write its bytecode there, or its first request restarts the server under
+        # whatever request comes next.
+        "PYTHONDONTWRITEBYTECODE": "1",
     }
 
 
