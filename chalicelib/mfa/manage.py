@@ -75,7 +75,7 @@ def remove_totp(username: str, *, password: str, code: str, origin: Origin) -> N
     attempt = login.code_attempt(username, origin)
     if login.current_totp_step(user, code) is None:
         login.wrong_code(username, origin)
-        errors["remove_code"] = InvalidCode.message
+        errors["remove_code"] = InvalidCode().message  # in the reader's language
     else:
         ratelimit.release(attempt)
     if errors:

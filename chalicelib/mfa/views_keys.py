@@ -130,7 +130,7 @@ def login_verify() -> Response:
     try:
         pending_user(req.cookies.get(web.PENDING_COOKIE), browser=req.csrf_id)
     except LoginExpired:
-        return web_json.response(req, 401, {"error": LoginExpired.message, "redirect": web.url("/account/login/")})
+        return web_json.response(req, 401, {"error": LoginExpired().message, "redirect": web.url("/account/login/")})
     except AccountSuspended as exc:
         return web_json.response(req, exc.status, {"error": exc.message})
     return web_json.action(req, act)

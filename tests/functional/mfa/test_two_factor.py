@@ -238,3 +238,13 @@ def test_the_mandate_sends_users_without_two_factor_to_set_it_up(alice, frozen):
     listing = alice.get("/manage/projects/")
     assert listing.status == 200 and "SampleProject" in listing.text
     assert Session.count() == 1
+
+
+def test_a_wrong_code_is_told_in_the_readers_language(alice, frozen):
+    enroll_totp(alice)
+    frozen.tick(30)
+    from tests.functional.i18n.test_languages import choose
+
+    choose(alice, "es")
+    refused = remove(alice, PASSWORD, "000000")
+    assert refused.status == 400 and "El código no es válido." in refused.text
