@@ -2,9 +2,10 @@
 same transaction as its line in the admin log. The project's side of each is chalicelib.packaging's."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from chalicelib.admin import log
 from chalicelib.events.services import Origin
-from chalicelib.oidc import pending
 from chalicelib.packaging import manage, status
 from chalicelib.packaging.projects import ProjectInfo
 
@@ -19,8 +20,9 @@ def release(administrator: str, found: ProjectInfo, reason: str, origin: Origin)
         log.Action.RELEASE, administrator, origin, target=found.display_name, reason=reason.strip())))
 
 
-def delete(administrator: str, found: ProjectInfo, typed_name: str, reason: str, origin: Origin) -> None:
+def delete(administrator: str, found: ProjectInfo, typed_name: str, reason: str, origin: Origin, *,
+           dependents: Sequence[manage.Dependents]) -> None:
     manage.delete_project(administrator, found, typed_name, origin, as_administrator=True,
-                          dependents=pending.removal_writes,
+                          dependents=dependents,
                           also=lambda t: t.save(log.entry(log.Action.DELETE_PROJECT, administrator, origin,
                                                           target=found.display_name, reason=reason.strip())))

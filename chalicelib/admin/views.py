@@ -11,6 +11,7 @@ from chalicelib.core.errors import NotFound
 from chalicelib.core.lazy import lazy
 from chalicelib.packaging import permissions
 from chalicelib.packaging.names import normalize
+from chalicelib.packaging.views_manage import project_dependents
 from chalicelib.web import Response
 
 if TYPE_CHECKING:  # loaded by the first request to these pages, not by every cold start
@@ -143,7 +144,7 @@ def change_project(name: str, change: str) -> Response:
             projects.release(administrator, found, reason, req.origin)
         elif change == "delete":
             projects.delete(administrator, found, req.form.get("confirm_name", ""), req.form.get("delete_reason", ""),
-                            req.origin)
+                            req.origin, dependents=project_dependents())
             return web.redirect(req, "/admin/log/", notice="project-deleted")
         else:
             raise NotFound()

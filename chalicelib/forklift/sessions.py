@@ -18,7 +18,7 @@ from typing import NamedTuple
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.core import clock
-from chalicelib.core.db import cancelled, get_or_none, transaction
+from chalicelib.core.db import Write, cancelled, get_or_none, transaction
 from chalicelib.core.errors import UploadRefused
 from chalicelib.forklift import access, metadata
 from chalicelib.forklift.metadata import Metadata
@@ -115,6 +115,21 @@ def state(presented: access.Presented, session_id: str) -> SessionState:
 
 def session_state(head: UploadSession, files: dict[str, str]) -> SessionState:
     return SessionState(head.id, head.name or "", head.version or "", head.status or PENDING, head.expires, files)
+
+
+def removal_writes(project: str) -> list[Write]:
+    """Canceling every open upload session of a project being deleted (for its deletion's
+    transactions): none publishes into it, or into a project made again under its name. Their
+    parts and staged objects go with the bucket's lifecycle and the hourly sweep."""
+    now = clock.now()
+    heads = [head for head in UploadSession.scan((UploadSession.project == project) & (UploadSession.item == HEAD))
+             if head.status == PENDING and head.expires > now]
+
+    def cancel(head: UploadSession) -> Write:
+        def write(t: TransactWrite) -> None:
+            t.update(head, actions=[UploadSession.status.set(CANCELED)], condition=UploadSession.status == PENDING)
+        return write
+    return [write for head in heads for write in (cancel(head), lambda t, h=head: free_release(t, h))]
 
 
 def free_release(t: TransactWrite, head: UploadSession) -> None:

@@ -11,7 +11,7 @@ page's ETag).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
@@ -81,11 +81,13 @@ def delete_release(actor: str, found: ProjectInfo, version: str, origin: Origin)
     _tell_owners(found, "release", version, actor)
 
 
-def delete_project(actor: str, found: ProjectInfo, typed_name: str, origin: Origin, *, dependents: Dependents,
+def delete_project(actor: str, found: ProjectInfo, typed_name: str, origin: Origin, *,
+                   dependents: Sequence[Dependents],
                    as_administrator: bool = False, also: Write | None = None) -> None:
     """Needs the project's name typed; holds the name for its Owners (unless an administrator
-    prohibited it), keeps its filenames used. `dependents` names what other domains keep of the
-    project (its trusted publishers: chalicelib.oidc.pending.removal_writes), removed with it. An
+    prohibited it), keeps its filenames used. `dependents` name what other domains keep of the
+    project, removed with it (DEPENDENTS in its callers: its trusted publishers and open upload
+    sessions). An
     administrator may delete any project, quarantined ones too; `also` adds the caller's writes
     (the admin log) to the last transaction."""
     if as_administrator:
@@ -102,7 +104,7 @@ def delete_project(actor: str, found: ProjectInfo, typed_name: str, origin: Orig
     writes: list[Write] = [_tombstone(found, f.filename) for f in files]
     writes += [deleting(r) for r in Release.query(found.name)]
     writes += collaborators.removal_writes(found.name)
-    writes += dependents(found.name)
+    writes += [write for dependent in dependents for write in dependent(found.name)]
 
     guard = get_or_none(Project, ultra_guard(found.display_name))
     keep_guard = guard is not None and guard.prohibited is not None  # the prohibition outlives the project

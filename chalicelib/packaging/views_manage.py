@@ -16,10 +16,12 @@ from chalicelib.packaging.permissions import Permission
 from chalicelib.web import Response
 
 if TYPE_CHECKING:  # loaded by the first request to these pages, not by every cold start
+    from chalicelib.forklift import sessions as upload_sessions
     from chalicelib.oidc import pending
     from chalicelib.packaging import collaborators, manage, projects, status
 else:
     pending = lazy("chalicelib.oidc.pending")
+    upload_sessions = lazy("chalicelib.forklift.sessions")
     collaborators = lazy("chalicelib.packaging.collaborators")
     manage = lazy("chalicelib.packaging.manage")
     projects = lazy("chalicelib.packaging.projects")
@@ -142,11 +144,17 @@ def delete_file(name: str) -> Response:
     return project_form(name, Permission.DELETE, RELEASES, run, sudo=True, back="releases/")
 
 
+def project_dependents() -> tuple[manage.Dependents, ...]:
+    """What other domains keep of a project, removed with it by its deletion (an Owner's or an
+    administrator's): its trusted publishers and pending ones naming it, its open upload sessions."""
+    return (pending.removal_writes, upload_sessions.removal_writes)
+
+
 @route(BASE + "/delete", methods=["POST"], content_types=FORM)
 def delete_project(name: str) -> Response:
     def run(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
         manage.delete_project(username, found, req.form.get("confirm_name", ""), req.origin,
-                              dependents=pending.removal_writes)
+                              dependents=project_dependents())
         return web.redirect(req, "/manage/projects/", notice="project-deleted")
     return project_form(name, Permission.DELETE, "manage/project.html", run, sudo=True)
 

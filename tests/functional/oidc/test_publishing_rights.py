@@ -257,3 +257,19 @@ def test_the_login_gate_returns_to_the_real_path(client, published):
 
     shown = Browser(client).get(PROJECT)
     assert shown.location == "/account/login/?next=/manage/project/cheese-demo/"
+
+
+def test_deletion_cancels_the_projects_open_upload_sessions(client, alice, published, token):
+    from tests.functional.forklift.test_sessions import Uploader
+
+    uploader, content = Uploader(client, token), d.wheel(version="2.0")
+    _, session, _ = uploader.open(version="2.0")
+    _, upload, _ = uploader.begin(session, d.wheel_name(version="2.0"), content)
+    uploader.send(upload, content)
+    assert delete_project(alice).status == 303
+    assert upload_wheel(client, token, version="1.5")[0] == 200  # its former Owner makes it again
+    status, answer, _ = uploader.call("post", upload["links"]["complete"])
+    assert status == 404, answer
+    assert uploader.call("post", session["links"]["publish"])[0] == 404
+    assert d.wheel_name(version="2.0") not in [f.filename for f in File.scan() if f.project]
+    assert uploader.open(version="2.0")[0] == 201  # the release is free for a new session

@@ -122,8 +122,8 @@ def test_an_upload_racing_a_deletion_lists_nothing(client, alice, published, tok
     the upload's transaction arrives: refused, nothing listed, no object left."""
     from chalicelib.events.services import Origin
     from chalicelib.forklift import access
-    from chalicelib.oidc import pending
     from chalicelib.packaging import manage, projects
+    from chalicelib.packaging.views_manage import project_dependents
 
     real = access.authorize
 
@@ -131,7 +131,7 @@ def test_an_upload_racing_a_deletion_lists_nothing(client, alice, published, tok
         answer = real(*args, **kwargs)
         monkeypatch.setattr(access, "authorize", real)  # once
         manage.delete_project("alice", projects.project("cheese-demo"), "cheese-demo", Origin(),
-                              dependents=pending.removal_writes)
+                              dependents=project_dependents())
         assert upload(client, d.basic(token), d.sdist(version="9.0"), d.sdist_name(version="9.0"),
                       version="9.0")[0] == 200  # its Owner makes it again meanwhile (no longer racing)
         return answer

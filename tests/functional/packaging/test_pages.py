@@ -8,9 +8,9 @@ import json
 import pytest
 
 from chalicelib.events.services import Origin
-from chalicelib.oidc import pending
 from chalicelib.packaging import manage, pages, projects, status
 from chalicelib.packaging.models import SimplePage
+from chalicelib.packaging.views_manage import project_dependents
 from tests import distributions as d
 from tests.functional.conftest import Faults
 from tests.functional.forklift.test_upload import upload_wheel
@@ -78,7 +78,7 @@ def test_each_write_path_refreshes_the_page(published, token, monkeypatch):
     status.unarchive("alice", found(), Origin())
     assert "pypi:project-status" not in pages_read()
 
-    manage.delete_project("alice", found(), "cheese-demo", Origin(), dependents=pending.removal_writes)
+    manage.delete_project("alice", found(), "cheese-demo", Origin(), dependents=project_dependents())
     index = SimplePage.get(pages.INDEX, "page")
     assert index.built == index.wanted and get(published, PAGE).status_code == 404
     assert "cheese-demo" not in html(published, "/simple/")
