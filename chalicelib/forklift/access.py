@@ -78,7 +78,11 @@ def authorize(presented: Presented, meta: Metadata, filenames: Sequence[str]) ->
     who = tokens.authorized(presented.token, presented.secret, owner_items)
     read = {name: project, ultra_guard(meta.name): guard}
     authorized = _authorize(who, meta, project, role[0] if role else None, read)
+    spelled: dict[str, str] = {}  # identity -> the first filename of this upload with it
     for filename, identity in zip(filenames, identities, strict=True):
+        if (twin := spelled.setdefault(canonical(filename), filename)) != filename:
+            raise UploadRefused(f"Publish {twin} or {filename}, not both: they are the same file spelled twice.",
+                                status=409)
         if identity is not None and identity.filename != filename:
             raise UploadRefused(f"Upload a new version or another file: {identity.filename} was uploaded before, "
                                 f"and {filename} is the same file spelled otherwise (a file can be uploaded once, "

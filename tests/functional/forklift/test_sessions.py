@@ -319,3 +319,12 @@ def test_each_part_url_signs_the_parts_length(uploader):
     for part in upload["mechanism"]["parts"]:
         query = parse_qs(urlsplit(part["url"]).query)
         assert "content-length" in query["X-Amz-SignedHeaders"][0].split(";")
+
+
+def test_one_file_spelled_twice_in_a_session_is_refused_at_publish(uploader):
+    _, session, _ = uploader.open()
+    assert uploader.upload(session, d.wheel_name(), d.wheel())[0] == 200
+    assert uploader.upload(session, "Cheese_Demo-1.0-py3-none-any.whl", d.wheel())[0] == 200
+    status, answer, _ = uploader.call("post", session["links"]["publish"])
+    assert status == 409 and "the same file spelled twice" in answer["detail"]
+    assert File.count() == 0
