@@ -6,7 +6,7 @@ from __future__ import annotations
 def token(username: str = "bench") -> str:
     from chalicelib.accounts.models import Email, User
     from chalicelib.core import clock
-    from chalicelib.events.services import Origin
+    from chalicelib.core.origin import Origin
     from chalicelib.mfa import login as mfa
     from chalicelib.tokens import services as tokens
 

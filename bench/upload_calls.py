@@ -45,7 +45,7 @@ def main(count: int) -> None:
     with mock_aws():
         from chalicelib import provision
         from chalicelib.core.config import get_settings
-        from chalicelib.events.services import Origin
+        from chalicelib.core.origin import Origin
         from chalicelib.forklift import pipeline
         from chalicelib.packaging import pages
 

@@ -30,7 +30,7 @@ def main() -> None:
     with mock_aws():
         from chalicelib import provision
         from chalicelib.core.config import get_settings
-        from chalicelib.events.services import Origin
+        from chalicelib.core.origin import Origin
         from chalicelib.forklift import pipeline as uploads
 
         provision.ensure_all(get_settings())

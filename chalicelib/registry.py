@@ -7,7 +7,7 @@ from pynamodb.models import Model
 
 from chalicelib.accounts import models as accounts
 from chalicelib.admin import models as admin
-from chalicelib.core import aws, db, switches
+from chalicelib.core import aws, db, ratelimit, switches
 from chalicelib.core.config import Settings
 from chalicelib.events import models as events
 from chalicelib.forklift import models as forklift
@@ -17,7 +17,8 @@ from chalicelib.packaging import models as packaging
 from chalicelib.tokens import models as tokens
 
 MODELS: tuple[type[Model], ...] = (*accounts.MODELS, *events.MODELS, *mfa.MODELS, *packaging.MODELS,
-                                   *tokens.MODELS, *oidc.MODELS, *admin.MODELS, *forklift.MODELS, *switches.MODELS)
+                                   *tokens.MODELS, *oidc.MODELS, *admin.MODELS, *forklift.MODELS, *switches.MODELS,
+                                   *ratelimit.MODELS)
 
 
 def bind(settings: Settings) -> None:

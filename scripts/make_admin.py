@@ -42,7 +42,7 @@ def main(argv: list[str]) -> int:
     from chalicelib.admin import users
     from chalicelib.core.config import get_settings
     from chalicelib.core.errors import NotFound
-    from chalicelib.events.services import Origin
+    from chalicelib.core.origin import Origin
 
     registry.bind(get_settings())
     who = f"{getpass.getuser()} (command line)"

@@ -7,11 +7,13 @@ to guess the password, and every failure is a security event.
 """
 from __future__ import annotations
 
-from chalicelib.accounts import passwords, ratelimit
+from chalicelib.accounts import passwords
 from chalicelib.accounts.models import User
+from chalicelib.core import ratelimit
 from chalicelib.core.errors import ValidationError
+from chalicelib.core.origin import Origin
 from chalicelib.core.translation import N_, gettext
-from chalicelib.events.services import Origin, record_event
+from chalicelib.events.services import record
 from chalicelib.events.tags import Tag
 
 WRONG_PASSWORD = N_("Your password is not correct.")
@@ -30,7 +32,7 @@ def is_wrong_password(user: User, password: str, origin: Origin) -> bool:
     if passwords.verify(user.password_hash, password):
         ratelimit.release(attempt)
         return False
-    record_event(user.username, Tag.PASSWORD_CONFIRM_FAILURE, origin)
+    record(None, Tag.PASSWORD_CONFIRM_FAILURE, origin, user=user.username)
     return True
 
 

@@ -11,14 +11,15 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.accounts import confirm, passwords, ratelimit, registration, sessions, twofactor
+from chalicelib.accounts import confirm, mails, passwords, registration, sessions, twofactor
 from chalicelib.accounts.confirm import password_limits
 from chalicelib.accounts.models import EmailOwner, User
-from chalicelib.core import mail, signing
+from chalicelib.core import ratelimit, signing
 from chalicelib.core.db import get_or_none, transaction
 from chalicelib.core.errors import AccountSuspended, CheeseshopError, InvalidCredentials, LoginExpired, ValidationError
+from chalicelib.core.origin import Origin
 from chalicelib.core.translation import gettext
-from chalicelib.events.services import Origin, build, record_event, recorded
+from chalicelib.events.services import record
 from chalicelib.events.tags import Tag
 
 DEFAULT_NEXT = "/manage/account/"
@@ -87,11 +88,11 @@ def require_standing(user: User) -> None:
 def _failed(user: User | None, origin: Origin) -> None:
     if user is None:
         return
-    record_event(user.username, Tag.LOGIN_FAILURE, origin)
+    record(None, Tag.LOGIN_FAILURE, origin, user=user.username)
     # Tell the owner once, when logins pause.
     if ratelimit.count(ratelimit.LOGIN_PER_USER, user.username) == ratelimit.LOGIN_PER_USER.most:
-        record_event(user.username, Tag.LOGIN_LOCKED, origin)
-        mail.send(user.primary_email, "login-rate-limited", language=user.language, username=user.display_username,
+        record(None, Tag.LOGIN_LOCKED, origin, user=user.username)
+        mails.to_user(user, "login-rate-limited",
                   ip=origin.ip, minutes=ratelimit.LOGIN_PER_USER.seconds // 60)
 
 
@@ -112,8 +113,8 @@ def finish_login(user: User, origin: Origin, *, previous_session: str | None, me
         t.update(user, actions=[User.last_login_at.set(session.created_at), *user_actions],
                  condition=standing if user_condition is None else standing & user_condition)
         t.save(session)
-        t.save(build(user.username, Tag.REAUTHENTICATE if reauthenticating else Tag.LOGIN_SUCCESS, origin,
-                     detail=method))
+        record(t, Tag.REAUTHENTICATE if reauthenticating else Tag.LOGIN_SUCCESS, origin, user=user.username,
+               detail=method)
         if previous_session:
             t.delete(sessions.item(previous_session))
         if also is not None:
@@ -176,11 +177,13 @@ def reauthenticate(token: str | None, username: str, password: str, origin: Orig
         raise ValidationError({"password": gettext(confirm.WRONG_PASSWORD)})
     if twofactor.has_two_factor(user):
         return pending_login(user, next_path, reauthenticating=True, browser=browser)
-    with recorded(username, Tag.REAUTHENTICATE, origin) as t:
+    with transaction() as t:
+        record(t, Tag.REAUTHENTICATE, origin, user=username)
         sessions.reauthenticated(t, token)
     return None
 
 
 def logout(token: str | None, username: str, origin: Origin) -> None:
-    with recorded(username, Tag.LOGOUT, origin) as t:
+    with transaction() as t:
+        record(t, Tag.LOGOUT, origin, user=username)
         sessions.end(t, token)

@@ -6,7 +6,6 @@
 - emails: all of a user's addresses (query by username); email-owners: a verified address
   -> its user, which both enforces uniqueness and serves login by email.
 - sessions: get by hashed id; GSI by_user to end all of a user's sessions.
-- ratelimits: fixed-window counters, one item per key and window.
 """
 from __future__ import annotations
 
@@ -89,13 +88,4 @@ class Session(Model):
     by_user = SessionsByUser()
 
 
-class RateLimitCounter(Model):
-    class Meta:
-        table_name = "ratelimits"
-
-    key = UnicodeAttribute(hash_key=True)
-    hits = NumberAttribute(default=0)
-    expires = TTLAttribute()
-
-
-MODELS: tuple[type[Model], ...] = (User, Email, EmailOwner, Session, RateLimitCounter)
+MODELS: tuple[type[Model], ...] = (User, Email, EmailOwner, Session)

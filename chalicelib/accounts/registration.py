@@ -6,13 +6,14 @@ import re
 
 from pynamodb.exceptions import TransactWriteError
 
-from chalicelib.accounts import passwords, ratelimit
+from chalicelib.accounts import passwords
 from chalicelib.accounts.models import Email, EmailOwner, User
-from chalicelib.core import clock, mail, signing, switches, translation
+from chalicelib.core import clock, mail, ratelimit, signing, switches, translation
 from chalicelib.core.db import get_or_none, transaction
 from chalicelib.core.errors import Halted, InvalidLink, NotFound, ValidationError
+from chalicelib.core.origin import Origin
 from chalicelib.core.translation import gettext
-from chalicelib.events.services import Origin, build, recorded
+from chalicelib.events.services import record
 from chalicelib.events.tags import Tag
 
 log = logging.getLogger(__name__)
@@ -88,7 +89,7 @@ def register(*, username: str, full_name: str, email: str, password: str, confir
         with transaction() as t:
             t.save(user, condition=User.username.does_not_exist())
             t.save(Email(key, email.lower(), address=email, created_at=now))
-            t.save(build(key, Tag.ACCOUNT_CREATE, origin))
+            record(t, Tag.ACCOUNT_CREATE, origin, user=key)
     except TransactWriteError as exc:  # lost a race for the same username
         raise ValidationError({"username": gettext("This username is already taken. Choose another.")}) from exc
     _send_verification(key, email)
@@ -122,7 +123,7 @@ def verify_email(token: str, origin: Origin) -> str:
             t.save(EmailOwner(address, username=username), condition=EmailOwner.email.does_not_exist())
             t.update(item, actions=[Email.verified.set(True), Email.verified_at.set(clock.now())],
                      condition=Email.verified == False)  # noqa: E712 (a DynamoDB condition)
-            t.save(build(username, Tag.EMAIL_VERIFY, origin, detail=address))
+            record(t, Tag.EMAIL_VERIFY, origin, user=username, detail=address)
     except TransactWriteError as exc:
         raise InvalidLink("This email address has already been verified, "
                           "by this account or another one.") from exc
@@ -138,7 +139,8 @@ def add_email(username: str, address: str, origin: Origin) -> None:
         raise ValidationError({"email": gettext("An account can have at most %(max)s addresses.", max=EMAILS_PER_USER)})
     ratelimit.reserve((ratelimit.MAIL_PER_USER, username), (ratelimit.MAIL_PER_IP, origin.ip))
     try:
-        with recorded(username, Tag.EMAIL_ADD, origin, detail=address) as t:
+        with transaction() as t:
+            record(t, Tag.EMAIL_ADD, origin, user=username, detail=address)
             t.save(Email(username, address.lower(), address=address, created_at=clock.now()),
                    condition=Email.email.does_not_exist())
     except TransactWriteError as exc:

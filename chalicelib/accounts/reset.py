@@ -6,15 +6,16 @@ from typing import NamedTuple
 
 from pynamodb.exceptions import TransactWriteError
 
-from chalicelib.accounts import passwords, ratelimit, sessions
+from chalicelib.accounts import mails, passwords, sessions
 from chalicelib.accounts.confirm import check_password
 from chalicelib.accounts.login import find_user
 from chalicelib.accounts.models import User
-from chalicelib.core import clock, mail, signing
+from chalicelib.core import clock, mail, ratelimit, signing
 from chalicelib.core.db import get_or_none, transaction
 from chalicelib.core.errors import InvalidLink, ValidationError
+from chalicelib.core.origin import Origin
 from chalicelib.core.translation import N_, gettext
-from chalicelib.events.services import Origin, build, record_event
+from chalicelib.events.services import record
 from chalicelib.events.tags import Tag
 
 REQUEST_FLOOR = 0.6  # seconds: above what asking for a reset takes for an existing account (mail sent)
@@ -49,11 +50,11 @@ def _set_password(user: User, new: str, confirm: str, origin: Origin, tag: Tag) 
             t.update(user, actions=[User.password_hash.set(passwords.hash_password(new)),
                                     User.password_changed_at.set(clock.now())],
                      condition=User.password_changed_at == user.password_changed_at)
-            t.save(build(user.username, tag, origin))
+            record(t, tag, origin, user=user.username)
     except TransactWriteError as exc:
         raise InvalidLink(gettext("The password was changed meanwhile. Please start again.")) from exc
     sessions.end_all(user.username)
-    mail.send(user.primary_email, "password-changed", language=user.language, username=user.display_username,
+    mails.to_user(user, "password-changed",
               ip=origin.ip, reset=tag is Tag.PASSWORD_RESET)
 
 
@@ -80,8 +81,8 @@ def _send_reset(login: str, origin: Origin) -> None:
     if user is None:
         return
     token = signing.sign(signing.PASSWORD_RESET, _reset_payload(user))
-    record_event(user.username, Tag.PASSWORD_RESET_REQUEST, origin)
-    mail.send(user.primary_email, "password-reset", language=user.language, username=user.display_username,
+    record(None, Tag.PASSWORD_RESET_REQUEST, origin, user=user.username)
+    mails.to_user(user, "password-reset",
               link=mail.link("/account/reset-password/", token=token),
               minutes=signing.MAX_AGE[signing.PASSWORD_RESET] // 60)
 

@@ -18,7 +18,7 @@ from chalicelib.accounts.models import Session
 from chalicelib.core import clock, keys
 from chalicelib.core.db import get_or_none
 from chalicelib.core.errors import CsrfFailure
-from chalicelib.events.services import Origin
+from chalicelib.core.origin import Origin
 
 SESSION_COOKIE = "cheeseshop_session"
 CSRF_COOKIE = "cheeseshop_csrf"

@@ -3,14 +3,13 @@ written in the same transaction as the action itself."""
 from __future__ import annotations
 
 import enum
-import secrets
 from datetime import datetime
 from typing import NamedTuple
 
 from chalicelib.admin.models import AdminAction
-from chalicelib.core import clock
+from chalicelib.core import clock, journal
+from chalicelib.core.origin import Origin
 from chalicelib.core.translation import N_, gettext
-from chalicelib.events.services import Origin
 
 PARTITION = "log"
 LENGTH = 200
@@ -61,14 +60,13 @@ class LogEntry(NamedTuple):
 def entry(action: Action, administrator: str, origin: Origin, *, target: str = "", reason: str = "") -> AdminAction:
     """An unsaved log entry, for the transaction of the action it records."""
     now = clock.now()
-    return AdminAction(PARTITION, f"{now.isoformat()}#{secrets.token_hex(4)}", action=action.value,
-                       administrator=administrator, target=target, reason=reason, ip=origin.ip,
-                       user_agent=origin.user_agent[:512])
+    return AdminAction(PARTITION, action=action.value, administrator=administrator, target=target, reason=reason,
+                       **journal.entry(now, origin))
 
 
 def entries(limit: int = LENGTH) -> list[LogEntry]:
     """The newest first."""
-    return [LogEntry(datetime.fromisoformat(item.id.split("#")[0]), item.action,
+    return [LogEntry(item.at, item.action,
                      gettext(DESCRIPTIONS[item.action]) if item.action in DESCRIPTIONS else item.action,
                      item.administrator, item.target, item.reason, item.ip, item.user_agent)
             for item in AdminAction.query(PARTITION, scan_index_forward=False, limit=limit)]

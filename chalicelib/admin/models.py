@@ -9,19 +9,20 @@ from __future__ import annotations
 from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.models import Model
 
+from chalicelib.core.journal import JournalEntry
 
-class AdminAction(Model):
+
+class AdminAction(JournalEntry, Model):
+    """An entry of the administrators' log (core.journal: its time, ip and user agent), and these."""
+
     class Meta:
         table_name = "admin-log"
 
     log = UnicodeAttribute(hash_key=True)  # one constant value
-    id = UnicodeAttribute(range_key=True)  # ISO time + random suffix: sorts by time
     action = UnicodeAttribute()  # a chalicelib.admin.log.Action
     administrator = UnicodeAttribute()
     target = UnicodeAttribute(default="")
     reason = UnicodeAttribute(default="")
-    ip = UnicodeAttribute(default="")
-    user_agent = UnicodeAttribute(default="")
 
 
 class ProhibitedName(Model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from chalicelib.admin import log
-from chalicelib.events.services import Origin
+from chalicelib.core.origin import Origin
 from chalicelib.packaging import manage, status
 from chalicelib.packaging.projects import ProjectInfo
 

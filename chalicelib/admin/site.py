@@ -12,8 +12,8 @@ from chalicelib.admin.models import ProhibitedName
 from chalicelib.core import clock, switches
 from chalicelib.core.db import get_or_none, transaction
 from chalicelib.core.errors import Conflict, NotFound, ValidationError
+from chalicelib.core.origin import Origin
 from chalicelib.core.translation import gettext
-from chalicelib.events.services import Origin
 from chalicelib.packaging import holds
 from chalicelib.packaging.creation import NAME_MAX
 from chalicelib.packaging.models import Project

@@ -8,14 +8,15 @@ from typing import NamedTuple
 
 from pynamodb.exceptions import TransactWriteError
 
-from chalicelib.accounts import sessions
+from chalicelib.accounts import mails, sessions
 from chalicelib.accounts.models import Email, EmailOwner, User
 from chalicelib.admin import log
-from chalicelib.core import clock, mail
+from chalicelib.core import clock
 from chalicelib.core.db import get_or_none, transaction
 from chalicelib.core.errors import Conflict, NotFound, ValidationError
+from chalicelib.core.origin import Origin
 from chalicelib.core.translation import gettext
-from chalicelib.events.services import HistoryEntry, Origin, build, history
+from chalicelib.events.services import HistoryEntry, history, record
 from chalicelib.events.tags import Tag
 from chalicelib.packaging import collaborators, permissions
 
@@ -77,13 +78,13 @@ def suspend(administrator: str, username: str, reason: str, origin: Origin) -> N
         with transaction() as t:
             t.update(user, actions=[User.suspended_at.set(clock.now()), User.suspension_reason.set(reason)],
                      condition=User.suspended_at.does_not_exist())
-            t.save(build(user.username, Tag.ACCOUNT_SUSPEND, origin, reason, actor=administrator))
+            record(t, Tag.ACCOUNT_SUSPEND, origin, user=user.username, actor=administrator, detail=reason)
             t.save(log.entry(log.Action.SUSPEND, administrator, origin, target=user.username, reason=reason))
     except TransactWriteError as exc:
         raise Conflict(gettext("This user is already suspended.")) from exc
     sessions.end_all(user.username)
     collaborators.suspension_changed(user.username)
-    mail.send(user.primary_email, "account-suspended", language=user.language, username=user.display_username,
+    mails.to_user(user, "account-suspended",
               reason=reason)
 
 
@@ -93,12 +94,12 @@ def restore(administrator: str, username: str, origin: Origin) -> None:
         with transaction() as t:
             t.update(user, actions=[User.suspended_at.remove(), User.suspension_reason.remove()],
                      condition=User.suspended_at.exists())
-            t.save(build(user.username, Tag.ACCOUNT_RESTORE, origin, actor=administrator))
+            record(t, Tag.ACCOUNT_RESTORE, origin, user=user.username, actor=administrator)
             t.save(log.entry(log.Action.RESTORE, administrator, origin, target=user.username))
     except TransactWriteError as exc:
         raise Conflict(gettext("This user is not suspended.")) from exc
     collaborators.suspension_changed(user.username)
-    mail.send(user.primary_email, "account-restored", language=user.language, username=user.display_username)
+    mails.to_user(user, "account-restored")
 
 
 def _target(administrator: str, username: str) -> User:

@@ -1,7 +1,7 @@
 """Translated text: gettext catalogs per language, and the language of the work in hand.
 
 The language is a context variable: the web edge sets it for each request
-(chalicelib.i18n.languages.choose), and mail switches it to the recipient's (`using`).
+(chalicelib.core.languages.choose), and mail switches it to the recipient's (`using`).
 Every string a person reads goes through `gettext`/`ngettext` with named placeholders, or is
 marked with `N_`/`N_plural` where it is defined and translated where it is shown.
 Catalogs live in chalicelib/i18n/locale/<language>/LC_MESSAGES/messages.po; the build

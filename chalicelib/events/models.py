@@ -5,16 +5,17 @@ from __future__ import annotations
 from pynamodb.attributes import TTLAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
+from chalicelib.core.journal import JournalEntry
 
-class Event(Model):
+
+class Event(JournalEntry, Model):
+    """An entry of a security history (core.journal: its time, ip and user agent), and these."""
+
     class Meta:
         table_name = "events"
 
     username = UnicodeAttribute(hash_key=True)  # the user, or a project's subject
-    id = UnicodeAttribute(range_key=True)  # ISO time + random suffix: sorts by time
     tag = UnicodeAttribute()
-    ip = UnicodeAttribute(default="")
-    user_agent = UnicodeAttribute(default="")
     detail = UnicodeAttribute(default="")
     actor = UnicodeAttribute(null=True)  # who did it, on a project's events
     via = UnicodeAttribute(null=True)  # the name of the API token an upload came with

@@ -1,29 +1,19 @@
-"""Security history: one way to record an event (tags from chalicelib.events.tags), for a
-user and, where there is one, for the project it touched."""
+"""Security history: one way to record an event (record; tags from chalicelib.events.tags), for
+a user and, where there is one, for the project it touched."""
 from __future__ import annotations
 
-import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.core import clock
-from chalicelib.core.db import transaction
+from chalicelib.core import clock, journal
+from chalicelib.core.origin import Origin
 from chalicelib.events.models import Event
 from chalicelib.events.tags import Tag, describe, describe_detail
 
 KEEP_FOR = timedelta(days=365 * 2)
 HISTORY_LENGTH = 50
-
-
-class Origin(NamedTuple):
-    """Where a request came from, as recorded with each event."""
-
-    ip: str = ""
-    user_agent: str = ""
 
 
 class HistoryEntry(NamedTuple):
@@ -42,50 +32,31 @@ def project_subject(project: str, created_at: datetime | None) -> str:
     return f"project:{project}:{created_at.isoformat() if created_at else ''}"  # to the microsecond
 
 
-def build(subject: str, tag: Tag, origin: Origin, detail: str = "", actor: str | None = None,
-          via: str | None = None) -> Event:
-    """An unsaved event of a user (or, with an actor, of a project), for callers that write
-    it inside a transaction."""
+def record(t: TransactWrite | None, tag: Tag, origin: Origin, *, user: str | None = None, project: str | None = None,
+           actor: str | None = None, detail: str = "", via: str | None = None) -> None:
+    """The one way to record a security event: in the user's history, in a project's (its
+    project_subject; the event names who acted: `actor`, else the user), or in both. Inside the
+    transaction `t` of the change it reports, so both are written or neither; with None, on its
+    own (a failure, a refusal, a request: nothing else changes)."""
+    events = ([_event(user, tag, origin, detail, actor, via)] if user else []) + \
+        ([_event(project, tag, origin, detail, actor or user, via)] if project else [])
+    for event in events:
+        if t is None:
+            event.save()
+        else:
+            t.save(event)
+
+
+def _event(subject: str, tag: Tag, origin: Origin, detail: str, actor: str | None, via: str | None) -> Event:
     now = clock.now()
-    return Event(
-        subject,
-        f"{now.isoformat()}#{secrets.token_hex(4)}",
-        tag=tag.value,
-        ip=origin.ip,
-        user_agent=origin.user_agent[:512],
-        detail=detail,
-        actor=actor,
-        via=via,
-        expires=now + KEEP_FOR,
-    )
-
-
-def both(t: TransactWrite, username: str, project_key: str, tag: Tag, origin: Origin, detail: str = "",
-         via: str | None = None) -> None:
-    """Saves, in the transaction of the change, the same event in the acting user's history and
-    in the project's."""
-    t.save(build(username, tag, origin, detail, via=via))
-    t.save(build(project_key, tag, origin, detail, username, via))
-
-
-def record_event(username: str, tag: Tag, origin: Origin, detail: str = "") -> None:
-    """An event that changes nothing else (a failure, a request)."""
-    build(username, tag, origin, detail).save()
-
-
-@contextmanager
-def recorded(username: str, tag: Tag, origin: Origin, detail: str = "") -> Iterator[TransactWrite]:
-    """A transaction for a change that is also the user's security event: both are written, or
-    neither (TransactWriteError when a condition of the change failed)."""
-    with transaction() as t:
-        yield t
-        t.save(build(username, tag, origin, detail))
+    return Event(subject, tag=tag.value, detail=detail, actor=actor, via=via, expires=now + KEEP_FOR,
+                 **journal.entry(now, origin))
 
 
 def history(subject: str, limit: int = HISTORY_LENGTH) -> list[HistoryEntry]:
     return [
         HistoryEntry(
-            at=datetime.fromisoformat(event.id.split("#")[0]),
+            at=event.at,
             tag=event.tag,
             description=describe(event.tag),
             ip=event.ip,

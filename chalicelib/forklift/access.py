@@ -11,7 +11,9 @@ from typing import Any, NamedTuple
 
 from chalicelib.core.db import Key, get_many
 from chalicelib.core.errors import UploadRefused
-from chalicelib.events.services import Origin, project_subject, record_event
+from chalicelib.core.origin import Origin
+from chalicelib.events import services as events
+from chalicelib.events.services import project_subject
 from chalicelib.events.tags import Tag
 from chalicelib.forklift.metadata import Metadata
 from chalicelib.packaging import creation
@@ -27,13 +29,13 @@ class Recorded(UploadRefused):
     """A refusal that is also a security event, for the histories it names (the uploader's, the
     project's): someone tried to reach a project they may not."""
 
-    def __init__(self, message: str, *, status: int, tag: Tag, subjects: Sequence[str], detail: str) -> None:
+    def __init__(self, message: str, *, status: int, tag: Tag, user: str | None, project: str | None = None,
+                 detail: str) -> None:
         super().__init__(message, status=status)
-        self.tag, self.subjects, self.detail = tag, tuple(s for s in subjects if s), detail
+        self.tag, self.user, self.project, self.detail = tag, user, project, detail
 
     def record(self, origin: Origin) -> None:
-        for subject in self.subjects:
-            record_event(subject, self.tag, origin, self.detail)
+        events.record(None, self.tag, origin, user=self.user, project=self.project, detail=self.detail)
 
 
 class Presented(NamedTuple):
@@ -115,7 +117,7 @@ def _authorize(who: tokens.Authorized, meta: Metadata, project: Project | None, 
         if problem is creation.NameProblem.HELD:
             raise Recorded(f"Choose another name: a project '{meta.name}' was deleted, and its name is held for "
                            "its former owners (an administrator can release it).", status=403,
-                           tag=Tag.NAME_HELD_REFUSED, subjects=[who.username], detail=meta.name)
+                           tag=Tag.NAME_HELD_REFUSED, user=who.username, detail=meta.name)
         if problem is creation.NameProblem.PROHIBITED:
             raise UploadRefused(f"Choose another name: the name '{meta.name}' is prohibited on this index.")
         if problem is creation.NameProblem.STDLIB:
@@ -143,7 +145,7 @@ def _takes_files(project: Project, who: tokens.Authorized) -> None:
         raise Recorded(f"Ask an administrator: every owner of the project '{project.display_name}' is suspended, "
                        "so it takes no uploads by any route until one is restored.", status=403,
                        tag=Tag.UPLOAD_REFUSED_SUSPENDED, detail=who.username or who.publisher,
-                       subjects=[project_subject(project.name, project.created_at), who.username])
+                       user=who.username, project=project_subject(project.name, project.created_at))
     if frozen(status := status_of(project.status), Permission.UPLOAD):
         raise UploadRefused(f"The project '{project.display_name}' is {status.value}: it takes no new uploads.")
 

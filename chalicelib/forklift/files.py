@@ -19,8 +19,7 @@ from typing import NamedTuple
 from pynamodb.exceptions import DeleteError, UpdateError
 from pynamodb.expressions.update import Action
 
-from chalicelib.accounts import ratelimit
-from chalicelib.core import storage
+from chalicelib.core import ratelimit, storage
 from chalicelib.core.config import get_settings
 from chalicelib.core.db import cancelled, get_or_none, transaction
 from chalicelib.core.errors import UploadRefused

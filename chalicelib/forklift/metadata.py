@@ -2,46 +2,31 @@
 or PKG-INFO, which must agree on name and version and wins for what it says."""
 from __future__ import annotations
 
+import dataclasses
 import functools
-from collections.abc import Mapping, Sequence
-from typing import Any, NamedTuple
+from collections.abc import Mapping
+from typing import Any
 
 from chalicelib.core.errors import UploadRefused
 from chalicelib.core.text import XML_ILLEGAL  # one such character in a Summary would break every feed
 from chalicelib.forklift.checks import first
 from chalicelib.packaging.creation import NAME_MAX
+from chalicelib.packaging.models import LIST_FIELDS, RELEASE_FIELDS, CoreMetadata
 from chalicelib.packaging.names import NAME_RE, normalize
 
 SUMMARY_MAX = 512
 VERSION_MAX = 100
 LEGACY_VERSIONS = frozenset({"2.0"})  # never a standard, but written by old tools
 FIELD_MAX = 20_000  # characters of any one field but the description (whose budget is the release's)
-TEXT_FIELDS = ("description", "description_content_type", "author", "license", "home_page", "author_email",
-               "maintainer", "maintainer_email", "keywords", "download_url", "license_expression")
+FORM_NAMES = {"license_files": "license_file"}  # where the upload form's name is not the field's
 
 
-class Metadata(NamedTuple):
-    metadata_version: str
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Metadata(CoreMetadata):
+    """What an upload says of its release: its name and version, and the core metadata kept."""
+
     name: str
     version: str
-    summary: str = ""
-    description: str = ""
-    description_content_type: str = ""
-    requires_python: str = ""
-    classifiers: Sequence[str] = ()
-    author: str = ""
-    license: str = ""
-    home_page: str = ""
-    author_email: str = ""
-    maintainer: str = ""
-    maintainer_email: str = ""
-    keywords: str = ""
-    download_url: str = ""
-    license_expression: str = ""
-    license_files: Sequence[str] = ()
-    requires_dist: Sequence[str] = ()
-    provides_extra: Sequence[str] = ()
-    project_urls: Sequence[str] = ()  # "Label, URL", as the field is written
 
 
 @functools.lru_cache(maxsize=1)
@@ -78,18 +63,16 @@ def from_form(fields: dict[str, list[str]]) -> Metadata:
     if version.local is not None:
         raise UploadRefused(f"'{raw_version}' is an invalid value for Version: local versions (+...) "
                             "cannot be uploaded.")
-    texts: dict[str, Any] = {key: first(fields, key) for key in TEXT_FIELDS}
-    lists: dict[str, Any] = {key: _values(fields, key) for key in ("requires_dist", "provides_extra", "project_urls")}
-    return _checked(Metadata(version_field, name, str(version), first(fields, "summary"),
-                             requires_python=first(fields, "requires_python"),
-                             classifiers=classifiers(_values(fields, "classifiers")),
-                             license_files=_values(fields, "license_file"), **texts, **lists))
+    values: dict[str, Any] = {key: _values(fields, FORM_NAMES.get(key, key)) if key in LIST_FIELDS
+                              else first(fields, key) for key in RELEASE_FIELDS if key != "metadata_version"}
+    values["classifiers"] = classifiers(values["classifiers"])
+    return _checked(Metadata(metadata_version=version_field, name=name, version=str(version), **values))
 
 
 def _checked(meta: Metadata) -> Metadata:
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-    for field, value in meta._asdict().items():
+    for field, value in ((f.name, getattr(meta, f.name)) for f in dataclasses.fields(meta)):
         values = [value] if isinstance(value, str) else list(value)
         label = field.replace("_", "-").title()
         if any(XML_ILLEGAL.search(v) for v in values):
@@ -139,7 +122,7 @@ def with_file(form: Metadata, raw: bytes, what: str) -> Metadata:
     if normalize(name) != normalize(form.name) or not same_version:
         raise UploadRefused(f"Make the upload's name and version match the file: its {what} says "
                             f"'{name}' '{version}', the upload '{form.name}' '{form.version}'.")
-    return _checked(form._replace(**_file_values(dict(parsed))))
+    return _checked(dataclasses.replace(form, **_file_values(dict(parsed))))
 
 
 def from_file(name: str, version: str, raw: bytes, what: str) -> Metadata:
@@ -157,20 +140,20 @@ def from_file(name: str, version: str, raw: bytes, what: str) -> Metadata:
 
 
 def _file_values(parsed: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields the file's metadata fills (its Metadata-Version was checked; the form's is kept)."""
     values: dict[str, Any] = {}
-    for key in ("summary", "description", "description_content_type", "requires_python", "author", "license",
-                "home_page", "author_email", "maintainer", "maintainer_email", "download_url",
-                "license_expression"):
+    for key in RELEASE_FIELDS:
         value = parsed.get(key)
-        if isinstance(value, str) and value.strip():
+        if key == "metadata_version" or not value:
+            continue
+        if key == "keywords" and isinstance(value, list):
+            values[key] = ",".join(str(k) for k in value)
+        elif key == "project_urls" and isinstance(value, dict):
+            values[key] = [f"{label}, {url}" for label, url in value.items()]
+        elif key in LIST_FIELDS and isinstance(value, list):
+            values[key] = [str(v).strip() for v in value]
+        elif isinstance(value, str) and value.strip():
             values[key] = value if key == "description" else value.strip()
-    if isinstance(keywords := parsed.get("keywords"), list):
-        values["keywords"] = ",".join(str(k) for k in keywords)
-    for key in ("requires_dist", "provides_extra", "license_files", "classifiers"):
-        if isinstance(items := parsed.get(key), list) and items:
-            values[key] = [str(v).strip() for v in items]
-    if isinstance(urls := parsed.get("project_urls"), dict) and urls:
-        values["project_urls"] = [f"{label}, {url}" for label, url in urls.items()]
     if "classifiers" in values:
         values["classifiers"] = classifiers(values["classifiers"])
     return values

@@ -18,18 +18,19 @@ from typing import Any, NamedTuple
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.accounts import ratelimit
-from chalicelib.core import clock, storage
+from chalicelib.core import clock, ratelimit, storage
 from chalicelib.core.db import cancelled, get_or_none, never_written, transaction
 from chalicelib.core.errors import UploadRefused
-from chalicelib.events.services import Origin, both, build, project_subject
+from chalicelib.core.origin import Origin
+from chalicelib.events import services as events
+from chalicelib.events.services import project_subject
 from chalicelib.events.tags import Tag
 from chalicelib.forklift import access, archives, metadata, sweeper
 from chalicelib.forklift import checks as check
 from chalicelib.forklift.metadata import Metadata
 from chalicelib.packaging import changes, creation, layout, readme
 from chalicelib.packaging.filenames import canonical
-from chalicelib.packaging.models import File, FileIdentity, Project, Release
+from chalicelib.packaging.models import RELEASE_FIELDS, File, FileIdentity, Project, Release
 from chalicelib.packaging.names import normalize
 from chalicelib.tokens import services as tokens
 
@@ -140,9 +141,10 @@ def record(presented: access.Presented, who: tokens.Authorized, project: Project
         history = project_subject(name, project.created_at if project is not None else now)
         for file in files:
             if who.publisher:  # no user uploaded: the project's history names the workflow
-                t.save(build(history, Tag.FILE_UPLOAD, origin, file.filename, actor=who.publisher))
+                events.record(t, Tag.FILE_UPLOAD, origin, project=history, actor=who.publisher, detail=file.filename)
             else:
-                both(t, who.username, history, Tag.FILE_UPLOAD, origin, file.filename, via=who.token_name)
+                events.record(t, Tag.FILE_UPLOAD, origin, user=who.username, project=history, detail=file.filename,
+                              via=who.token_name)
         ratelimit.within(t, ratelimit.FILES_PER_USER, uploader(who), len(files))
         if also is not None:
             also(t)
@@ -182,20 +184,11 @@ def _release_actions(name: str, meta: Metadata, now: datetime) -> list[Action]:
     if len(description.encode()) + len(html.encode()) > RELEASE_BUDGET:
         raise UploadRefused(f"Shorten the description: with its rendered form it must stay under "
                             f"{RELEASE_BUDGET // 1000} KB on this index.")
-    values: list[tuple[Any, Any]] = [
-        (Release.summary, meta.summary), (Release.requires_python, meta.requires_python),
-        (Release.description_html, html), (Release.description, description),
-        (Release.description_content_type, meta.description_content_type),
-        (Release.classifiers, meta.classifiers), (Release.author, meta.author),
-        (Release.license, meta.license[:1000]), (Release.home_page, meta.home_page),
-        (Release.created_at, now), (Release.listed, "release"),
-        (Release.metadata_version, meta.metadata_version), (Release.author_email, meta.author_email),
-        (Release.maintainer, meta.maintainer), (Release.maintainer_email, meta.maintainer_email),
-        (Release.keywords, meta.keywords), (Release.download_url, meta.download_url),
-        (Release.license_expression, meta.license_expression), (Release.license_files, meta.license_files),
-        (Release.requires_dist, meta.requires_dist), (Release.provides_extra, meta.provides_extra),
-        (Release.project_urls, meta.project_urls)]
-    return [attribute.set(attribute | value) for attribute, value in values]
+    values: dict[str, Any] = {name: getattr(meta, name) for name in RELEASE_FIELDS}
+    values |= {"description": description, "license": meta.license[:1000], "description_html": html,
+               "created_at": now, "listed": "release"}
+    attributes = Release.get_attributes()
+    return [attributes[name].set(attributes[name] | value) for name, value in values.items()]
 
 
 def upload(*, authorization: str | None, content_type: str, body: bytes, origin: Origin) -> str:

@@ -5,7 +5,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.core.db import cancelled, transaction
 from chalicelib.core.errors import UploadRefused
-from chalicelib.events.services import Origin
+from chalicelib.core.origin import Origin
 from chalicelib.forklift import access, files, pipeline
 from chalicelib.forklift.models import HEAD, UploadSession, object_marker
 from chalicelib.forklift.sessions import (

@@ -9,12 +9,13 @@ from typing import Any, NamedTuple
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.accounts import ratelimit, twofactor
+from chalicelib.accounts import mails, twofactor
 from chalicelib.accounts.login import finish_login, pending_user
 from chalicelib.accounts.models import User
-from chalicelib.core import clock, crypto, keys, mail
+from chalicelib.core import clock, crypto, keys, ratelimit
 from chalicelib.core.errors import InvalidCode
-from chalicelib.events.services import Origin, build, record_event
+from chalicelib.core.origin import Origin
+from chalicelib.events.services import record
 from chalicelib.events.tags import Tag
 from chalicelib.mfa import recovery, totp
 
@@ -51,7 +52,7 @@ def code_attempt(username: str, origin: Origin) -> ratelimit.Reservation:
 
 def wrong_code(username: str, origin: Origin) -> InvalidCode:
     """Records a wrong code (its attempt stays counted); returns the error to raise."""
-    record_event(username, Tag.TWO_FACTOR_FAILURE, origin)
+    record(None, Tag.TWO_FACTOR_FAILURE, origin, user=username)
     return InvalidCode()
 
 
@@ -111,7 +112,7 @@ def complete_with_recovery_code(pending: str | None, code: str, origin: Origin,
         raise wrong_code(user.username, origin)
 
     def spend(t: TransactWrite) -> None:
-        t.save(build(user.username, Tag.RECOVERY_CODE_USE, origin))
+        record(t, Tag.RECOVERY_CODE_USE, origin, user=user.username)
         ratelimit.release_in(t, attempt)
     try:  # removing the code only if still there makes it single-use
         token = finish_login(user, origin, previous_session=previous_session, method="recovery-code",
@@ -121,6 +122,5 @@ def complete_with_recovery_code(pending: str | None, code: str, origin: Origin,
     except TransactWriteError as exc:
         raise wrong_code(user.username, origin) from exc
     left = len(user.recovery_codes or ()) - 1
-    mail.send(user.primary_email, "recovery-code-used", language=user.language,
-              username=user.display_username, ip=origin.ip, left=left)
+    mails.to_user(user, "recovery-code-used", ip=origin.ip, left=left)
     return Completed(token, user.username, found.next_path, recovery_codes_left=left, language=user.language)

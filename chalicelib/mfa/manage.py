@@ -5,15 +5,17 @@ from typing import NamedTuple
 
 from pynamodb.exceptions import TransactWriteError
 
-from chalicelib.accounts import ratelimit, twofactor
+from chalicelib.accounts import mails, twofactor
 from chalicelib.accounts.confirm import is_wrong_password
 from chalicelib.accounts.models import User
 from chalicelib.accounts.twofactor import Factor
-from chalicelib.core import clock, mail, signing
+from chalicelib.core import clock, ratelimit, signing
 from chalicelib.core.config import get_settings
+from chalicelib.core.db import transaction
 from chalicelib.core.errors import AlreadyEnrolled, InvalidCode, InvalidLink, ValidationError
+from chalicelib.core.origin import Origin
 from chalicelib.core.translation import gettext
-from chalicelib.events.services import Origin, recorded
+from chalicelib.events.services import record
 from chalicelib.events.tags import Tag
 from chalicelib.mfa import login, policy, recovery, totp
 
@@ -55,13 +57,14 @@ def enroll_totp(username: str, *, token: str, code: str, origin: Origin) -> bool
     sealed = login.sealed_totp_secret(secret, username)
     user = User.get(username)
     try:
-        with recorded(username, Tag.TOTP_ADD, origin) as t:
+        with transaction() as t:
+            record(t, Tag.TOTP_ADD, origin, user=username)
             t.update(user, actions=[User.totp_secret.set(sealed), User.totp_last_step.set(step),
                                     User.totp_added_at.set(clock.now())],
                      condition=User.totp_secret.does_not_exist())
     except TransactWriteError as exc:
         raise AlreadyEnrolled() from exc
-    mail.send(user.primary_email, "two-factor-changed", language=user.language, username=user.display_username,
+    mails.to_user(user, "two-factor-changed",
               change="totp-added", ip=origin.ip)
     return bool(user.recovery_codes)
 
@@ -81,9 +84,10 @@ def remove_totp(username: str, *, password: str, code: str, origin: Origin) -> N
     if errors:
         raise ValidationError(errors)
     policy.check_removal(user, Factor.TOTP, field="remove_code")
-    with recorded(username, Tag.TOTP_REMOVE, origin) as t:
+    with transaction() as t:
+        record(t, Tag.TOTP_REMOVE, origin, user=username)
         t.update(user, actions=policy.removal_actions(user, Factor.TOTP))
-    mail.send(user.primary_email, "two-factor-changed", language=user.language, username=user.display_username,
+    mails.to_user(user, "two-factor-changed",
               change="totp-removed", ip=origin.ip)
 
 
@@ -93,8 +97,8 @@ def generate_recovery_codes(username: str, origin: Origin) -> list[str]:
     if not twofactor.has_two_factor(user):
         raise ValidationError({"recovery": gettext("Add a second factor before generating recovery codes.")})
     codes, hashes = recovery.generate()
-    with recorded(username, Tag.RECOVERY_CODES_GENERATE, origin) as t:
+    with transaction() as t:
+        record(t, Tag.RECOVERY_CODES_GENERATE, origin, user=username)
         t.update(user, actions=[User.recovery_codes.set(hashes), User.recovery_generated_at.set(clock.now())])
-    mail.send(user.primary_email, "recovery-codes-generated", language=user.language,
-              username=user.display_username, ip=origin.ip)
+    mails.to_user(user, "recovery-codes-generated", ip=origin.ip)
     return codes

@@ -14,14 +14,15 @@ from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
 
-from chalicelib.accounts import ratelimit
+from chalicelib.accounts import mails
 from chalicelib.accounts.login import finish_login, require_standing
 from chalicelib.accounts.models import User
-from chalicelib.core import mail
+from chalicelib.core import ratelimit
 from chalicelib.core.db import get_or_none
 from chalicelib.core.errors import InvalidCode
+from chalicelib.core.origin import Origin
 from chalicelib.core.translation import N_, gettext
-from chalicelib.events.services import Origin, record_event
+from chalicelib.events.services import record
 from chalicelib.events.tags import Tag
 from chalicelib.mfa import login, security_keys, webauthn
 from chalicelib.mfa.models import WebAuthnKey
@@ -61,11 +62,11 @@ def finish_sign_in(*, challenge_id: str, credential: dict[str, Any], origin: Ori
                              also=security_keys.counting_use(key, count, attempt))
     except TransactWriteError as exc:  # replayed concurrently, or suspended meanwhile
         raise _refused(user, key, origin) from exc
-    mail.send(user.primary_email, "passkey-sign-in", language=user.language, username=user.display_username,
+    mails.to_user(user, "passkey-sign-in",
               label=key.label, ip=origin.ip)
     return login.Completed(token, user.username, next_path, language=user.language)
 
 
 def _refused(user: User, key: WebAuthnKey, origin: Origin) -> InvalidCode:
-    record_event(user.username, Tag.LOGIN_FAILURE, origin, detail=security_keys.method(key))
+    record(None, Tag.LOGIN_FAILURE, origin, user=user.username, detail=security_keys.method(key))
     return InvalidCode(gettext(REFUSED))

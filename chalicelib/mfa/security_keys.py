@@ -11,16 +11,17 @@ from typing import Any, NamedTuple
 from pynamodb.exceptions import DeleteError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.accounts import ratelimit, twofactor
+from chalicelib.accounts import mails, twofactor
 from chalicelib.accounts.confirm import check_password
 from chalicelib.accounts.login import finish_login, pending_user
 from chalicelib.accounts.models import User
 from chalicelib.accounts.twofactor import Factor
-from chalicelib.core import clock, mail
+from chalicelib.core import clock, ratelimit
 from chalicelib.core.db import cancelled, get_or_none, transaction
 from chalicelib.core.errors import ChallengeExpired, InvalidCode, NotFound, ValidationError
+from chalicelib.core.origin import Origin
 from chalicelib.core.translation import N_, gettext
-from chalicelib.events.services import Origin, build, record_event
+from chalicelib.events.services import record
 from chalicelib.events.tags import PASSKEY_METHOD, SECURITY_KEY_METHOD, Tag
 from chalicelib.mfa import login, policy, webauthn
 from chalicelib.mfa.models import Challenge, WebAuthnKey
@@ -161,16 +162,15 @@ def finish_registration(username: str, *, challenge_id: str, label: str, credent
                    condition=WebAuthnKey.credential_id.does_not_exist())
             t.save(WebAuthnKey(_guard_id(username, label)), condition=WebAuthnKey.credential_id.does_not_exist())
             t.update(User(username), actions=[User.webauthn_keys.add(1)])
-            t.save(build(username, kind.added, origin, detail=label))
+            record(t, kind.added, origin, user=username, detail=label)
     except TransactWriteError as exc:
         raise ValidationError({"label": gettext(kind.already_registered)}) from exc
     user = User.get(username)
     if kind.passkey:
-        mail.send(user.primary_email, "passkey-added", language=user.language, username=user.display_username,
+        mails.to_user(user, "passkey-added",
                   label=label, ip=origin.ip)
     else:
-        mail.send(user.primary_email, "two-factor-changed", language=user.language,
-                  username=user.display_username, change="key-added", label=label, ip=origin.ip)
+        mails.to_user(user, "two-factor-changed", change="key-added", label=label, ip=origin.ip)
 
 
 def begin_authentication(pending: str | None, *, browser: str) -> dict[str, Any]:
@@ -225,9 +225,8 @@ def _refused(user: User, origin: Origin) -> InvalidCode:
 
 def cloned(user: User, key: WebAuthnKey, origin: Origin) -> InvalidCode:
     login.wrong_code(user.username, origin)
-    record_event(user.username, Tag.WEBAUTHN_CLONED, origin, detail=key.label or "")
-    mail.send(user.primary_email, "passkey-cloned" if key.passkey else "security-key-cloned",
-              language=user.language, username=user.display_username, label=key.label, ip=origin.ip)
+    record(None, Tag.WEBAUTHN_CLONED, origin, user=user.username, detail=key.label or "")
+    mails.to_user(user, "passkey-cloned" if key.passkey else "security-key-cloned", label=key.label, ip=origin.ip)
     if key.passkey:
         return InvalidCode(gettext("This passkey was refused: it looks like a copy of your registered passkey. "
                                    "We have emailed you about it."))
@@ -249,7 +248,7 @@ def remove_key(username: str, *, credential_id: str, password: str, origin: Orig
         t.delete(key)
         t.delete(WebAuthnKey(_guard_id(username, key.label or "")))
         t.update(user, actions=policy.removal_actions(user, Factor.SECURITY_KEY), condition=User.webauthn_keys > 0)
-        t.save(build(username, kind.removed, origin, detail=key.label or ""))
-    mail.send(user.primary_email, "two-factor-changed", language=user.language, username=user.display_username,
+        record(t, kind.removed, origin, user=username, detail=key.label or "")
+    mails.to_user(user, "two-factor-changed",
               change=kind.removed_change, label=key.label, ip=origin.ip)
     return kind.passkey

@@ -9,11 +9,11 @@ from typing import Any, NamedTuple
 
 from pynamodb.exceptions import TransactWriteError
 
-from chalicelib.accounts import ratelimit
 from chalicelib.accounts.models import User
-from chalicelib.core import clock
+from chalicelib.core import clock, ratelimit
 from chalicelib.core.db import get_many, get_or_none, transaction
-from chalicelib.events.services import Origin, both, project_subject, record_event
+from chalicelib.core.origin import Origin
+from chalicelib.events.services import project_subject, record
 from chalicelib.events.tags import Tag
 from chalicelib.oidc import pending as pending_publishers
 from chalicelib.oidc import verify
@@ -85,8 +85,8 @@ def _for_projects(verified: verify.Verified, active: list[Publisher], origin: Or
              if item is not None and item.deleting is None}
     suspended = [item for item in found.values() if item.owners_suspended]
     for item in suspended:
-        record_event(project_subject(item.name, item.created_at), Tag.UPLOAD_REFUSED_SUSPENDED, origin,
-                     verify.label_of(verified.kind, verified.claims))
+        record(None, Tag.UPLOAD_REFUSED_SUSPENDED, origin, project=project_subject(item.name, item.created_at),
+               detail=verify.label_of(verified.kind, verified.claims))
     projects = {name: item.identity for name, item in found.items() if not item.owners_suspended}
     if not projects:
         if suspended:
@@ -136,8 +136,8 @@ def _for_pending(verified: verify.Verified, pending: Publisher, origin: Origin) 
                 write(t)
             t.save(active)
             t.save(item)
-            both(t, pending.added_by, project_subject(project, now), Tag.PROJECT_CREATE_BY_PUBLISHER, origin,
-                 describe(active))
+            record(t, Tag.PROJECT_CREATE_BY_PUBLISHER, origin, user=pending.added_by,
+                   project=project_subject(project, now), detail=describe(active))
     except TransactWriteError as exc:
         if (limited := ratelimit.exceeded(ratelimit.NEW_PROJECTS_PER_USER, pending.added_by)) is not None:
             raise Refused("invalid-pending-publisher", limited.message) from exc

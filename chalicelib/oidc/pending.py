@@ -17,13 +17,14 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.accounts import ratelimit, twofactor
+from chalicelib.accounts import mails, twofactor
 from chalicelib.accounts.models import User
-from chalicelib.core import clock, mail
+from chalicelib.core import clock, ratelimit
 from chalicelib.core.db import Write, deleting, get_many, get_or_none, transaction
 from chalicelib.core.errors import NotFound, ValidationError
+from chalicelib.core.origin import Origin
 from chalicelib.core.translation import gettext
-from chalicelib.events.services import Origin, build
+from chalicelib.events.services import record
 from chalicelib.events.tags import Tag
 from chalicelib.oidc import publishers
 from chalicelib.oidc.models import OidcState, Publisher
@@ -86,7 +87,7 @@ def add(username: str, project_name: str, kind: str, form: dict[str, str], origi
             t.save(claims, condition=_free_or_lapsed(now))
             t.save(OidcState(slot, expires=item.expires, holder=item.id), condition=_free_or_lapsed(now))
             ratelimit.within(t, ratelimit.PENDING_PUBLISHERS_PER_USER, username)
-            t.save(build(username, Tag.PENDING_PUBLISHER_ADD, origin, f"{project_name}: {describe(item)}"))
+            record(t, Tag.PENDING_PUBLISHER_ADD, origin, user=username, detail=f"{project_name}: {describe(item)}")
     except TransactWriteError as exc:
         raise _refusal(exc, username, item, origin) from exc
     _tell(username, "added", item, origin)
@@ -100,7 +101,8 @@ def _refusal(exc: TransactWriteError, username: str, item: Publisher, origin: Or
     if failed == 0:
         return ValidationError({field: gettext("This publisher is already registered.")})
     if failed == 1:  # another account holds these claims: the attempt is in the user's history
-        build(username, Tag.PENDING_PUBLISHER_REFUSED, origin, f"{item.pending_name}: {describe(item)}").save()
+        record(None, Tag.PENDING_PUBLISHER_REFUSED, origin, user=username,
+               detail=f"{item.pending_name}: {describe(item)}")
         return ValidationError({field: gettext(
             "Another pending publisher already names this repository, workflow and environment. If it is "
             "not yours, ask the index's administrators; if the project exists, ask its owners to add you.")})
@@ -142,12 +144,11 @@ def remove(username: str, publisher_id: str, origin: Origin) -> None:
     with transaction() as t:
         for write in [deleting(item), *held_items(item)]:
             write(t)
-        t.save(build(username, Tag.PENDING_PUBLISHER_REMOVE, origin, f"{item.pending_name}: {describe(item)}"))
+        record(t, Tag.PENDING_PUBLISHER_REMOVE, origin, user=username, detail=f"{item.pending_name}: {describe(item)}")
     _tell(username, "removed", item, origin)
 
 
 def _tell(username: str, change: str, item: Publisher, origin: Origin) -> None:
     user = User.get(username)
-    mail.send(user.primary_email, "pending-publisher-changed", language=user.language,
-              username=user.display_username, change=change, publisher=describe(item), project=item.pending_name,
+    mails.to_user(user, "pending-publisher-changed", change=change, publisher=describe(item), project=item.pending_name,
               ip=origin.ip)

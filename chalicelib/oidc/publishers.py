@@ -13,8 +13,9 @@ from pynamodb.exceptions import TransactWriteError
 from chalicelib.core import clock
 from chalicelib.core.db import get_or_none, transaction
 from chalicelib.core.errors import NotFound, ValidationError
+from chalicelib.core.origin import Origin
 from chalicelib.core.translation import gettext
-from chalicelib.events.services import Origin, both
+from chalicelib.events.services import record
 from chalicelib.events.tags import Tag
 from chalicelib.oidc.models import Publisher
 from chalicelib.packaging import collaborators, creation
@@ -117,7 +118,7 @@ def add(username: str, found: ProjectInfo, kind: str, form: dict[str, str], orig
     try:
         with transaction() as t:
             t.save(item, condition=Publisher.id.does_not_exist())
-            both(t, username, found.history_key, Tag.PUBLISHER_ADD, origin, describe(item))
+            record(t, Tag.PUBLISHER_ADD, origin, user=username, project=found.history_key, detail=describe(item))
     except TransactWriteError as exc:
         raise ValidationError({FIELDS[kind][1]: gettext("This publisher is already registered.")}) from exc
     collaborators.mail_owners(found, "publisher-changed", change="added", actor=username, publisher=describe(item))
@@ -129,7 +130,7 @@ def remove(username: str, found: ProjectInfo, publisher_id: str, origin: Origin)
         raise NotFound(gettext("That publisher is not registered for this project."))
     with transaction() as t:
         t.delete(item)
-        both(t, username, found.history_key, Tag.PUBLISHER_REMOVE, origin, describe(item))
+        record(t, Tag.PUBLISHER_REMOVE, origin, user=username, project=found.history_key, detail=describe(item))
     collaborators.mail_owners(found, "publisher-changed", change="removed", actor=username,
                               publisher=describe(item))
 

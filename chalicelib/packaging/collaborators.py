@@ -16,13 +16,14 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.accounts import twofactor
+from chalicelib.accounts import mails, twofactor
 from chalicelib.accounts.models import User
 from chalicelib.core import clock, mail, signing
 from chalicelib.core.db import Write, cancelled, deleting, get_many, get_or_none, transaction
 from chalicelib.core.errors import Conflict, InvalidLink, NotFound, TwoFactorRequired, ValidationError
+from chalicelib.core.origin import Origin
 from chalicelib.core.translation import N_, gettext
-from chalicelib.events.services import Origin, both, build
+from chalicelib.events.services import record
 from chalicelib.events.tags import Tag
 from chalicelib.packaging import permissions, projects
 from chalicelib.packaging.models import Project, Role, RoleInvitation
@@ -128,8 +129,7 @@ def invite(actor: str, found: ProjectInfo, *, username: str, role: str, origin: 
             "%(user)s is already invited.", user=invitee.display_username)}) from exc
     link = mail.link("/account/invitation/", token=signing.sign(signing.ROLE_INVITATION, {
         "project": found.name, "user": invitee.username, "nonce": nonce}))
-    mail.send(invitee.primary_email, "role-invitation", language=invitee.language,
-              username=invitee.display_username, project=found.display_name,
+    mails.to_user(invitee, "role-invitation", project=found.display_name,
               role=chosen.value, inviter=actor, link=link, days=INVITATION_LIFETIME.days)
 
 
@@ -271,9 +271,9 @@ def _write(found: ProjectInfo, change: Write, owners: tuple[int, int], *, actor:
 def _events(t: TransactWrite, actor: str, found: ProjectInfo, tag: Tag, detail: str, origin: Origin,
             also: str | None = None) -> None:
     """In the acting user's history, the project's, and that of the user it concerns."""
-    both(t, actor, found.history_key, tag, origin, detail)
+    record(t, tag, origin, user=actor, project=found.history_key, detail=detail)
     if also:
-        t.save(build(also, tag, origin, detail))
+        record(t, tag, origin, user=also, detail=detail)
 
 
 def _tell(found: ProjectInfo, change: str, username: str, role: str) -> None:
@@ -289,6 +289,5 @@ def mail_owners(found: ProjectInfo, template: str, *, owners_then: list[str] | N
     for recipient in dict.fromkeys([*recipients, also] if also else recipients):
         user = get_or_none(User, recipient)
         if user is not None:
-            mail.send(user.primary_email, template, language=user.language,
-                      username=user.display_username, project=found.display_name,
+            mails.to_user(user, template, project=found.display_name,
                       yours=recipient == also, **context)

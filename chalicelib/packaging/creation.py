@@ -12,8 +12,7 @@ from datetime import datetime
 
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.accounts import ratelimit
-from chalicelib.core import clock, switches
+from chalicelib.core import clock, ratelimit, switches
 from chalicelib.core.db import get_or_none
 from chalicelib.packaging import changes, holds
 from chalicelib.packaging.models import Project

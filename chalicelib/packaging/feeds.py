@@ -12,7 +12,7 @@ from chalicelib.core.db import get_many
 from chalicelib.core.text import xml_safe
 from chalicelib.packaging.models import Project, Release
 from chalicelib.packaging.permissions import ProjectStatus, status_of
-from chalicelib.packaging.projects import ProjectInfo, offered_releases, releases
+from chalicelib.packaging.projects import ProjectInfo, offered_releases, release_info, releases
 
 LENGTH = 40
 
@@ -29,8 +29,8 @@ def updates() -> str:
     newest = list(Release.by_age.query("release", scan_index_forward=False, limit=LENGTH))
     names = sorted({r.project for r in newest})
     hidden = {p.name for p in get_many([(Project, n, None) for n in names]) if p is not None and _hidden(p)}
-    items = [Item(f"{r.project} {r.version}", f"/project/{r.project}/{r.version}/", r.summary, r.author_email or "",
-                  r.created_at) for r in newest if r.project not in hidden]
+    items = [Item(f"{r.project} {r.version}", f"/project/{r.project}/{r.version}/", info.summary, info.author_email,
+                  r.created_at) for r in newest if r.project not in hidden for info in [release_info(r)]]
     return _channel("cheeseshop recent updates", "/", "Recent updates to cheeseshop", items)
 
 

@@ -53,7 +53,7 @@ def _info(found: ProjectInfo, r: ReleaseInfo | None, urls: list[dict[str, Any]])
         "requires_python": r.requires_python if r else "",
         "requires_dist": (r.requires_dist or None) if r else None,
         "provides_extra": (r.provides_extra or None) if r else None,
-        "project_urls": (dict(r.project_urls) or None) if r else None,
+        "project_urls": (dict(r.labelled_urls) or None) if r else None,
         "package_url": page, "project_url": page, "platform": None, "dynamic": None,
         "release_url": get_settings().url(f"/project/{found.name}/{r.version}/") if r else None,
         "bugtrack_url": None, "docs_url": None, "downloads": {"last_day": -1, "last_month": -1, "last_week": -1},

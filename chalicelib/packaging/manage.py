@@ -19,8 +19,9 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.core import clock, storage
 from chalicelib.core.db import Write, deleting, get_or_none, transaction
 from chalicelib.core.errors import Conflict, NotFound, ValidationError
+from chalicelib.core.origin import Origin
 from chalicelib.core.translation import gettext
-from chalicelib.events.services import Origin, both
+from chalicelib.events.services import record
 from chalicelib.events.tags import Tag
 from chalicelib.packaging import changes, collaborators, holds, layout, permissions, projects
 from chalicelib.packaging.models import File, Project, Release
@@ -151,7 +152,7 @@ def _tombstone(found: ProjectInfo, filename: str) -> Write:
 
 
 def _finish(actor: str, found: ProjectInfo, tag: Tag, detail: str, origin: Origin) -> Write:
-    return lambda t: both(t, actor, found.history_key, tag, origin, detail)
+    return lambda t: record(t, tag, origin, user=actor, project=found.history_key, detail=detail)
 
 
 def _commit(found: ProjectInfo, writes: list[Write], last: Write, gone: bool = False) -> None:

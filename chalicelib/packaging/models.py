@@ -9,6 +9,8 @@
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
 from typing import Any
 
 from pynamodb.attributes import (
@@ -144,38 +146,66 @@ class ReleasesByAge(GlobalSecondaryIndex["Release"]):
     created_at = UTCDateTimeAttribute(range_key=True)
 
 
-class Release(Model):
-    """A version's metadata, from its first uploaded file."""
+@dataclass(frozen=True, kw_only=True)
+class CoreMetadata:
+    """The core metadata a release keeps from its first file: the one list of release fields.
+    The upload's metadata (forklift.metadata.Metadata), the Release item's attributes and what
+    pages read (projects.ReleaseInfo) all derive from it; a new field is one line here."""
+
+    metadata_version: str = ""
+    summary: str = ""
+    description: str = ""
+    description_content_type: str = ""
+    requires_python: str = ""
+    classifiers: Sequence[str] = ()
+    author: str = ""
+    author_email: str = ""
+    maintainer: str = ""
+    maintainer_email: str = ""
+    license: str = ""
+    license_expression: str = ""
+    license_files: Sequence[str] = ()
+    keywords: str = ""
+    home_page: str = ""
+    download_url: str = ""
+    requires_dist: Sequence[str] = ()
+    provides_extra: Sequence[str] = ()
+    project_urls: Sequence[str] = ()  # "Label, URL", as the field is written
+
+
+RELEASE_FIELDS: tuple[str, ...] = tuple(field.name for field in fields(CoreMetadata))
+LIST_FIELDS = frozenset(field.name for field in fields(CoreMetadata) if field.default == ())
+
+
+class _CoreMetadataAttributes:
+    """One attribute per CoreMetadata field (null on releases uploaded before it was kept), which
+    the Release model inherits: pynamodb collects attributes from a model's bases too."""
+
+
+for _name in RELEASE_FIELDS:
+    _attribute = ListAttribute(of=UnicodeAttribute, null=True) if _name in LIST_FIELDS else UnicodeAttribute(null=True)
+    _attribute.attr_name = _name
+    setattr(_CoreMetadataAttributes, _name, _attribute)
+
+
+class Release(_CoreMetadataAttributes, Model):
+    """A version's metadata, from its first uploaded file: the CoreMetadata fields, and these."""
 
     class Meta:
         table_name = "releases"
 
     project = UnicodeAttribute(hash_key=True)
     version = UnicodeAttribute(range_key=True)
-    summary = UnicodeAttribute(default="")
     description_html = UnicodeAttribute(default="")
-    requires_python = UnicodeAttribute(default="")
-    classifiers = ListAttribute(of=UnicodeAttribute, default=list)  # type: ignore[var-annotated]
-    author = UnicodeAttribute(default="")
-    license = UnicodeAttribute(default="")
-    home_page = UnicodeAttribute(default="")
     created_at = UTCDateTimeAttribute()
     listed = UnicodeAttribute(null=True)  # one constant value: every release in by_age
     by_age = ReleasesByAge()  # the newest releases, for the feed
-    # From the first file's own METADATA/PKG-INFO (null on releases uploaded before they were kept).
-    metadata_version = UnicodeAttribute(null=True)
-    description = UnicodeAttribute(null=True)
-    description_content_type = UnicodeAttribute(null=True)
-    author_email = UnicodeAttribute(null=True)
-    maintainer = UnicodeAttribute(null=True)
-    maintainer_email = UnicodeAttribute(null=True)
-    keywords = UnicodeAttribute(null=True)
-    download_url = UnicodeAttribute(null=True)
-    license_expression = UnicodeAttribute(null=True)
-    license_files = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]
-    requires_dist = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]
-    provides_extra = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]
-    project_urls = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]  # "Label, URL"
+
+    def core_metadata(self) -> dict[str, Any]:
+        """The CoreMetadata fields' values, empty where the item has none."""
+        values = {name: getattr(self, name) for name in RELEASE_FIELDS}
+        return {name: [str(v) for v in value or ()] if name in LIST_FIELDS else value or ""
+                for name, value in values.items()}
 
 
 class FilesByProject(GlobalSecondaryIndex["File"]):

@@ -23,7 +23,7 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.core import cdn
+from chalicelib.core import cdn, items
 from chalicelib.core.config import get_settings
 from chalicelib.core.db import get_or_none, transaction
 from chalicelib.core.errors import NotFound
@@ -71,12 +71,11 @@ def get(page: str, kind: str) -> Page | None:
 
 def current_etag(page: str, kind: str) -> str | None:
     """The stored page's ETag while it is current (one read of its head, not of its body)."""
-    head = SimplePage._get_connection().get_item(page, HEAD, attributes_to_get=[
-        "wanted", "built", f"{_form(kind)}_etag"]).get("Item")
-    if not head or _stale(head):
+    etag = f"{_form(kind)}_etag"
+    raw = items.get(SimplePage, page, HEAD, attributes=["wanted", "built", etag])
+    if raw is None or _stale(head := items.decode(SimplePage, raw, ["wanted", "built", etag])):
         return None
-    digest = head.get(f"{_form(kind)}_etag", {}).get("S")
-    return _etag(digest, kind) if digest else None
+    return _etag(head[etag], kind) if head[etag] else None
 
 
 def refresh(page: str) -> None:
@@ -89,31 +88,22 @@ def refresh(page: str) -> None:
     cdn.invalidate(["/simple/", "/simple"] if page == INDEX else [f"/simple/{page}/"])
 
 
-def _number(item: dict[str, Any], name: str) -> int:
-    return int(item.get(name, {}).get("N", 0))
-
-
 def _stale(head: dict[str, Any]) -> bool:
-    return "built" not in head or _number(head, "built") < _number(head, "wanted")
+    return head["built"] is None or head["built"] < (head["wanted"] or 0)
 
 
 def _read(page: str, kind: str) -> Page | None:
     form = _form(kind)
     prefix = PREFIX[form]
     low, high = (prefix, HEAD) if form == "json" else (HEAD, prefix + "~")
-    connection, start, items = SimplePage._get_connection(), None, []
-    while True:  # one query page up to 1 MB of compressed body
-        result = connection.query(page, range_key_condition=SimplePage.part.between(low, high),
-                                  exclusive_start_key=start)
-        items += result.get("Items", [])
-        start = result.get("LastEvaluatedKey")
-        if not start:
-            break
-    head = next((item for item in items if item["part"]["S"] == HEAD), None)
-    chunks = [item["body"]["B"] for item in items if item["part"]["S"].startswith(prefix)]
-    if head is None or _stale(head) or len(chunks) != _number(head, f"{form}_chunks"):
+    fields = ["part", "body", "wanted", "built", f"{form}_etag", f"{form}_chunks"]
+    found = [items.decode(SimplePage, item, fields)
+             for item in items.query(SimplePage, page, range_key_condition=SimplePage.part.between(low, high))]
+    head = next((item for item in found if item["part"] == HEAD), None)
+    chunks = [item["body"] for item in found if item["part"].startswith(prefix)]
+    if head is None or _stale(head) or len(chunks) != (head[f"{form}_chunks"] or 0):
         return None
-    digest = head.get(f"{form}_etag", {}).get("S", "")
+    digest = head[f"{form}_etag"] or ""
     try:
         body = zlib.decompress(b"".join(chunks)).decode()
     except (zlib.error, UnicodeDecodeError):

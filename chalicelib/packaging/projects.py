@@ -2,16 +2,17 @@
 the JSON API. Each project's files come from one paginated query."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
+from chalicelib.core import items
 from chalicelib.core.db import get_or_none
 from chalicelib.core.errors import NotFound
 from chalicelib.core.translation import gettext
 from chalicelib.events.services import project_subject
 from chalicelib.packaging import layout, urls
-from chalicelib.packaging.models import File, Project, Release
+from chalicelib.packaging.models import CoreMetadata, File, Project, Release
 from chalicelib.packaging.names import normalize, ultranormalize
 from chalicelib.packaging.permissions import ProjectStatus, status_of
 
@@ -30,33 +31,24 @@ class ProjectInfo(NamedTuple):
         return project_subject(self.name, self.created_at)
 
 
-class ReleaseInfo(NamedTuple):
+@dataclass(frozen=True, kw_only=True)
+class ReleaseInfo(CoreMetadata):
+    """A release as pages read it: its core metadata, and these."""
+
     version: str
-    summary: str
-    description_html: str
-    requires_python: str
-    classifiers: list[str]
-    author: str
-    license: str
-    home_page: str
     created_at: datetime
-    description: str = ""
-    description_content_type: str = ""
-    author_email: str = ""
-    maintainer: str = ""
-    maintainer_email: str = ""
-    keywords: str = ""
-    download_url: str = ""
-    license_expression: str = ""
-    license_files: Sequence[str] = ()
-    requires_dist: Sequence[str] = ()
-    provides_extra: Sequence[str] = ()
-    project_urls: Sequence[tuple[str, str]] = ()  # (label, URL)
+    description_html: str = ""
+
+    @property
+    def labelled_urls(self) -> list[tuple[str, str]]:
+        """(label, URL) of each Project-URL."""
+        pairs = [entry.split(",", 1) for entry in self.project_urls]
+        return [(label.strip(), url.strip()) for label, url in (p for p in pairs if len(p) == 2)]
 
     @property
     def links(self) -> list[tuple[str, str]]:
         """(title, URL) for the project page, PEP 753's well-known labels by their titles."""
-        return urls.links(self.project_urls, self.home_page, self.download_url)
+        return urls.links(self.labelled_urls, self.home_page, self.download_url)
 
 
 class FileInfo(NamedTuple):
@@ -104,22 +96,13 @@ def project(name: str) -> ProjectInfo:
                        status_of(found.status), found.status_reason or "")
 
 
-LISTED = ["filename", "path", "version", "packagetype", "python_version", "requires_python", "size", "sha256",
-          "md5", "blake2_256", "metadata_sha256", "uploaded_at", "yanked", "yanked_reason"]
+LISTED = [name for name in FileInfo._fields if name != "url_path"] + ["path"]
 
 
 def files(found: ProjectInfo) -> ProjectFiles:
     """Every file of a project from one paginated query, read as raw items: building a
     model object per file costs more than the page itself for projects with thousands."""
-    connection, start = File._get_connection(), None
-    listed: list[FileInfo] = []
-    while True:
-        page = connection.query(found.name, index_name="by_project", attributes_to_get=LISTED,
-                                exclusive_start_key=start)
-        listed.extend(_file_info(item) for item in page.get("Items", []))
-        start = page.get("LastEvaluatedKey")
-        if not start:
-            break
+    listed = [_file_info(item) for item in items.query(File, found.name, index="by_project", attributes=LISTED)]
     return ProjectFiles(found.name, found.display_name, found.serial, listed, found.status, found.status_reason)
 
 
@@ -131,22 +114,16 @@ def offered(found: ProjectInfo) -> ProjectFiles:
     return files(found)
 
 
-def _file_info(item: dict[str, dict[str, str]]) -> FileInfo:
-    def text(name: str) -> str:
-        return item.get(name, {}).get("S", "")
-
-    return FileInfo(text("filename"), "/" + text("path"), text("version"), text("packagetype"),
-                    text("python_version"), text("requires_python"), int(item["size"]["N"]), text("sha256"),
-                    text("md5"), text("blake2_256"), text("metadata_sha256") or None,
-                    datetime.fromisoformat(text("uploaded_at").replace("Z", "+00:00")),
-                    bool(item.get("yanked", {}).get("BOOL")), text("yanked_reason"))
+def _file_info(item: items.Item) -> FileInfo:
+    values = items.decode(File, item, LISTED)
+    return FileInfo(url_path="/" + values.pop("path"), **values)
 
 
 def releases(name: str) -> list[ReleaseInfo]:
     """Newest version first."""
     from packaging.version import Version
 
-    return sorted(map(_release_info, Release.query(name)), key=lambda r: Version(r.version), reverse=True)
+    return sorted(map(release_info, Release.query(name)), key=lambda r: Version(r.version), reverse=True)
 
 
 def offered_releases(found: ProjectInfo) -> list[ReleaseInfo]:
@@ -170,17 +147,9 @@ def release(found: ProjectInfo, version: str) -> ReleaseInfo:
     raise NotFound(gettext("No release '%(version)s' of '%(project)s'.", version=version, project=found.display_name))
 
 
-def _release_info(r: Release) -> ReleaseInfo:
-    def strings(values: Any) -> list[str]:
-        return [str(v) for v in values or []]
-
-    urls = [tuple(part.strip() for part in entry.split(",", 1)) for entry in strings(r.project_urls)]
-    return ReleaseInfo(r.version, r.summary, r.description_html, r.requires_python, strings(r.classifiers),
-                       r.author, r.license, r.home_page, r.created_at, r.description or "",
-                       r.description_content_type or "", r.author_email or "", r.maintainer or "",
-                       r.maintainer_email or "", r.keywords or "", r.download_url or "", r.license_expression or "",
-                       strings(r.license_files), strings(r.requires_dist), strings(r.provides_extra),
-                       [(u[0], u[1]) for u in urls if len(u) == 2])
+def release_info(r: Release) -> ReleaseInfo:
+    return ReleaseInfo(version=r.version, created_at=r.created_at, description_html=r.description_html,
+                       **r.core_metadata())
 
 
 def known_file(key: str) -> bool:

@@ -12,8 +12,9 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.core.db import get_or_none, transaction
 from chalicelib.core.errors import Conflict, NotFound, ValidationError
+from chalicelib.core.origin import Origin
 from chalicelib.core.translation import gettext
-from chalicelib.events.services import Origin, both
+from chalicelib.events.services import record
 from chalicelib.events.tags import Tag
 from chalicelib.packaging import changes, collaborators, permissions
 from chalicelib.packaging.models import Project
@@ -83,7 +84,7 @@ def _change(actor: str, found: ProjectInfo, before: ProjectStatus, after: Projec
     try:
         with transaction() as t:
             changes.mark(t, changes.Change(found.name), actions=actions, condition=Project.name.exists() & stored)
-            both(t, actor, found.history_key, tag, origin, reason)
+            record(t, tag, origin, user=actor, project=found.history_key, detail=reason)
             if also is not None:
                 also(t)
     except TransactWriteError as exc:

@@ -17,13 +17,14 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.accounts import twofactor
+from chalicelib.accounts import mails, twofactor
 from chalicelib.accounts.models import Email, User
-from chalicelib.core import clock, crypto, keys, mail
+from chalicelib.core import clock, crypto, keys
 from chalicelib.core.db import Key, get_or_none, transaction
 from chalicelib.core.errors import CheeseshopError, NotFound, TokenRefused, TwoFactorRequired, ValidationError
+from chalicelib.core.origin import Origin
 from chalicelib.core.translation import gettext
-from chalicelib.events.services import Origin, build
+from chalicelib.events.services import record
 from chalicelib.events.tags import Tag
 from chalicelib.packaging.names import normalize
 from chalicelib.packaging.permissions import Permission, may
@@ -124,10 +125,10 @@ def create(username: str, *, name: str, projects: list[str], expires: str, origi
                          created_at=clock.now(), owner_email=user.primary_email.lower()),
                    condition=Token.id.does_not_exist())
             t.save(Token(_guard(username, name)), condition=Token.id.does_not_exist())
-            t.save(build(username, Tag.TOKEN_CREATE, origin, detail=name))
+            record(t, Tag.TOKEN_CREATE, origin, user=username, detail=name)
     except TransactWriteError as exc:
         raise ValidationError({"name": gettext("You already have a token with this name.")}) from exc
-    mail.send(user.primary_email, "token-created", language=user.language, username=user.display_username, name=name,
+    mails.to_user(user, "token-created", name=name,
               projects=", ".join(chosen), ip=origin.ip)
     return _compose(token_id, secret)
 
@@ -148,10 +149,9 @@ def revoke(username: str, token_id: str, origin: Origin) -> None:
     with transaction() as t:
         t.delete(token)
         t.delete(Token(_guard(username, token.name or "")))
-        t.save(build(username, Tag.TOKEN_REVOKE, origin, detail=token.name or ""))
+        record(t, Tag.TOKEN_REVOKE, origin, user=username, detail=token.name or "")
     user = User.get(username)
-    mail.send(user.primary_email, "token-revoked", language=user.language,
-              username=user.display_username, name=token.name, ip=origin.ip)
+    mails.to_user(user, "token-revoked", name=token.name, ip=origin.ip)
 
 
 def owner_keys(token: Token) -> list[Key]:

@@ -13,8 +13,8 @@ from chalice.app import Request
 from chalicelib.accounts import login, sessions
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import NotLoggedIn
+from chalicelib.core.origin import Origin
 from chalicelib.core.translation import LANGUAGES
-from chalicelib.events.services import Origin
 
 MAX_FORM_BYTES = 64 * 1024
 PENDING_COOKIE = "cheeseshop_2fa"

@@ -8,10 +8,9 @@ from typing import TYPE_CHECKING, Any
 from chalice.app import Request, Response
 
 from chalicelib import registry
-from chalicelib.core import translation
+from chalicelib.core import languages, translation
 from chalicelib.core.config import get_settings
 from chalicelib.core.lazy import lazy
-from chalicelib.i18n import languages
 from chalicelib.web.request import LANGUAGE_COOKIE, cookies_of
 from chalicelib.web.responses import page, static_file
 from chalicelib.web.routing import Routes

@@ -6,10 +6,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from chalicelib.accounts import login as accounts_login
-from chalicelib.accounts.ratelimit import LOGIN_PER_USER
 from chalicelib.core.errors import InvalidCredentials, RateLimited
+from chalicelib.core.origin import Origin
+from chalicelib.core.ratelimit import LOGIN_PER_USER
 from chalicelib.events.models import Event
-from chalicelib.events.services import Origin
 from tests.functional.conftest import PASSWORD, login
 from tests.helpers import Browser
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.admin import users
-from chalicelib.events.services import Origin
+from chalicelib.core.origin import Origin
 from tests.functional.packaging.conftest import member, published, user  # noqa: F401 (fixtures)
 from tests.helpers import Browser, Page
 

@@ -52,7 +52,7 @@ def test_a_suspended_administrator_is_no_administrator(client, mailbox, root):
     other = user(client, mailbox, "ops")
     grant("ops")
     from chalicelib.admin import users
-    from chalicelib.events.services import Origin
+    from chalicelib.core.origin import Origin
     users.suspend("ops", "root", "compromised", Origin())
     assert Browser(client).get("/admin/").status == 404
     assert other.get("/admin/").status == 200

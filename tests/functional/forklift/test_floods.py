@@ -3,8 +3,8 @@ counted in the upload's own transaction, so only what was added counts; over a l
 upload is a 429 with Retry-After, and nothing of it is left behind."""
 from __future__ import annotations
 
-from chalicelib.accounts import ratelimit
-from chalicelib.accounts.ratelimit import Limit
+from chalicelib.core import ratelimit
+from chalicelib.core.ratelimit import Limit
 from chalicelib.packaging.models import File, Project
 from tests import distributions as d
 from tests.functional.forklift.test_upload import objects, upload, upload_wheel

@@ -236,7 +236,7 @@ def test_legacy_refuses_a_large_file_naming_the_upload_client(client, token):
 
 
 def test_files_begun_in_sessions_are_limited_per_uploader(monkeypatch, uploader):
-    from chalicelib.accounts import ratelimit
+    from chalicelib.core import ratelimit
 
     monkeypatch.setattr(ratelimit, "STAGED_FILES_PER_USER", ratelimit.Limit("staged-files", 1, 3600,
                                                                             ratelimit.FILES_UPLOADED))

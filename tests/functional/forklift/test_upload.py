@@ -238,7 +238,7 @@ def test_a_huge_metadata_member_is_refused_without_inflating_it(client, token):
 @pytest.mark.parametrize("spelling", ["Cheese_Demo-1.0-py3-none-any.whl", "cheese_demo-1.00-py3-none-any.whl",
                                       "cheese_demo-1.0.0-py3-none-any.whl", "cheese_demo-1.0-py3-none-any.whl"])
 def test_a_deleted_file_does_not_come_back_under_another_spelling(client, token, alice, spelling):
-    from chalicelib.events.services import Origin
+    from chalicelib.core.origin import Origin
     from chalicelib.packaging import manage, projects
 
     assert upload(client, d.basic(token), d.wheel(), d.wheel_name())[0] == 200

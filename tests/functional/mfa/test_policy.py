@@ -3,7 +3,7 @@ it is, takes the recovery codes with it; every password check counts against the
 from __future__ import annotations
 
 from chalicelib.accounts.models import User
-from chalicelib.accounts.ratelimit import LOGIN_PER_USER
+from chalicelib.core.ratelimit import LOGIN_PER_USER
 from chalicelib.events.models import Event
 from tests.functional.conftest import PASSWORD, enroll_totp, totp_code
 from tests.functional.mfa.test_recovery_codes import generate

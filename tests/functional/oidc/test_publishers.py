@@ -123,7 +123,7 @@ def test_a_gitlab_pending_publisher(client, alice, issuer):
 
 def test_halted_new_projects_and_prohibited_names_refuse_pending_publishers(client, alice, issuer):
     from chalicelib.admin import site
-    from chalicelib.events.services import Origin
+    from chalicelib.core.origin import Origin
     from chalicelib.packaging.models import Project
 
     enroll_totp(alice)
@@ -144,7 +144,7 @@ def test_halted_new_projects_and_prohibited_names_refuse_pending_publishers(clie
 
 def test_a_suspended_users_pending_publisher_creates_nothing(client, alice, issuer):
     from chalicelib.admin import users
-    from chalicelib.events.services import Origin
+    from chalicelib.core.origin import Origin
     from chalicelib.packaging.models import Project
 
     enroll_totp(alice)

@@ -131,7 +131,7 @@ def test_the_last_owner_cannot_leave_or_be_demoted(client, mailbox, alice, publi
 def test_role_changes_race_on_the_owner_count(alice, published, member, monkeypatch):
     """Two Owners demoting each other at once: the second write finds the count changed."""
     from chalicelib.core.errors import Conflict
-    from chalicelib.events.services import Origin
+    from chalicelib.core.origin import Origin
     from chalicelib.packaging import collaborators, projects
 
     member("bob", "Owner")

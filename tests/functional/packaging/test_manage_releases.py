@@ -120,7 +120,7 @@ def test_an_error_on_one_release_of_many_links_to_its_own_field(client, alice, p
 def test_an_upload_racing_a_deletion_lists_nothing(client, alice, published, token, monkeypatch):
     """The upload reads the project, the project is deleted (and made again by its Owner), then
     the upload's transaction arrives: refused, nothing listed, no object left."""
-    from chalicelib.events.services import Origin
+    from chalicelib.core.origin import Origin
     from chalicelib.forklift import access
     from chalicelib.packaging import manage, projects
     from chalicelib.packaging.views_manage import project_dependents

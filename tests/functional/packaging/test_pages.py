@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from chalicelib.events.services import Origin
+from chalicelib.core.origin import Origin
 from chalicelib.packaging import manage, pages, projects, status
 from chalicelib.packaging.models import SimplePage
 from chalicelib.packaging.views_manage import project_dependents

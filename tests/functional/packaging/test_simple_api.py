@@ -63,7 +63,7 @@ def test_etag_and_304_until_the_next_upload(published, token):
 
 
 def test_yanked_files_are_marked(published):
-    from chalicelib.events.services import Origin
+    from chalicelib.core.origin import Origin
     from chalicelib.packaging import manage, projects
 
     manage.yank("alice", projects.project("cheese-demo"), "1.0", "broken build", Origin())

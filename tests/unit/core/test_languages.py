@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.core import translation
-from chalicelib.i18n.languages import choose, negotiate, preferences
+from chalicelib.core.languages import choose, negotiate, preferences
 
 
 @pytest.mark.parametrize(("header", "expected"), [

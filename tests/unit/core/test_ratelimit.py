@@ -6,9 +6,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from freezegun import freeze_time
 
-from chalicelib.accounts import ratelimit
-from chalicelib.accounts.models import RateLimitCounter
+from chalicelib.core import ratelimit
 from chalicelib.core.errors import RateLimited
+from chalicelib.core.ratelimit import RateLimitCounter
 
 TRIES = ("Too many tries: wait %(num)d minute.", "Too many tries: wait %(num)d minutes.")
 LIMIT = ratelimit.Limit("test", 3, 60, TRIES)

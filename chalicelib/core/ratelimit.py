@@ -12,16 +12,29 @@ import hashlib
 from datetime import UTC, datetime
 from typing import NamedTuple
 
+from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.accounts.models import RateLimitCounter
 from chalicelib.core import clock
 from chalicelib.core.db import get_or_none, transaction
 from chalicelib.core.errors import TOO_MANY_ATTEMPTS, RateLimited
 from chalicelib.core.translation import N_plural
 
 SUBJECT_MAX = 256
+
+
+class RateLimitCounter(Model):
+    class Meta:
+        table_name = "ratelimits"
+
+    key = UnicodeAttribute(hash_key=True)
+    hits = NumberAttribute(default=0)
+    expires = TTLAttribute()
+
+
+MODELS: tuple[type[Model], ...] = (RateLimitCounter,)
 
 
 FAILED_LOGINS = N_plural("Too many failed login attempts. Please wait %(num)d minute and try again.",
