@@ -38,6 +38,14 @@ class LoginResult(NamedTuple):
     session_token: str | None = None  # logged in
     pending: str | None = None  # the password was right; a second factor must follow
     language: str | None = None  # the one the account chose, for this browser from now on
+    device: str | None = None  # a new device cookie for this browser (None: it keeps its own)
+
+
+class Started(NamedTuple):
+    """A login's end: the new session's token, and the browser's new device cookie (None when
+    the one it sent is already this account's)."""
+    token: str
+    device: str | None
 
 
 def find_user(login: str) -> User | None:
@@ -54,13 +62,13 @@ def find_user(login: str) -> User | None:
 
 
 def login(*, login: str, password: str, origin: Origin, previous_session: str | None = None,
-          next_path: str = DEFAULT_NEXT, browser: str = "", device: str = "") -> LoginResult:
+          next_path: str = DEFAULT_NEXT, browser: str = "") -> LoginResult:
     """Checks the password. Without a second factor the result holds a new session; with
     one, only a short-lived pending state for /account/two-factor/. From a known device
     (see known_device) the attempt counts against that device's limit, not the account's."""
     user = find_user(login)
     limits = password_limits(user.username if user else login, origin)
-    known = known_device(device, user.username) if user else None
+    known = known_device(origin.device, user.username) if user else None
     if known:
         limits = ((ratelimit.LOGIN_PER_DEVICE, known), *limits[1:])
     attempt = ratelimit.reserve(*limits)
@@ -74,9 +82,9 @@ def login(*, login: str, password: str, origin: Origin, previous_session: str | 
         return LoginResult(user.username, pending=pending_login(user, next_path, browser=browser))
     rehash = [User.password_hash.set(passwords.hash_password(password))] \
         if passwords.needs_rehash(user.password_hash) else []
-    token = finish_login(user, origin, previous_session=previous_session, user_actions=rehash,
-                         also=lambda t: ratelimit.release_in(t, attempt))
-    return LoginResult(user.username, session_token=token, language=user.language)
+    started = finish_login(user, origin, previous_session=previous_session, user_actions=rehash,
+                           also=lambda t: ratelimit.release_in(t, attempt))
+    return LoginResult(user.username, session_token=started.token, language=user.language, device=started.device)
 
 
 def require_standing(user: User) -> None:
@@ -92,13 +100,12 @@ def _failed(user: User | None, origin: Origin) -> None:
     # Tell the owner once, when logins pause.
     if ratelimit.count(ratelimit.LOGIN_PER_USER, user.username) == ratelimit.LOGIN_PER_USER.most:
         record(None, Tag.LOGIN_LOCKED, origin, user=user.username)
-        mails.to_user(user, "login-rate-limited",
-                  ip=origin.ip, minutes=ratelimit.LOGIN_PER_USER.seconds // 60)
+        mails.to_user(user, "login-rate-limited", ip=origin.ip, minutes=ratelimit.LOGIN_PER_USER.seconds // 60)
 
 
 def finish_login(user: User, origin: Origin, *, previous_session: str | None, method: str = "",
                  user_actions: Sequence[Action] = (), user_condition: Condition | None = None,
-                 also: Callable[[TransactWrite], None] | None = None, reauthenticating: bool = False) -> str:
+                 also: Callable[[TransactWrite], None] | None = None, reauthenticating: bool = False) -> Started:
     """The one way a login ends, whatever proved it: a new session, the last-login time and
     the login event, written in one transaction that also ends the session the browser had.
     A reauthentication ends the same way (a new session proves every factor afresh), and is
@@ -106,7 +113,7 @@ def finish_login(user: User, origin: Origin, *, previous_session: str | None, me
 
     A second factor adds its own writes (a spent code, a key's sign count) and a condition on
     the user item, so a code replayed concurrently loses the race; an account suspended
-    meanwhile loses it too. Returns the session token; TransactWriteError when a condition failed."""
+    meanwhile loses it too. TransactWriteError when a condition failed."""
     token, session = sessions.build(user.username, origin)
     standing = User.suspended_at.does_not_exist()
     with transaction() as t:
@@ -119,7 +126,7 @@ def finish_login(user: User, origin: Origin, *, previous_session: str | None, me
             t.delete(sessions.item(previous_session))
         if also is not None:
             also(t)
-    return token
+    return Started(token, remember_device(origin.device, user.username))
 
 
 def _bound(user: User, browser: str) -> dict[str, str]:

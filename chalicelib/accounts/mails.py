@@ -8,6 +8,8 @@ from chalicelib.accounts.models import User
 from chalicelib.core import mail
 
 
-def to_user(user: User, template: str, **context: Any) -> None:
-    """Mails the user (see core.mail.send); `context` fills the template beside `username`."""
-    mail.send(user.primary_email, template, language=user.language, **{"username": user.display_username, **context})
+def to_user(user: User, template: str, *, at: str | None = None, **context: Any) -> None:
+    """Mails the user (see core.mail.send) at their primary address, or `at` another of theirs;
+    `context` fills the template beside `username`."""
+    mail.send(at or user.primary_email, template, language=user.language,
+              **{"username": user.display_username, **context})

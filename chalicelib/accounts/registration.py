@@ -6,7 +6,7 @@ import re
 
 from pynamodb.exceptions import TransactWriteError
 
-from chalicelib.accounts import passwords
+from chalicelib.accounts import mails, passwords
 from chalicelib.accounts.models import Email, EmailOwner, User
 from chalicelib.core import clock, mail, ratelimit, signing, switches, translation
 from chalicelib.core.db import get_or_none, transaction
@@ -146,6 +146,8 @@ def add_email(username: str, address: str, origin: Origin) -> None:
     except TransactWriteError as exc:
         raise ValidationError({"email": gettext("This address is already on your account.")}) from exc
     _send_verification(username, address)
-    for other in existing:
-        if other.verified:  # tell the owner at the addresses already known to be theirs
-            mail.send(other.address, "email-added", username=username, address=address)
+    known = [other.address for other in existing if other.verified]  # the addresses known to be theirs
+    if known:
+        user = User.get(username)
+        for other in known:
+            mails.to_user(user, "email-added", at=other, address=address)

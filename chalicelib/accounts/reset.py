@@ -54,8 +54,7 @@ def _set_password(user: User, new: str, confirm: str, origin: Origin, tag: Tag) 
     except TransactWriteError as exc:
         raise InvalidLink(gettext("The password was changed meanwhile. Please start again.")) from exc
     sessions.end_all(user.username)
-    mails.to_user(user, "password-changed",
-              ip=origin.ip, reset=tag is Tag.PASSWORD_RESET)
+    mails.to_user(user, "password-changed", ip=origin.ip, reset=tag is Tag.PASSWORD_RESET)
 
 
 def _reset_payload(user: User) -> dict[str, str]:
@@ -83,8 +82,8 @@ def _send_reset(login: str, origin: Origin) -> None:
     token = signing.sign(signing.PASSWORD_RESET, _reset_payload(user))
     record(None, Tag.PASSWORD_RESET_REQUEST, origin, user=user.username)
     mails.to_user(user, "password-reset",
-              link=mail.link("/account/reset-password/", token=token),
-              minutes=signing.MAX_AGE[signing.PASSWORD_RESET] // 60)
+                  link=mail.link("/account/reset-password/", token=token),
+                  minutes=signing.MAX_AGE[signing.PASSWORD_RESET] // 60)
 
 
 def _user_for_reset(token: str) -> User:

@@ -72,11 +72,11 @@ def login_submit() -> Response:
     def act() -> Response:
         result = login.login(login=req.form.get("username", ""), password=req.form.get("password", ""),
                             origin=req.origin, previous_session=req.session_token, next_path=_next(req),
-                            browser=req.csrf_id, device=req.cookies.get(web.DEVICE_COOKIE, ""))
+                            browser=req.csrf_id)
         if result.pending:
             web.set_pending_login(req, result.pending)
             return web.redirect(req, "/account/two-factor/")
-        web.start_session(req, result.session_token or "", result.username, result.language)
+        web.start_session(req, result.session_token or "", result.language, result.device)
         return web.redirect(req, _next(req))
     return web.form_action(req, "account/login.html", act, next=_next(req), elsewhere=web.webauthn_elsewhere(req))
 

@@ -56,7 +56,7 @@ def change_password() -> Response:
         token = reset.change_password(username, current=req.form.get("current_password", ""),
                                      new=req.form.get("new_password", ""),
                                      confirm=req.form.get("password_confirm", ""), origin=req.origin)
-        web.start_session(req, token, username)
+        web.start_session(req, token)
         return web.redirect(req, "/manage/account/", notice="password-changed")
     return account_form(run)
 

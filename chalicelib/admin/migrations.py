@@ -5,16 +5,20 @@ on the saved local state, and a deployment runs scripts/migrate.py once after an
   (chalicelib.packaging.filenames), so none comes back under another spelling;
 - name guards: guards and prohibitions keyed under the older, looser folding of names move to
   today's key (chalicelib.packaging.names.ultranormalize folds 1/l/I and 0/o too), merging
-  with any guard already there.
+  with any guard already there;
+- role events: the roles a role event recorded in its detail's English ("bob (Maintainer →
+  Owner)") move to its data (chalicelib.events.models.Event.roles), leaving the name.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pynamodb.exceptions import PutError
 
 from chalicelib.admin.models import ProhibitedName
 from chalicelib.core.db import cancelled, get_or_none
+from chalicelib.events.models import Event
 from chalicelib.packaging.filenames import canonical
 from chalicelib.packaging.models import File, FileIdentity, Project
 from chalicelib.packaging.names import fold
@@ -69,5 +73,21 @@ def _merge(old: Project, key: str) -> None:
         Project(key).save()
 
 
+ROLES_IN_DETAIL = re.compile(r"^(?P<name>.+) \((?P<roles>[A-Z][a-z]+(?: → [A-Z][a-z]+)?)\)$")
+
+
+def role_events() -> int:
+    """Moves the roles out of every role event's detail into its data; returns how many moved."""
+    moved = 0
+    for event in Event.scan(Event.tag.startswith("project:role:") & Event.roles.does_not_exist()):
+        found = ROLES_IN_DETAIL.match(event.detail or "")
+        if found:
+            roles: Any = str(found["roles"]).split(" → ")  # pynamodb types a list of text as attributes
+            event.update(actions=[Event.detail.set(found["name"]), Event.roles.set(roles)])
+            moved += 1
+    return moved
+
+
 def run_all() -> dict[str, int]:
-    return {"file identities recorded": file_identities(), "name guards moved": name_guards()}
+    return {"file identities recorded": file_identities(), "name guards moved": name_guards(),
+            "role events moved": role_events()}

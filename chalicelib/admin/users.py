@@ -84,8 +84,7 @@ def suspend(administrator: str, username: str, reason: str, origin: Origin) -> N
         raise Conflict(gettext("This user is already suspended.")) from exc
     sessions.end_all(user.username)
     collaborators.suspension_changed(user.username)
-    mails.to_user(user, "account-suspended",
-              reason=reason)
+    mails.to_user(user, "account-suspended", reason=reason)
 
 
 def restore(administrator: str, username: str, origin: Origin) -> None:

@@ -10,3 +10,4 @@ class Origin(NamedTuple):
 
     ip: str = ""
     user_agent: str = ""
+    device: str = ""  # the browser's device cookie (accounts.login.known_device); never recorded

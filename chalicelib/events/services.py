@@ -2,6 +2,7 @@
 a user and, where there is one, for the project it touched."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
@@ -33,13 +34,14 @@ def project_subject(project: str, created_at: datetime | None) -> str:
 
 
 def record(t: TransactWrite | None, tag: Tag, origin: Origin, *, user: str | None = None, project: str | None = None,
-           actor: str | None = None, detail: str = "", via: str | None = None) -> None:
+           actor: str | None = None, detail: str = "", roles: Sequence[str] = (), via: str | None = None) -> None:
     """The one way to record a security event: in the user's history, in a project's (its
     project_subject; the event names who acted: `actor`, else the user), or in both. Inside the
     transaction `t` of the change it reports, so both are written or neither; with None, on its
-    own (a failure, a refusal, a request: nothing else changes)."""
-    events = ([_event(user, tag, origin, detail, actor, via)] if user else []) + \
-        ([_event(project, tag, origin, detail, actor or user, via)] if project else [])
+    own (a failure, a refusal, a request: nothing else changes). A role event keeps the roles it
+    names as data (`roles`: the role, or the role before and after), shown in the reader's language."""
+    events = ([_event(user, tag, origin, detail, roles, actor, via)] if user else []) + \
+        ([_event(project, tag, origin, detail, roles, actor or user, via)] if project else [])
     for event in events:
         if t is None:
             event.save()
@@ -47,10 +49,11 @@ def record(t: TransactWrite | None, tag: Tag, origin: Origin, *, user: str | Non
             t.save(event)
 
 
-def _event(subject: str, tag: Tag, origin: Origin, detail: str, actor: str | None, via: str | None) -> Event:
+def _event(subject: str, tag: Tag, origin: Origin, detail: str, roles: Sequence[str], actor: str | None,
+           via: str | None) -> Event:
     now = clock.now()
-    return Event(subject, tag=tag.value, detail=detail, actor=actor, via=via, expires=now + KEEP_FOR,
-                 **journal.entry(now, origin))
+    return Event(subject, tag=tag.value, detail=detail, roles=list(roles) or None, actor=actor, via=via,
+                 expires=now + KEEP_FOR, **journal.entry(now, origin))
 
 
 def history(subject: str, limit: int = HISTORY_LENGTH) -> list[HistoryEntry]:
@@ -61,7 +64,7 @@ def history(subject: str, limit: int = HISTORY_LENGTH) -> list[HistoryEntry]:
             description=describe(event.tag),
             ip=event.ip,
             user_agent=event.user_agent,
-            detail=describe_detail(event.tag, event.detail or ""),
+            detail=describe_detail(event.tag, event.detail or "", [str(role) for role in event.roles or ()]),
             actor=event.actor or "",
             via=event.via or "",
         )

@@ -3,7 +3,7 @@ Warehouse names them), and what the history page calls each."""
 from __future__ import annotations
 
 import enum
-import re
+from collections.abc import Sequence
 
 from chalicelib.core.translation import N_, gettext
 
@@ -122,24 +122,19 @@ METHODS: dict[str, str] = {
 }
 SECURITY_KEY_METHOD = "security-key:"  # followed by the key's name
 PASSKEY_METHOD = "passkey:"  # followed by the passkey's name
-# The roles named in a role event's detail, in its closing parentheses: "bob (Owner)", "bob (Maintainer →
-# Owner)". (Each role's name is in the catalogs by way of the templates' role_name macro.)
-ROLE_IN_DETAIL = re.compile(r"\b([A-Z][a-z]+)\b(?=[^(]*\)$)")
-
-
 def describe(tag: str) -> str:
     """What the history shows for a stored tag, in the reader's language; a tag no longer in
     the enum shows as recorded."""
     return gettext(DESCRIPTIONS[tag]) if tag in DESCRIPTIONS else tag
 
 
-def describe_detail(tag: str, detail: str) -> str:
+def describe_detail(tag: str, detail: str, roles: Sequence[str] = ()) -> str:
     """An event's detail as the history shows it: a login's method in the reader's language
-    (events recorded before methods had codes carry the English words); other details are
-    names the user gave (a file, a token, an address) and show as recorded, but for the roles
-    in a role event's parentheses ("bob (Maintainer → Owner)")."""
-    if tag.startswith("project:role:"):
-        return ROLE_IN_DETAIL.sub(lambda found: gettext(found.group(0)), detail)
+    (events recorded before methods had codes carry the English words), and a role event's
+    roles after the user's name ("bob (Maintainer → Owner)"); other details are names the user
+    gave (a file, a token, an address) and show as recorded."""
+    if roles:
+        return f"{detail} ({' → '.join(gettext(role) for role in roles)})"
     if tag not in (Tag.LOGIN_SUCCESS, Tag.LOGIN_FAILURE, Tag.REAUTHENTICATE):
         return detail
     if detail in METHODS:

@@ -26,6 +26,7 @@ class Completed(NamedTuple):
     next_path: str
     recovery_codes_left: int | None = None
     language: str | None = None
+    device: str | None = None  # the browser's new device cookie (accounts.login.Started)
 
 
 class Methods(NamedTuple):
@@ -85,14 +86,15 @@ def complete_with_totp(pending: str | None, code: str, origin: Origin, previous_
     if step is None:
         raise wrong_code(user.username, origin)
     try:  # the condition refuses a code replayed by a concurrent request
-        token = finish_login(user, origin, previous_session=previous_session, method="totp",
+        started = finish_login(user, origin, previous_session=previous_session, method="totp",
                              user_actions=[User.totp_last_step.set(step), *_reseal(user)],
                              user_condition=User.totp_last_step.does_not_exist() | (User.totp_last_step < step),
                              also=lambda t: ratelimit.release_in(t, attempt),
                              reauthenticating=found.reauthenticating)
     except TransactWriteError as exc:
         raise wrong_code(user.username, origin) from exc
-    return Completed(token, user.username, found.next_path, language=user.language)
+    return Completed(started.token, user.username, found.next_path, language=user.language,
+                     device=started.device)
 
 
 def _reseal(user: User) -> list[Any]:
@@ -115,7 +117,7 @@ def complete_with_recovery_code(pending: str | None, code: str, origin: Origin,
         record(t, Tag.RECOVERY_CODE_USE, origin, user=user.username)
         ratelimit.release_in(t, attempt)
     try:  # removing the code only if still there makes it single-use
-        token = finish_login(user, origin, previous_session=previous_session, method="recovery-code",
+        started = finish_login(user, origin, previous_session=previous_session, method="recovery-code",
                              user_actions=[User.recovery_codes.delete({matched})],
                              user_condition=User.recovery_codes.contains(matched), also=spend,
                              reauthenticating=found.reauthenticating)
@@ -123,4 +125,5 @@ def complete_with_recovery_code(pending: str | None, code: str, origin: Origin,
         raise wrong_code(user.username, origin) from exc
     left = len(user.recovery_codes or ()) - 1
     mails.to_user(user, "recovery-code-used", ip=origin.ip, left=left)
-    return Completed(token, user.username, found.next_path, recovery_codes_left=left, language=user.language)
+    return Completed(started.token, user.username, found.next_path, recovery_codes_left=left, language=user.language,
+                     device=started.device)

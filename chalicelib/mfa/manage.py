@@ -64,8 +64,7 @@ def enroll_totp(username: str, *, token: str, code: str, origin: Origin) -> bool
                      condition=User.totp_secret.does_not_exist())
     except TransactWriteError as exc:
         raise AlreadyEnrolled() from exc
-    mails.to_user(user, "two-factor-changed",
-              change="totp-added", ip=origin.ip)
+    mails.to_user(user, "two-factor-changed", change="totp-added", ip=origin.ip)
     return bool(user.recovery_codes)
 
 
@@ -87,8 +86,7 @@ def remove_totp(username: str, *, password: str, code: str, origin: Origin) -> N
     with transaction() as t:
         record(t, Tag.TOTP_REMOVE, origin, user=username)
         t.update(user, actions=policy.removal_actions(user, Factor.TOTP))
-    mails.to_user(user, "two-factor-changed",
-              change="totp-removed", ip=origin.ip)
+    mails.to_user(user, "two-factor-changed", change="totp-removed", ip=origin.ip)
 
 
 def generate_recovery_codes(username: str, origin: Origin) -> list[str]:

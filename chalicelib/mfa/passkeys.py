@@ -58,13 +58,13 @@ def finish_sign_in(*, challenge_id: str, credential: dict[str, Any], origin: Ori
         raise _refused(user, key, origin) from exc
     require_standing(user)  # told only to whoever holds the passkey
     try:
-        token = finish_login(user, origin, previous_session=previous_session, method=security_keys.method(key),
+        started = finish_login(user, origin, previous_session=previous_session, method=security_keys.method(key),
                              also=security_keys.counting_use(key, count, attempt))
     except TransactWriteError as exc:  # replayed concurrently, or suspended meanwhile
         raise _refused(user, key, origin) from exc
-    mails.to_user(user, "passkey-sign-in",
-              label=key.label, ip=origin.ip)
-    return login.Completed(token, user.username, next_path, language=user.language)
+    mails.to_user(user, "passkey-sign-in", label=key.label, ip=origin.ip)
+    return login.Completed(started.token, user.username, next_path, language=user.language,
+                           device=started.device)
 
 
 def _refused(user: User, key: WebAuthnKey, origin: Origin) -> InvalidCode:

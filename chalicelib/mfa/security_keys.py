@@ -167,8 +167,7 @@ def finish_registration(username: str, *, challenge_id: str, label: str, credent
         raise ValidationError({"label": gettext(kind.already_registered)}) from exc
     user = User.get(username)
     if kind.passkey:
-        mails.to_user(user, "passkey-added",
-                  label=label, ip=origin.ip)
+        mails.to_user(user, "passkey-added", label=label, ip=origin.ip)
     else:
         mails.to_user(user, "two-factor-changed", change="key-added", label=label, ip=origin.ip)
 
@@ -195,11 +194,12 @@ def finish_authentication(pending: str | None, *, challenge_id: str, credential:
     except webauthn.WebAuthnFailure as exc:
         raise _refused(user, origin) from exc
     try:
-        token = finish_login(user, origin, previous_session=previous_session, method=method(key),
+        started = finish_login(user, origin, previous_session=previous_session, method=method(key),
                              also=counting_use(key, count, attempt), reauthenticating=found.reauthenticating)
     except TransactWriteError as exc:
         raise _refused(user, origin) from exc
-    return login.Completed(token, user.username, found.next_path, language=user.language)
+    return login.Completed(started.token, user.username, found.next_path, language=user.language,
+                           device=started.device)
 
 
 def method(key: WebAuthnKey) -> str:
@@ -249,6 +249,5 @@ def remove_key(username: str, *, credential_id: str, password: str, origin: Orig
         t.delete(WebAuthnKey(_guard_id(username, key.label or "")))
         t.update(user, actions=policy.removal_actions(user, Factor.SECURITY_KEY), condition=User.webauthn_keys > 0)
         record(t, kind.removed, origin, user=username, detail=key.label or "")
-    mails.to_user(user, "two-factor-changed",
-              change=kind.removed_change, label=key.label, ip=origin.ip)
+    mails.to_user(user, "two-factor-changed", change=kind.removed_change, label=key.label, ip=origin.ip)
     return kind.passkey

@@ -55,7 +55,7 @@ def _complete(template: str, complete: Callable[..., login.Completed]) -> Respon
             web.clear_pending_login(req)
             return web.redirect(req, "/account/login/", notice="login-expired")
         web.clear_pending_login(req)
-        web.start_session(req, done.session_token, done.username, done.language)
+        web.start_session(req, done.session_token, done.language, done.device)
         if done.recovery_codes_left is not None:
             return web.redirect(req, "/manage/account/recovery-codes/",
                                 notice="recovery-code-used" if done.recovery_codes_left else "recovery-codes-used-up")

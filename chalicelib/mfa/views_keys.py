@@ -102,7 +102,7 @@ def passkey_verify() -> Response:
                                        next_path=web.safe_next(str(body.get("next") or ""), login.DEFAULT_NEXT),
                                        previous_session=req.session_token)
         web.clear_pending_login(req)
-        web.start_session(req, done.session_token, done.username, done.language)
+        web.start_session(req, done.session_token, done.language, done.device)
         return {"redirect": web.url(done.next_path)}
     return web_json.action(req, act)
 
@@ -125,7 +125,7 @@ def login_verify() -> Response:
             credential=_dict(body.get("credential")), origin=req.origin, previous_session=req.session_token,
             browser=req.csrf_id)
         web.clear_pending_login(req)
-        web.start_session(req, done.session_token, done.username, done.language)
+        web.start_session(req, done.session_token, done.language, done.device)
         return {"redirect": web.url(done.next_path)}
     try:
         pending_user(req.cookies.get(web.PENDING_COOKIE), browser=req.csrf_id)

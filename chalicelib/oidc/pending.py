@@ -151,4 +151,4 @@ def remove(username: str, publisher_id: str, origin: Origin) -> None:
 def _tell(username: str, change: str, item: Publisher, origin: Origin) -> None:
     user = User.get(username)
     mails.to_user(user, "pending-publisher-changed", change=change, publisher=describe(item), project=item.pending_name,
-              ip=origin.ip)
+                  ip=origin.ip)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from datetime import datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.models import Model
@@ -83,7 +83,7 @@ def _revoke_sent_by(t: TransactWrite, found: ProjectInfo, sender: str, actor: st
     for item in RoleInvitation.query(found.name):
         if item.invited_by == sender:
             t.delete(item)
-            _events(t, actor, found, Tag.ROLE_INVITE_REVOKE, f"{item.username} ({item.role})", origin,
+            _events(t, actor, found, Tag.ROLE_INVITE_REVOKE, item.username, [item.role], origin,
                     also=item.username)
 
 
@@ -119,18 +119,18 @@ def invite(actor: str, found: ProjectInfo, *, username: str, role: str, origin: 
     now, nonce = clock.now(), secrets.token_urlsafe(16)
     item = RoleInvitation(found.name, invitee.username, role=chosen.value, project_name=found.display_name,
                           invited_by=actor, nonce=nonce, created_at=now, expires=now + INVITATION_LIFETIME)
-    detail = f"{invitee.username} ({chosen.value})"
     try:
         with transaction() as t:
             t.save(item, condition=RoleInvitation.project.does_not_exist() | (RoleInvitation.expires < now))
-            _events(t, actor, found, Tag.ROLE_INVITE, detail, origin, also=invitee.username)
+            _events(t, actor, found, Tag.ROLE_INVITE, invitee.username, [chosen.value], origin,
+                    also=invitee.username)
     except TransactWriteError as exc:
         raise ValidationError({"username": gettext(
             "%(user)s is already invited.", user=invitee.display_username)}) from exc
     link = mail.link("/account/invitation/", token=signing.sign(signing.ROLE_INVITATION, {
         "project": found.name, "user": invitee.username, "nonce": nonce}))
     mails.to_user(invitee, "role-invitation", project=found.display_name,
-              role=chosen.value, inviter=actor, link=link, days=INVITATION_LIFETIME.days)
+                  role=chosen.value, inviter=actor, link=link, days=INVITATION_LIFETIME.days)
 
 
 def revoke(actor: str, found: ProjectInfo, username: str, origin: Origin) -> None:
@@ -140,7 +140,7 @@ def revoke(actor: str, found: ProjectInfo, username: str, origin: Origin) -> Non
         raise NotFound(gettext("There is no pending invitation for this user."))
     with transaction() as t:
         t.delete(item)
-        _events(t, actor, found, Tag.ROLE_INVITE_REVOKE, f"{username} ({item.role})", origin, also=username)
+        _events(t, actor, found, Tag.ROLE_INVITE_REVOKE, username, [item.role], origin, also=username)
 
 
 def invitation(token: str, username: str) -> Invitation:
@@ -168,7 +168,7 @@ def answer(username: str, *, accept: bool, origin: Origin, token: str = "", proj
     if not accept:
         with transaction() as t:
             t.delete(item, condition=RoleInvitation.nonce == item.nonce)
-            _events(t, username, found, Tag.ROLE_INVITE_DECLINE, f"{username} ({item.role})", origin)
+            _events(t, username, found, Tag.ROLE_INVITE_DECLINE, username, [item.role], origin)
         return found.display_name
     user = User.get(username)
     if not twofactor.has_two_factor(user):
@@ -182,7 +182,7 @@ def answer(username: str, *, accept: bool, origin: Origin, token: str = "", proj
             if item.role == RoleName.OWNER:
                 t.update(Project(item.project), actions=[Project.owners.set(count + 1)],
                          condition=Project.owners == count)
-            _events(t, username, found, Tag.ROLE_INVITE_ACCEPT, f"{username} ({item.role})", origin)
+            _events(t, username, found, Tag.ROLE_INVITE_ACCEPT, username, [item.role], origin)
     except TransactWriteError as exc:
         raise InvalidLink(gettext(
             "This invitation was answered or revoked, or the project changed: try again.")) from exc
@@ -206,7 +206,7 @@ def change_role(actor: str, found: ProjectInfo, username: str, role: str, origin
         if current is RoleName.OWNER:
             _revoke_sent_by(t, found, username, actor, origin)
     _write(found, change, _owners_after(found.name, current, chosen, f"role-{username}"), actor=actor,
-           user=username, tag=Tag.ROLE_CHANGE, detail=f"{username} ({current.value} → {chosen.value})", origin=origin)
+           user=username, tag=Tag.ROLE_CHANGE, roles=[current.value, chosen.value], origin=origin)
     _tell(found, "changed", username, chosen.value)
 
 
@@ -222,7 +222,7 @@ def remove(actor: str, found: ProjectInfo, username: str, origin: Origin) -> Non
         if current is RoleName.OWNER:
             _revoke_sent_by(t, found, username, actor, origin)
     _write(found, change, _owners_after(found.name, current, None, "remove"), actor=actor, user=username,
-           tag=Tag.ROLE_REMOVE, detail=f"{username} ({current.value})", origin=origin)
+           tag=Tag.ROLE_REMOVE, roles=[current.value], origin=origin)
     _tell(found, "left" if actor == username else "removed", username, current.value)
 
 
@@ -254,26 +254,27 @@ def _owner_count(project: str) -> int:
 
 
 def _write(found: ProjectInfo, change: Write, owners: tuple[int, int], *, actor: str,
-           user: str, tag: Tag, detail: str, origin: Origin) -> None:
+           user: str, tag: Tag, roles: list[str], origin: Origin) -> None:
     before, after = owners
     try:
         with transaction() as t:
             change(t)
             if after != before:
                 t.update(Project(found.name), actions=[Project.owners.set(after)], condition=Project.owners == before)
-            _events(t, actor, found, tag, detail, origin, also=user if user != actor else None)
+            _events(t, actor, found, tag, user, roles, origin, also=user if user != actor else None)
     except TransactWriteError as exc:
         raise Conflict(gettext("The collaborators changed at the same time: reload the page and try again.")) from exc
     if after != before:
         _mark_suspended_owners(found.name)
 
 
-def _events(t: TransactWrite, actor: str, found: ProjectInfo, tag: Tag, detail: str, origin: Origin,
+def _events(t: TransactWrite, actor: str, found: ProjectInfo, tag: Tag, user: str, roles: list[str], origin: Origin,
             also: str | None = None) -> None:
-    """In the acting user's history, the project's, and that of the user it concerns."""
-    record(t, tag, origin, user=actor, project=found.history_key, detail=detail)
+    """In the acting user's history, the project's, and that of the user it concerns (`user`, whose
+    roles are named)."""
+    record(t, tag, origin, user=actor, project=found.history_key, detail=user, roles=roles)
     if also:
-        record(t, tag, origin, user=also, detail=detail)
+        record(t, tag, origin, user=also, detail=user, roles=roles)
 
 
 def _tell(found: ProjectInfo, change: str, username: str, role: str) -> None:
@@ -282,12 +283,11 @@ def _tell(found: ProjectInfo, change: str, username: str, role: str) -> None:
 
 
 def mail_owners(found: ProjectInfo, template: str, *, owners_then: list[str] | None = None, also: str = "",
-                **context: object) -> None:
+                **context: Any) -> None:
     """One mail to each Owner of the project (as they were, for a project being deleted) and
     to the user a change concerns; `yours` tells that user's mail from the others'."""
     recipients = owners(found.name) if owners_then is None else list(owners_then)
     for recipient in dict.fromkeys([*recipients, also] if also else recipients):
         user = get_or_none(User, recipient)
         if user is not None:
-            mails.to_user(user, template, project=found.display_name,
-                      yours=recipient == also, **context)
+            mails.to_user(user, template, project=found.display_name, yours=recipient == also, **context)

@@ -128,8 +128,7 @@ def create(username: str, *, name: str, projects: list[str], expires: str, origi
             record(t, Tag.TOKEN_CREATE, origin, user=username, detail=name)
     except TransactWriteError as exc:
         raise ValidationError({"name": gettext("You already have a token with this name.")}) from exc
-    mails.to_user(user, "token-created", name=name,
-              projects=", ".join(chosen), ip=origin.ip)
+    mails.to_user(user, "token-created", name=name, projects=", ".join(chosen), ip=origin.ip)
     return _compose(token_id, secret)
 
 

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 from chalice.app import Request
 
-from chalicelib.accounts import login, sessions
+from chalicelib.accounts import sessions
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import NotLoggedIn
 from chalicelib.core.origin import Origin
@@ -82,14 +82,15 @@ def parse(request: Request) -> WebRequest:
     if len(body) > MAX_FORM_BYTES:
         body = b""
     fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+    cookies = cookies_of(headers)
     return WebRequest(
         method=request.method,
         path=real_path(request),
         query={k: v for k, v in (request.query_params or {}).items()},
         form={k: v[0] for k, v in fields.items()},
         form_lists=fields,
-        cookies=cookies_of(headers),
-        origin=parse_origin_only(request),
+        cookies=cookies,
+        origin=parse_origin_only(request)._replace(device=cookies.get(DEVICE_COOKIE, "")),
         headers={"host": headers.get("host", ""), "x-csrf-token": headers.get("x-csrf-token", "")},
         body=body,
     )
@@ -116,12 +117,12 @@ def cookie(name: str, value: str, max_age: int | None = None) -> str:
     return "; ".join(parts)
 
 
-def start_session(req: WebRequest, token: str, username: str, language: str | None = None) -> None:
-    """A new session id and a new CSRF cookie (no fixation of either); the browser is
-    remembered as one that logged in to this account, and speaks the account's language."""
+def start_session(req: WebRequest, token: str, language: str | None = None, device: str | None = None) -> None:
+    """A new session id and a new CSRF cookie (no fixation of either); the browser speaks the
+    account's language, and keeps the device cookie the login gave it (None: the one it has)."""
     req.set_cookies.append(cookie(sessions.SESSION_COOKIE, token, int(sessions.MAX_AGE.total_seconds())))
     req.set_cookies.append(cookie(sessions.CSRF_COOKIE, sessions.new_token()))
-    if device := login.remember_device(req.cookies.get(DEVICE_COOKIE, ""), username):
+    if device:
         req.set_cookies.append(cookie(DEVICE_COOKIE, device, DEVICE_MAX_AGE))
     if language in LANGUAGES:
         remember_language(req, language)

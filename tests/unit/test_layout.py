@@ -92,6 +92,32 @@ def test_a_successful_login_is_recorded_in_one_place():
     assert sources_mentioning("Tag.LOGIN_SUCCESS") - {"chalicelib.events.tags"} == {"chalicelib.accounts.login"}
 
 
+def calling(function: str) -> set[str]:
+    """The modules that call `function` by that name (attribute calls count: `mail.send`)."""
+    def name(node: ast.expr) -> str:
+        return node.id if isinstance(node, ast.Name) else f"{name(node.value)}.{node.attr}" \
+            if isinstance(node, ast.Attribute) else ""
+    return {module for module, path in modules().items() for node in ast.walk(ast.parse(path.read_text()))
+            if isinstance(node, ast.Call) and name(node.func) == function}
+
+
+def test_one_way_for_each_common_thing():
+    assert calling("Event") == {"chalicelib.events.services"}  # events.services.record
+    assert calling("AdminAction") == {"chalicelib.admin.log"}
+    # A user is mailed in their language by accounts.mails; only a new address is mailed before it is theirs.
+    assert calling("mail.send") == {"chalicelib.accounts.mails", "chalicelib.accounts.registration"}
+    assert sources_mentioning("_get_connection()") == {"chalicelib.core.db", "chalicelib.core.items"}
+    assert sources_mentioning("isoformat()}#") == {"chalicelib.core.journal"}  # a journal entry's key
+
+
+def test_release_fields_are_listed_once():
+    from chalicelib.packaging.models import RELEASE_FIELDS
+
+    spelled = {name for name, path in modules().items() if sum(f"{field}:" in path.read_text().replace(" ", "")
+                                                                for field in RELEASE_FIELDS) > len(RELEASE_FIELDS) // 2}
+    assert spelled == {"chalicelib.packaging.models"}
+
+
 def test_roles_are_decided_by_the_permission_module_alone():
     assert sources_mentioning('"Owner"') == {"chalicelib.packaging.permissions"}
     readers = {name for name, path in modules().items() if "chalicelib.packaging.models.Role" in imports(path)}

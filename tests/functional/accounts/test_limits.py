@@ -16,8 +16,8 @@ from tests.helpers import Browser
 
 def attempt(password: str, who: str = "alice", ip: str = "", device: str = "") -> str:
     try:
-        accounts_login.login(login=who, password=password, origin=Origin(ip=ip or f"192.0.2.{hash(password) % 200}"),
-                             device=device)
+        accounts_login.login(login=who, password=password,
+                             origin=Origin(ip=ip or f"192.0.2.{hash(password) % 200}", device=device))
     except InvalidCredentials:
         return "checked"
     except RateLimited:

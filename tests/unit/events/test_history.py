@@ -41,7 +41,8 @@ def test_an_event_of_a_change_is_written_with_it_or_not_at_all(stores):
 
     project = events.project_subject("cheese", None)
     with transaction() as t:
-        events.record(t, Tag.ROLE_INVITE, Origin(ip="192.0.2.9"), user="alice", project=project, detail="bob (Owner)")
+        events.record(t, Tag.ROLE_INVITE, Origin(ip="192.0.2.9"), user="alice", project=project, detail="bob",
+                      roles=["Owner"])
     [mine], [its] = events.history("alice"), events.history(project)
     assert (mine.actor, its.actor, its.detail, its.ip) == ("", "alice", "bob (Owner)", "192.0.2.9")
     try:  # the change is refused (its condition fails): the event it would have reported is not written either
@@ -63,7 +64,7 @@ def test_details_are_shown_in_the_reader_language():
         # Events recorded before login methods had codes carry the English words.
         assert describe_detail(Tag.LOGIN_SUCCESS, "with a recovery code") == "avec un code de récupération"
         assert describe_detail(Tag.LOGIN_SUCCESS, "security-key:Blue") == "avec la clé de sécurité «\u00a0Blue\u00a0»"
-        assert describe_detail(Tag.ROLE_CHANGE, "Owner (Maintainer → Owner)") == "Owner (Mainteneur → Propriétaire)"
+        assert describe_detail(Tag.ROLE_CHANGE, "Owner", ["Maintainer", "Owner"]) == "Owner (Mainteneur → Propriétaire)"
         assert describe_detail(Tag.TOKEN_CREATE, "totp") == "totp"  # a name the user gave shows as given
     with translation.using("en"):
         assert describe_detail(Tag.LOGIN_SUCCESS, "security-key:Blue") == "with security key “Blue”"
