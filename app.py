@@ -4,7 +4,7 @@ from chalicelib.accounts import views as accounts
 from chalicelib.accounts import views_manage as account_settings
 from chalicelib.admin import views as admin
 from chalicelib.forklift import views as forklift
-from chalicelib.forklift import views_sessions as upload_sessions
+from chalicelib.forklift import views_upload_sessions as upload_sessions
 from chalicelib.i18n import views as languages
 from chalicelib.mfa import views as mfa
 from chalicelib.mfa import views_keys as security_keys

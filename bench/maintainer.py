@@ -7,7 +7,7 @@ def token(username: str = "bench") -> str:
     from chalicelib.accounts.models import Email, User
     from chalicelib.core import clock
     from chalicelib.core.origin import Origin
-    from chalicelib.mfa import login as mfa
+    from chalicelib.mfa import second_factor as mfa
     from chalicelib.tokens import services as tokens
 
     now, address = clock.now(), f"{username}@example.com"

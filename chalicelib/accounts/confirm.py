@@ -30,7 +30,7 @@ def is_wrong_password(user: User, password: str, origin: Origin) -> bool:
     counted and recorded. For forms that report it beside other errors."""
     attempt = ratelimit.reserve(*password_limits(user.username, origin))
     if passwords.verify(user.password_hash, password):
-        ratelimit.release(attempt)
+        ratelimit.give_back(attempt)
         return False
     record(None, Tag.PASSWORD_CONFIRM_FAILURE, origin, user=user.username)
     return True

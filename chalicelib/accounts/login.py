@@ -78,12 +78,12 @@ def login(*, login: str, password: str, origin: Origin, previous_session: str | 
         raise InvalidCredentials()
     require_standing(user)  # only once the password was right: strangers learn nothing
     if twofactor.has_two_factor(user):
-        ratelimit.release(attempt)
+        ratelimit.give_back(attempt)
         return LoginResult(user.username, pending=pending_login(user, next_path, browser=browser))
     rehash = [User.password_hash.set(passwords.hash_password(password))] \
         if passwords.needs_rehash(user.password_hash) else []
     started = finish_login(user, origin, previous_session=previous_session, user_actions=rehash,
-                           also=lambda t: ratelimit.release_in(t, attempt))
+                           also=lambda t: ratelimit.give_back_in(t, attempt))
     return LoginResult(user.username, session_token=started.token, language=user.language, device=started.device)
 
 

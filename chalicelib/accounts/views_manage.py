@@ -11,9 +11,9 @@ from chalicelib.web import Response
 
 if TYPE_CHECKING:  # loaded by the first request to these pages, not by every cold start
     from chalicelib.accounts import registration, reset, summary
-    from chalicelib.mfa import manage, security_keys
+    from chalicelib.mfa import enrollment, security_keys
 else:
-    manage = lazy("chalicelib.mfa.manage")
+    enrollment = lazy("chalicelib.mfa.enrollment")
     security_keys = lazy("chalicelib.mfa.security_keys")
     registration = lazy("chalicelib.accounts.registration")
     reset = lazy("chalicelib.accounts.reset")
@@ -80,7 +80,7 @@ def resend_verification() -> Response:
 @route("/manage/account/totp/remove", methods=["POST"], content_types=FORM)
 def remove_totp() -> Response:
     def run(req: web.WebRequest, username: str) -> Response:
-        manage.remove_totp(username, password=req.form.get("remove_password", ""),
+        enrollment.remove_totp(username, password=req.form.get("remove_password", ""),
                             code=req.form.get("remove_code", ""), origin=req.origin)
         return web.redirect(req, "/manage/account/", notice="totp-removed")
     return account_form(run, sudo=True)

@@ -26,7 +26,7 @@ class Action(enum.StrEnum):
     PROHIBIT = "admin:name:prohibit"
     RELEASE_NAME = "admin:name:release"  # a deleted project's held name
     QUARANTINE = "admin:project:quarantine"
-    RELEASE = "admin:project:release"
+    LIFT_QUARANTINE = "admin:project:release"
     DELETE_PROJECT = "admin:project:delete"
 
 
@@ -41,7 +41,7 @@ DESCRIPTIONS: dict[str, str] = {
     Action.PROHIBIT: N_("Prohibited a project name"),
     Action.RELEASE_NAME: N_("Released the held name of a deleted project"),
     Action.QUARANTINE: N_("Quarantined a project"),
-    Action.RELEASE: N_("Released a project from quarantine"),
+    Action.LIFT_QUARANTINE: N_("Released a project from quarantine"),
     Action.DELETE_PROJECT: N_("Deleted a project"),
 }
 

@@ -89,7 +89,7 @@ def release_name(administrator: str, key: str, reason: str, origin: Origin) -> N
         raise ValidationError({"reason": gettext("Give a reason of at most %(max)s characters.", max=REASON_MAX)})
     try:
         with transaction() as t:
-            holds.release(t, guard)
+            holds.free(t, guard)
             t.save(log.entry(log.Action.RELEASE_NAME, administrator, origin, target=guard.display_name or key,
                              reason=reason))
     except TransactWriteError as exc:

@@ -15,13 +15,13 @@ from chalicelib.packaging.views_manage import project_dependents
 from chalicelib.web import Response
 
 if TYPE_CHECKING:  # loaded by the first request to these pages, not by every cold start
-    from chalicelib.admin import log, projects, site, users
+    from chalicelib.admin import log, moderation, site, users
     from chalicelib.core import switches
-    from chalicelib.packaging import projects as packaging
+    from chalicelib.packaging import catalog as packaging
 else:
-    packaging = lazy("chalicelib.packaging.projects")
+    packaging = lazy("chalicelib.packaging.catalog")
     log = lazy("chalicelib.admin.log")
-    projects = lazy("chalicelib.admin.projects")
+    moderation = lazy("chalicelib.admin.moderation")
     site = lazy("chalicelib.admin.site")
     switches = lazy("chalicelib.core.switches")
     users = lazy("chalicelib.admin.users")
@@ -139,11 +139,11 @@ def change_project(name: str, change: str) -> Response:
     def run(req: web.WebRequest, administrator: str) -> Response:
         found, reason = packaging.project(name), req.form.get("reason", "")
         if change == "quarantine":
-            projects.quarantine(administrator, found, reason, req.origin)
+            moderation.quarantine(administrator, found, reason, req.origin)
         elif change == "release":
-            projects.release(administrator, found, reason, req.origin)
+            moderation.lift_quarantine(administrator, found, reason, req.origin)
         elif change == "delete":
-            projects.delete(administrator, found, req.form.get("confirm_name", ""), req.form.get("delete_reason", ""),
+            moderation.delete(administrator, found, req.form.get("confirm_name", ""), req.form.get("delete_reason", ""),
                             req.origin, dependents=project_dependents())
             return web.redirect(req, "/admin/log/", notice="project-deleted")
         else:

@@ -3,7 +3,7 @@
 reserve() adds one to each counter an action is limited by, in one conditional update per
 counter that succeeds only while under the limit, so concurrent attempts cannot all slip
 through; over a limit, RateLimited carries the seconds until that window ends. An attempt
-that turns out right gives its count back with release() (or release_in() a transaction),
+that turns out right gives its count back with give_back() (or give_back_in() a transaction),
 so the limits count failures, as PyPI's do.
 """
 from __future__ import annotations
@@ -148,13 +148,13 @@ def count(limit: Limit, subject: str) -> int:
     return int(counter.hits) if counter is not None else 0
 
 
-def release_in(t: TransactWrite, reservation: Reservation) -> None:
+def give_back_in(t: TransactWrite, reservation: Reservation) -> None:
     for key in reservation.keys:
         t.update(RateLimitCounter(key), actions=[RateLimitCounter.hits.add(-1)])
 
 
-def release(reservation: Reservation) -> None:
+def give_back(reservation: Reservation) -> None:
     """Gives back the counts of an attempt that was right (one write for all of them)."""
     if reservation.keys:
         with transaction() as t:
-            release_in(t, reservation)
+            give_back_in(t, reservation)

@@ -59,7 +59,7 @@ def download_url(key: str, seconds: int = DOWNLOAD_URL_SECONDS) -> str:
 
 
 # Large files come straight from the uploader to S3 in a multipart upload whose parts are
-# PUT to presigned URLs (chalicelib.forklift.sessions); the app never carries their bytes.
+# PUT to presigned URLs (chalicelib.forklift.upload_sessions); the app never carries their bytes.
 
 class NoSuchUpload(Exception):
     """The multipart upload is gone (completed, aborted, or expired by the bucket's rule)."""

@@ -56,7 +56,7 @@ class Tag(enum.StrEnum):
     PROJECT_ARCHIVE = "project:status:archive"
     PROJECT_UNARCHIVE = "project:status:unarchive"
     PROJECT_QUARANTINE = "project:status:quarantine"
-    PROJECT_RELEASE = "project:status:release"
+    QUARANTINE_LIFT = "project:status:release"
     ACCOUNT_SUSPEND = "account:suspend"
     ACCOUNT_RESTORE = "account:restore"
 
@@ -109,7 +109,7 @@ DESCRIPTIONS: dict[str, str] = {
     Tag.PROJECT_ARCHIVE: N_("Project archived"),
     Tag.PROJECT_UNARCHIVE: N_("Project unarchived"),
     Tag.PROJECT_QUARANTINE: N_("Project quarantined by an administrator"),
-    Tag.PROJECT_RELEASE: N_("Project released from quarantine by an administrator"),
+    Tag.QUARANTINE_LIFT: N_("Project released from quarantine by an administrator"),
     Tag.ACCOUNT_SUSPEND: N_("Account suspended by an administrator"),
     Tag.ACCOUNT_RESTORE: N_("Account restored by an administrator"),
 }

@@ -26,7 +26,7 @@ from chalicelib.core.errors import UploadRefused
 from chalicelib.forklift import access, checks, inspection, metadata, pipeline, sweeper
 from chalicelib.forklift.metadata import Metadata
 from chalicelib.forklift.models import HEAD, UploadSession, object_marker
-from chalicelib.forklift.sessions import COMPLETED, PENDING, head_of, items, release
+from chalicelib.forklift.upload_sessions import COMPLETED, PENDING, head_of, items, target
 from chalicelib.packaging import layout
 
 MECHANISM = "vnd-cheeseshop-s3-multipart-presigned"
@@ -101,7 +101,7 @@ def begin(presented: access.Presented, session_id: str, filename: str, size: obj
     if not isinstance(sha256, str) or not SHA256.fullmatch(sha256):
         raise UploadRefused("Give the file's sha256 digest in hashes, as 64 lowercase hexadecimal digits.")
     checks.check_filename(filename, head.name or "", head.version or "", *kinds(filename))
-    who, _, (existing,) = access.authorize(presented, release(head.name or "", head.version or ""), [filename])
+    who, _, (existing,) = access.authorize(presented, target(head.name or "", head.version or ""), [filename])
     if access.already_uploaded(existing, sha256, status=409):
         raise AlreadyUploaded(filename)
     staged = {item.item: item for item in items(session_id)}

@@ -14,12 +14,12 @@ from pynamodb.attributes import BinaryAttribute, NumberAttribute, TTLAttribute, 
 from pynamodb.models import Model
 
 HEAD = "#"
-RELEASE, OBJECT = "release:", "object:"  # the hash keys of pointers start so; a session's id never does
+TARGET, OBJECT = "release:", "object:"  # the hash keys of pointers start so; a session's id never does
 
 
-def release_marker(project: str, version: str) -> str:
+def target_marker(project: str, version: str) -> str:
     """The key of the pointer to a release's open session."""
-    return f"{RELEASE}{project}:{version}"
+    return f"{TARGET}{project}:{version}"
 
 
 def object_marker(key: str) -> str:

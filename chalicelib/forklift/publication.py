@@ -8,7 +8,7 @@ from chalicelib.core.errors import UploadRefused
 from chalicelib.core.origin import Origin
 from chalicelib.forklift import access, files, pipeline
 from chalicelib.forklift.models import HEAD, UploadSession, object_marker
-from chalicelib.forklift.sessions import (
+from chalicelib.forklift.upload_sessions import (
     CANCELED,
     COMPLETED,
     PENDING,

@@ -24,7 +24,7 @@ from chalicelib.core.origin import Origin
 from chalicelib.core.translation import N_, gettext
 from chalicelib.events.services import record
 from chalicelib.events.tags import Tag
-from chalicelib.mfa import login, security_keys, webauthn
+from chalicelib.mfa import second_factor, security_keys, webauthn
 from chalicelib.mfa.models import WebAuthnKey
 
 SIGN_IN = "passkey-sign-in"
@@ -41,7 +41,7 @@ def begin_sign_in(origin: Origin) -> dict[str, Any]:
 
 
 def finish_sign_in(*, challenge_id: str, credential: dict[str, Any], origin: Origin, next_path: str,
-                   previous_session: str | None = None) -> login.Completed:
+                   previous_session: str | None = None) -> second_factor.Completed:
     attempt = ratelimit.reserve((ratelimit.PASSKEY_PER_IP, origin.ip))
     challenge = security_keys.consume_challenge(challenge_id, ANYONE, SIGN_IN)
     key = get_or_none(WebAuthnKey, webauthn.credential_id(credential) or "-")
@@ -63,7 +63,7 @@ def finish_sign_in(*, challenge_id: str, credential: dict[str, Any], origin: Ori
     except TransactWriteError as exc:  # replayed concurrently, or suspended meanwhile
         raise _refused(user, key, origin) from exc
     mails.to_user(user, "passkey-sign-in", label=key.label, ip=origin.ip)
-    return login.Completed(started.token, user.username, next_path, language=user.language,
+    return second_factor.Completed(started.token, user.username, next_path, language=user.language,
                            device=started.device)
 
 

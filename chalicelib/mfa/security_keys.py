@@ -23,7 +23,7 @@ from chalicelib.core.origin import Origin
 from chalicelib.core.translation import N_, gettext
 from chalicelib.events.services import record
 from chalicelib.events.tags import PASSKEY_METHOD, SECURITY_KEY_METHOD, Tag
-from chalicelib.mfa import login, policy, webauthn
+from chalicelib.mfa import policy, second_factor, webauthn
 from chalicelib.mfa.models import Challenge, WebAuthnKey
 
 LABEL_MAX = 64
@@ -179,10 +179,10 @@ def begin_authentication(pending: str | None, *, browser: str) -> dict[str, Any]
 
 
 def finish_authentication(pending: str | None, *, challenge_id: str, credential: dict[str, Any], origin: Origin,
-                          previous_session: str | None = None, browser: str) -> login.Completed:
+                          previous_session: str | None = None, browser: str) -> second_factor.Completed:
     found = pending_user(pending, browser=browser)
     user = found.user
-    attempt = login.code_attempt(user.username, origin)
+    attempt = second_factor.code_attempt(user.username, origin)
     challenge = consume_challenge(challenge_id, user.username, AUTHENTICATE)
     key = get_or_none(WebAuthnKey, webauthn.credential_id(credential) or "-")
     if key is None or key.username != user.username:
@@ -198,7 +198,7 @@ def finish_authentication(pending: str | None, *, challenge_id: str, credential:
                              also=counting_use(key, count, attempt), reauthenticating=found.reauthenticating)
     except TransactWriteError as exc:
         raise _refused(user, origin) from exc
-    return login.Completed(started.token, user.username, found.next_path, language=user.language,
+    return second_factor.Completed(started.token, user.username, found.next_path, language=user.language,
                            device=started.device)
 
 
@@ -214,17 +214,17 @@ def counting_use(key: WebAuthnKey, count: int, attempt: ratelimit.Reservation) -
     def count_use(t: TransactWrite) -> None:
         t.update(key, actions=[WebAuthnKey.sign_count.set(count), WebAuthnKey.last_used_at.set(clock.now())],
                  condition=WebAuthnKey.sign_count == key.sign_count)
-        ratelimit.release_in(t, attempt)
+        ratelimit.give_back_in(t, attempt)
     return count_use
 
 
 def _refused(user: User, origin: Origin) -> InvalidCode:
-    login.wrong_code(user.username, origin)
+    second_factor.wrong_code(user.username, origin)
     return InvalidCode(gettext("This security key was not accepted. Use a key registered to your account."))
 
 
 def cloned(user: User, key: WebAuthnKey, origin: Origin) -> InvalidCode:
-    login.wrong_code(user.username, origin)
+    second_factor.wrong_code(user.username, origin)
     record(None, Tag.WEBAUTHN_CLONED, origin, user=user.username, detail=key.label or "")
     mails.to_user(user, "passkey-cloned" if key.passkey else "security-key-cloned", label=key.label, ip=origin.ip)
     if key.passkey:

@@ -12,10 +12,10 @@ from chalicelib.core.lazy import lazy
 from chalicelib.web import Response
 
 if TYPE_CHECKING:  # loaded by the first request to these pages, not by every cold start
-    from chalicelib.mfa import login, manage
+    from chalicelib.mfa import enrollment, second_factor
 else:
-    login = lazy("chalicelib.mfa.login")
-    manage = lazy("chalicelib.mfa.manage")
+    second_factor = lazy("chalicelib.mfa.second_factor")
+    enrollment = lazy("chalicelib.mfa.enrollment")
 
 routes = web.Routes(__name__)
 route = routes.route
@@ -28,14 +28,14 @@ def _req() -> web.WebRequest:
     return routes.web_request()
 
 
-def _methods_context(req: web.WebRequest, methods: login.Methods) -> dict[str, Any]:
+def _methods_context(req: web.WebRequest, methods: second_factor.Methods) -> dict[str, Any]:
     return {"has_totp": methods.totp, "has_keys": methods.security_keys, "elsewhere": web.webauthn_elsewhere(req)}
 
 
 def _pending_page(template: str) -> Response:
     req = _req()
     try:
-        methods = login.pending_methods(req.cookies.get(web.PENDING_COOKIE), browser=req.csrf_id)
+        methods = second_factor.pending_methods(req.cookies.get(web.PENDING_COOKIE), browser=req.csrf_id)
     except LoginExpired:
         return web.redirect(req, "/account/login/", notice="login-expired")
     except AccountSuspended as exc:
@@ -44,7 +44,7 @@ def _pending_page(template: str) -> Response:
     return web.page(req, template, **_methods_context(req, methods))
 
 
-def _complete(template: str, complete: Callable[..., login.Completed]) -> Response:
+def _complete(template: str, complete: Callable[..., second_factor.Completed]) -> Response:
     req = _req()
 
     def act() -> Response:
@@ -62,7 +62,7 @@ def _complete(template: str, complete: Callable[..., login.Completed]) -> Respon
         return web.redirect(req, done.next_path)
     def context() -> dict[str, Any]:
         try:
-            methods = login.pending_methods(req.cookies.get(web.PENDING_COOKIE), browser=req.csrf_id)
+            methods = second_factor.pending_methods(req.cookies.get(web.PENDING_COOKIE), browser=req.csrf_id)
             return _methods_context(req, methods)
         except LoginExpired:
             return {}
@@ -76,7 +76,7 @@ def two_factor_form() -> Response:
 
 @route("/account/two-factor", methods=["POST"], content_types=FORM)
 def two_factor_code() -> Response:
-    return _complete("account/two-factor.html", login.complete_with_totp)
+    return _complete("account/two-factor.html", second_factor.complete_with_totp)
 
 
 @route("/account/recovery-code", methods=["GET"])
@@ -86,18 +86,18 @@ def recovery_code_form() -> Response:
 
 @route("/account/recovery-code", methods=["POST"], content_types=FORM)
 def recovery_code() -> Response:
-    return _complete("account/recovery-code.html", login.complete_with_recovery_code)
+    return _complete("account/recovery-code.html", second_factor.complete_with_recovery_code)
 
 
-def _provisioning_or_redirect(req: web.WebRequest, token: str | None = None) -> manage.Provisioning | Response:
+def _provisioning_or_redirect(req: web.WebRequest, token: str | None = None) -> enrollment.Provisioning | Response:
     try:
-        return manage.provisioning(req.require_user(), token)
+        return enrollment.provisioning(req.require_user(), token)
     except EmailNotVerified:
         return web.redirect(req, "/manage/account/", notice="verify-first")
     except AlreadyEnrolled:
         return web.redirect(req, "/manage/account/", notice="totp-exists")
     except CheeseshopError:  # an expired setup token: start again with a new secret
-        return manage.provisioning(req.require_user())
+        return enrollment.provisioning(req.require_user())
 
 
 @route("/manage/account/totp-provision", methods=["GET"])
@@ -117,14 +117,14 @@ def totp_provision() -> Response:
     username, token = req.require_user(), req.form.get("setup_token", "")
 
     def act() -> Response:
-        has_codes = manage.enroll_totp(username, token=token, code=req.form.get("code", ""), origin=req.origin)
+        has_codes = enrollment.enroll_totp(username, token=token, code=req.form.get("code", ""), origin=req.origin)
         if has_codes:
             return web.redirect(req, "/manage/account/", notice="totp-added")
         return web.redirect(req, "/manage/account/recovery-codes/", notice="totp-added-make-codes")
 
     def context() -> dict[str, Any]:
         setup = _provisioning_or_redirect(req, token)
-        return {"setup": setup} if isinstance(setup, manage.Provisioning) else {}
+        return {"setup": setup} if isinstance(setup, enrollment.Provisioning) else {}
     return web.form_action(req, TOTP_PAGE, act, lazy_context=context)
 
 
@@ -142,6 +142,6 @@ def generate_recovery_codes() -> Response:
     username = req.require_user()
 
     def act() -> Response:
-        codes = manage.generate_recovery_codes(username, req.origin)
+        codes = enrollment.generate_recovery_codes(username, req.origin)
         return web.page(req, RECOVERY_PAGE, codes=codes, **account_context(username))
     return web.form_action(req, RECOVERY_PAGE, act, lazy_context=lambda: account_context(username))

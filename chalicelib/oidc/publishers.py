@@ -19,8 +19,8 @@ from chalicelib.events.services import record
 from chalicelib.events.tags import Tag
 from chalicelib.oidc.models import Publisher
 from chalicelib.packaging import collaborators, creation
+from chalicelib.packaging.catalog import ProjectInfo
 from chalicelib.packaging.names import normalize
-from chalicelib.packaging.projects import ProjectInfo
 
 PENDING = "pending:"
 PENDING_LIFETIME = timedelta(days=30)

@@ -16,7 +16,7 @@ else:
     pending = lazy("chalicelib.oidc.pending")
     publishers = lazy("chalicelib.oidc.publishers")
 if TYPE_CHECKING:  # annotations only
-    from chalicelib.packaging.projects import ProjectInfo
+    from chalicelib.packaging.catalog import ProjectInfo
 
 routes = web.Routes(__name__)
 route = routes.route
@@ -35,16 +35,21 @@ def project_publishing(name: str) -> Response:
     return show_project(name, Permission.PUBLISHERS, PROJECT_PAGE, sudo=True, extra=_publishers)
 
 
+REMOVE = "remove"  # the last segment of the removal's URL; every other names the kind of publisher added
+
+
 @route(BASE + "/{kind}", methods=["POST"], content_types=FORM)
-def add_publisher(name: str, kind: str) -> Response:
-    def run(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
-        if kind == "remove":
-            publishers.remove(username, found, req.form.get("publisher", ""), req.origin)
-            return web.redirect(req, f"/manage/project/{found.name}/publishing/", notice="publisher-removed")
+def change_publishers(name: str, kind: str) -> Response:
+    """Adds a trusted publisher of a kind (/publishing/github), or removes one (/publishing/remove)."""
+    def add(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
         publishers.add(username, found, kind, req.form, req.origin)
         return web.redirect(req, f"/manage/project/{found.name}/publishing/", notice="publisher-added")
-    return project_form(name, Permission.PUBLISHERS, PROJECT_PAGE, run, sudo=True, back="publishing/",
-                        extra=_publishers)
+
+    def remove(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
+        publishers.remove(username, found, req.form.get("publisher", ""), req.origin)
+        return web.redirect(req, f"/manage/project/{found.name}/publishing/", notice="publisher-removed")
+    return project_form(name, Permission.PUBLISHERS, PROJECT_PAGE, remove if kind == REMOVE else add,
+                        sudo=True, back="publishing/", extra=_publishers)
 
 
 def _account_gate(req: web.WebRequest) -> Response | None:

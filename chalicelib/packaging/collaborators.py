@@ -25,10 +25,10 @@ from chalicelib.core.origin import Origin
 from chalicelib.core.translation import N_, gettext
 from chalicelib.events.services import record
 from chalicelib.events.tags import Tag
-from chalicelib.packaging import permissions, projects
+from chalicelib.packaging import catalog, permissions
+from chalicelib.packaging.catalog import ProjectInfo
 from chalicelib.packaging.models import Project, Role, RoleInvitation
 from chalicelib.packaging.permissions import Permission, RoleName
-from chalicelib.packaging.projects import ProjectInfo
 
 INVITATION_LIFETIME = timedelta(seconds=signing.MAX_AGE[signing.ROLE_INVITATION])
 LAST_OWNER = N_("A project needs an Owner: make another collaborator an Owner first.")
@@ -164,7 +164,7 @@ def answer(username: str, *, accept: bool, origin: Origin, token: str = "", proj
     item = _from_link(token, username) if token else get_or_none(RoleInvitation, project, username)
     if item is None or item.expires <= clock.now():
         raise InvalidLink(gettext("This invitation has expired, was answered or was revoked."))
-    found = projects.project(item.project)
+    found = catalog.project(item.project)
     if not accept:
         with transaction() as t:
             t.delete(item, condition=RoleInvitation.nonce == item.nonce)

@@ -10,9 +10,9 @@ from xml.etree import ElementTree
 from chalicelib.core.config import get_settings
 from chalicelib.core.db import get_many
 from chalicelib.core.text import xml_safe
+from chalicelib.packaging.catalog import ProjectInfo, offered_releases, release_info, releases
 from chalicelib.packaging.models import Project, Release
 from chalicelib.packaging.permissions import ProjectStatus, status_of
-from chalicelib.packaging.projects import ProjectInfo, offered_releases, release_info, releases
 
 LENGTH = 40
 

@@ -75,7 +75,7 @@ def held() -> list[Hold]:
     return sorted(found, key=lambda h: h.name.lower())
 
 
-def release(t: TransactWrite, guard: Project) -> None:
+def free(t: TransactWrite, guard: Project) -> None:
     """Frees a held name (an administrator's release): the guard goes, or keeps only its prohibition."""
     if guard.prohibited is not None:
         t.update(guard, actions=[Project.listed.remove(), Project.held_by.remove(), Project.held_until.remove(),

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.core.config import get_settings
-from chalicelib.packaging import projects
-from chalicelib.packaging.projects import FileInfo, ProjectInfo, ReleaseInfo, offered, offered_releases
+from chalicelib.packaging import catalog
+from chalicelib.packaging.catalog import FileInfo, ProjectInfo, ReleaseInfo, offered, offered_releases
 
 
 def project(found: ProjectInfo) -> dict[str, Any]:
@@ -21,7 +21,7 @@ def project(found: ProjectInfo) -> dict[str, Any]:
 
 
 def release(found: ProjectInfo, version: str) -> dict[str, Any]:
-    chosen = projects.release(found, version)
+    chosen = catalog.release(found, version)
     urls = [_file(f) for f in offered(found).files if f.version == chosen.version]
     return {"info": _info(found, chosen, urls), "last_serial": found.serial, "urls": urls, "vulnerabilities": []}
 

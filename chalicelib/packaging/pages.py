@@ -27,7 +27,7 @@ from chalicelib.core import cdn, items
 from chalicelib.core.config import get_settings
 from chalicelib.core.db import get_or_none, transaction
 from chalicelib.core.errors import NotFound
-from chalicelib.packaging import projects, simple_api
+from chalicelib.packaging import catalog, simple_api
 from chalicelib.packaging.models import SimplePage
 
 log = logging.getLogger(__name__)
@@ -119,11 +119,11 @@ def _render(page: str) -> dict[str, str] | None:
     """Both forms of the page, from the tables; None when the project is gone."""
     url = get_settings().path_prefix
     if page == INDEX:
-        listed = projects.all_projects()
+        listed = catalog.all_projects()
         return {"json": simple_api.index(listed, simple_api.JSON, url),
                 "html": simple_api.index(listed, simple_api.HTML, url)}
     try:
-        found = projects.offered(projects.project(page))
+        found = catalog.offered(catalog.project(page))
     except NotFound:
         return None
     return {"json": simple_api.project(found, simple_api.JSON, url),

@@ -6,8 +6,8 @@ from __future__ import annotations
 import html
 import json
 
+from chalicelib.packaging.catalog import ProjectFiles
 from chalicelib.packaging.permissions import ProjectStatus
-from chalicelib.packaging.projects import ProjectFiles
 
 API_VERSION = "1.4"
 JSON = "application/vnd.pypi.simple.v1+json"

@@ -17,9 +17,9 @@ from chalicelib.core.translation import gettext
 from chalicelib.events.services import record
 from chalicelib.events.tags import Tag
 from chalicelib.packaging import changes, collaborators, permissions
+from chalicelib.packaging.catalog import ProjectInfo
 from chalicelib.packaging.models import Project
 from chalicelib.packaging.permissions import Permission, ProjectStatus
-from chalicelib.packaging.projects import ProjectInfo
 
 REASON_MAX = 500
 Also = Callable[[TransactWrite], None]  # writes of the caller's, in the same transaction (the admin log)
@@ -47,12 +47,12 @@ def quarantine(actor: str, found: ProjectInfo, reason: str, origin: Origin, also
             before)
 
 
-def release(actor: str, found: ProjectInfo, origin: Origin, also: Also | None = None) -> None:
+def lift_quarantine(actor: str, found: ProjectInfo, origin: Origin, also: Also | None = None) -> None:
     """Back to the status the project had when it was quarantined (archived stays archived)."""
     _require_administrator(actor)
     item = get_or_none(Project, found.name)
     after = permissions.status_of(item.status_before if item is not None else None)
-    _change(actor, found, ProjectStatus.QUARANTINED, after, "", Tag.PROJECT_RELEASE, origin, also,
+    _change(actor, found, ProjectStatus.QUARANTINED, after, "", Tag.QUARANTINE_LIFT, origin, also,
             [Project.status_before.remove()])
 
 

@@ -15,13 +15,13 @@ from chalicelib.packaging.names import normalize
 from chalicelib.web import Response
 
 if TYPE_CHECKING:  # loaded by the first request to these pages, not by every cold start
-    from chalicelib.packaging import collaborators, feeds, json_api, pages, projects, simple_api
+    from chalicelib.packaging import catalog, collaborators, feeds, json_api, pages, simple_api
 else:
     collaborators = lazy("chalicelib.packaging.collaborators")
     feeds = lazy("chalicelib.packaging.feeds")
     json_api = lazy("chalicelib.packaging.json_api")
     pages = lazy("chalicelib.packaging.pages")
-    projects = lazy("chalicelib.packaging.projects")
+    catalog = lazy("chalicelib.packaging.catalog")
     simple_api = lazy("chalicelib.packaging.simple_api")
 
 routes = web.Routes(__name__)
@@ -81,7 +81,7 @@ def simple_project(name: str) -> Response:
 @route("/packages/{a}/{b}/{c}/{filename}", for_tools=True, methods=["GET"])
 def download(a: str, b: str, c: str, filename: str) -> Response:
     path = layout.download_key(a, b, c, filename)
-    if not projects.known_file(path):
+    if not catalog.known_file(path):
         return web.plain(404, "No such file.")
     return Response(body="", status_code=302, headers={"Location": storage.download_url(path),
                                                        "Cache-Control": "no-store"})
@@ -91,12 +91,12 @@ def download(a: str, b: str, c: str, filename: str) -> Response:
 def project_page(name: str) -> Response:
     req = routes.web_request()
     try:
-        found = projects.project(name)
+        found = catalog.project(name)
     except NotFound:
         return web.page(req, "project-missing.html", 404, name=name)
     if normalize(name) != name:
         return Response(body="", status_code=301, headers={"Location": web.url(f"/project/{found.name}/")})
-    return web.page(req, "project.html", project=projects.offered(found), releases=projects.offered_releases(found),
+    return web.page(req, "project.html", project=catalog.offered(found), releases=catalog.offered_releases(found),
                     **_people(req, found))
 
 
@@ -104,15 +104,15 @@ def project_page(name: str) -> Response:
 def release_page(name: str, version: str) -> Response:
     req = routes.web_request()
     try:
-        found = projects.project(name)
-        chosen = projects.release(found, version)
+        found = catalog.project(name)
+        chosen = catalog.release(found, version)
     except NotFound:
         return web.page(req, "not-found.html", 404)
-    return web.page(req, "project.html", project=projects.offered(found), releases=[chosen], one_release=True,
+    return web.page(req, "project.html", project=catalog.offered(found), releases=[chosen], one_release=True,
                     **_people(req, found))
 
 
-def _people(req: web.WebRequest, found: projects.ProjectInfo) -> dict[str, Any]:
+def _people(req: web.WebRequest, found: catalog.ProjectInfo) -> dict[str, Any]:
     """The project's collaborators, and whether the reader is one (for "Manage project")."""
     people = collaborators.collaborators(found.name)
     return {"collaborators": people, "member": any(p.username == req.username for p in people)}
@@ -125,7 +125,7 @@ def _json(status: int, body: object) -> Response:
 @route("/pypi/{name}/json", for_tools=True, methods=["GET"])
 def project_json(name: str) -> Response:
     try:
-        return _json(200, json_api.project(projects.project(name)))
+        return _json(200, json_api.project(catalog.project(name)))
     except NotFound:
         return _json(404, {"message": "Not Found"})
 
@@ -133,7 +133,7 @@ def project_json(name: str) -> Response:
 @route("/pypi/{name}/{version}/json", for_tools=True, methods=["GET"])
 def release_json(name: str, version: str) -> Response:
     try:
-        return _json(200, json_api.release(projects.project(name), version))
+        return _json(200, json_api.release(catalog.project(name), version))
     except NotFound:
         return _json(404, {"message": "Not Found"})
 
@@ -166,7 +166,7 @@ def rss_packages() -> Response:
 @route("/rss/project/{name}/releases.xml", for_tools=True, methods=["GET"])
 def rss_project(name: str) -> Response:
     try:
-        return _rss(feeds.project_releases(projects.project(name)))
+        return _rss(feeds.project_releases(catalog.project(name)))
     except NotFound:
         return web.plain(404, f"No project named '{name}' on this index.")
 

@@ -16,18 +16,18 @@ from chalicelib.packaging.permissions import Permission
 from chalicelib.web import Response
 
 if TYPE_CHECKING:  # loaded by the first request to these pages, not by every cold start
-    from chalicelib.forklift import sessions as upload_sessions
+    from chalicelib.forklift import upload_sessions as upload_sessions
     from chalicelib.oidc import pending
-    from chalicelib.packaging import collaborators, manage, projects, status
+    from chalicelib.packaging import catalog, collaborators, retraction, status
 else:
     pending = lazy("chalicelib.oidc.pending")
-    upload_sessions = lazy("chalicelib.forklift.sessions")
+    upload_sessions = lazy("chalicelib.forklift.upload_sessions")
     collaborators = lazy("chalicelib.packaging.collaborators")
-    manage = lazy("chalicelib.packaging.manage")
-    projects = lazy("chalicelib.packaging.projects")
+    retraction = lazy("chalicelib.packaging.retraction")
+    catalog = lazy("chalicelib.packaging.catalog")
     status = lazy("chalicelib.packaging.status")
 if TYPE_CHECKING:  # annotations only
-    from chalicelib.packaging.projects import ProjectInfo
+    from chalicelib.packaging.catalog import ProjectInfo
 
 routes = web.Routes(__name__)
 route = routes.route
@@ -48,7 +48,7 @@ def open_project(name: str, permission: Permission) -> tuple[web.WebRequest, str
         return gate
     username = req.require_user()
     try:
-        found = projects.project(name)
+        found = catalog.project(name)
         permissions.require(username, permission, found.name)
     except NotFound:
         return web.page(req, "not-found.html", 404)
@@ -60,7 +60,7 @@ def project_context(template: str, username: str, found: ProjectInfo, extra: Ext
     context: dict[str, Any] = {"project": found, "role": role, "base": _base(found),
                                "allowed": {p.value for p in Permission if permissions.allows(role, p, found.status)}}
     if template == "manage/project-releases.html":
-        context.update(releases=projects.releases(found.name), files=projects.files(found).files)
+        context.update(releases=catalog.releases(found.name), files=catalog.files(found).files)
     elif template == "manage/project-collaborators.html":
         context.update(collaborators=collaborators.collaborators(found.name),
                        invitations=collaborators.pending(found.name))
@@ -115,7 +115,7 @@ RELEASES = "manage/project-releases.html"
 @route(BASE + "/releases/yank", methods=["POST"], content_types=FORM)
 def yank(name: str) -> Response:
     def run(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
-        manage.yank(username, found, req.form.get("version", ""), req.form.get("reason", ""), req.origin)
+        retraction.yank(username, found, req.form.get("version", ""), req.form.get("reason", ""), req.origin)
         return web.redirect(req, _base(found) + "releases/", notice="release-yanked")
     return project_form(name, Permission.YANK, RELEASES, run, sudo=True, back="releases/")
 
@@ -123,7 +123,7 @@ def yank(name: str) -> Response:
 @route(BASE + "/releases/unyank", methods=["POST"], content_types=FORM)
 def unyank(name: str) -> Response:
     def run(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
-        manage.unyank(username, found, req.form.get("version", ""), req.origin)
+        retraction.unyank(username, found, req.form.get("version", ""), req.origin)
         return web.redirect(req, _base(found) + "releases/", notice="release-unyanked")
     return project_form(name, Permission.YANK, RELEASES, run, sudo=True, back="releases/")
 
@@ -131,7 +131,7 @@ def unyank(name: str) -> Response:
 @route(BASE + "/releases/delete", methods=["POST"], content_types=FORM)
 def delete_release(name: str) -> Response:
     def run(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
-        manage.delete_release(username, found, req.form.get("version", ""), req.origin)
+        retraction.delete_release(username, found, req.form.get("version", ""), req.origin)
         return web.redirect(req, _base(found) + "releases/", notice="release-deleted")
     return project_form(name, Permission.DELETE, RELEASES, run, sudo=True, back="releases/")
 
@@ -139,12 +139,12 @@ def delete_release(name: str) -> Response:
 @route(BASE + "/files/delete", methods=["POST"], content_types=FORM)
 def delete_file(name: str) -> Response:
     def run(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
-        manage.delete_file(username, found, req.form.get("filename", ""), req.origin)
+        retraction.delete_file(username, found, req.form.get("filename", ""), req.origin)
         return web.redirect(req, _base(found) + "releases/", notice="file-deleted")
     return project_form(name, Permission.DELETE, RELEASES, run, sudo=True, back="releases/")
 
 
-def project_dependents() -> tuple[manage.Dependents, ...]:
+def project_dependents() -> tuple[retraction.Dependents, ...]:
     """What other domains keep of a project, removed with it by its deletion (an Owner's or an
     administrator's): its trusted publishers and pending ones naming it, its open upload sessions."""
     return (pending.removal_writes, upload_sessions.removal_writes)
@@ -153,7 +153,7 @@ def project_dependents() -> tuple[manage.Dependents, ...]:
 @route(BASE + "/delete", methods=["POST"], content_types=FORM)
 def delete_project(name: str) -> Response:
     def run(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
-        manage.delete_project(username, found, req.form.get("confirm_name", ""), req.origin,
+        retraction.delete_project(username, found, req.form.get("confirm_name", ""), req.origin,
                               dependents=project_dependents())
         return web.redirect(req, "/manage/projects/", notice="project-deleted")
     return project_form(name, Permission.DELETE, "manage/project.html", run, sudo=True)

@@ -16,9 +16,9 @@ from chalicelib.web.responses import page, static_file
 from chalicelib.web.routing import Routes
 
 if TYPE_CHECKING:  # loaded by the first search of the home page, not by every cold start
-    from chalicelib.packaging import projects
+    from chalicelib.packaging import catalog
 else:
-    projects = lazy("chalicelib.packaging.projects")
+    catalog = lazy("chalicelib.packaging.catalog")
 
 routes = Routes(__name__)
 route = routes.route
@@ -53,7 +53,7 @@ def bind_and_harden(event: Request, get_response: Callable[[Request], Response])
 def home() -> Response:
     req = routes.web_request()
     query = req.query.get("q", "").strip()[:100]
-    return page(req, "home.html", query=query, projects=projects.search(query))
+    return page(req, "home.html", query=query, projects=catalog.search(query))
 
 
 @route("/static/{name}", methods=["GET"])

@@ -26,7 +26,7 @@ AT_COLD_START = {
     "chalicelib.core.translation",
     "chalicelib.events", "chalicelib.events.models", "chalicelib.events.services", "chalicelib.events.tags",
     "chalicelib.forklift", "chalicelib.forklift.models", "chalicelib.forklift.views",
-    "chalicelib.forklift.views_sessions",
+    "chalicelib.forklift.views_upload_sessions",
     "chalicelib.i18n", "chalicelib.i18n.views",
     "chalicelib.mfa", "chalicelib.mfa.models", "chalicelib.mfa.views",
     "chalicelib.mfa.views_keys",

@@ -127,7 +127,7 @@ def test_roles_are_decided_by_the_permission_module_alone():
 def test_the_two_factor_fields_are_read_by_the_factor_facts_and_the_policy_alone():
     readers = {name for name in modules() if name.startswith("chalicelib") and ".models" not in name
                for field in ("webauthn_keys", "totp_added_at") if f".{field}" in modules()[name].read_text()}
-    assert readers <= {"chalicelib.accounts.twofactor", "chalicelib.mfa.policy", "chalicelib.mfa.manage",
+    assert readers <= {"chalicelib.accounts.twofactor", "chalicelib.mfa.policy", "chalicelib.mfa.enrollment",
                        "chalicelib.mfa.security_keys"}
 
 

@@ -239,10 +239,10 @@ def test_a_huge_metadata_member_is_refused_without_inflating_it(client, token):
                                       "cheese_demo-1.0.0-py3-none-any.whl", "cheese_demo-1.0-py3-none-any.whl"])
 def test_a_deleted_file_does_not_come_back_under_another_spelling(client, token, alice, spelling):
     from chalicelib.core.origin import Origin
-    from chalicelib.packaging import manage, projects
+    from chalicelib.packaging import catalog, retraction
 
     assert upload(client, d.basic(token), d.wheel(), d.wheel_name())[0] == 200
-    manage.delete_file("alice", projects.project("cheese-demo"), d.wheel_name(), Origin())
+    retraction.delete_file("alice", catalog.project("cheese-demo"), d.wheel_name(), Origin())
     version = spelling.split("-")[1]  # 1.0 in PEP 440's eyes, however written
     status, text = upload(client, d.basic(token), d.wheel(version=version), spelling, version=version)
     assert status == 400, text

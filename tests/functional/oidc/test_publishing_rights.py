@@ -194,7 +194,7 @@ def test_a_project_whose_owners_are_all_suspended_takes_no_upload(client, mailbo
     status, text = upload_wheel(client, bobs, version="2.0")
     assert status == 403 and "every owner of the project 'cheese-demo' is suspended" in text
     from chalicelib.events.models import Event
-    from chalicelib.packaging.projects import project
+    from chalicelib.packaging.catalog import project
 
     tags = [e.tag for e in Event.query(project("cheese-demo").history_key)]
     assert "project:upload:refused-suspended" in tags

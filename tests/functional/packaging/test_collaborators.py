@@ -20,9 +20,9 @@ def post(browser, path: str, data: dict[str, str]):
 def history(client) -> list[tuple[str, str, str]]:
     """The project's security history as its page shows it: (event, detail, by)."""
     from chalicelib.events.services import history as shown
-    from chalicelib.packaging import projects
+    from chalicelib.packaging import catalog
 
-    return [(e.tag, e.detail, e.actor) for e in shown(projects.project("cheese-demo").history_key)]
+    return [(e.tag, e.detail, e.actor) for e in shown(catalog.project("cheese-demo").history_key)]
 
 
 def test_an_invitation_by_mail_accepted(client, mailbox, alice, published):
@@ -132,10 +132,10 @@ def test_role_changes_race_on_the_owner_count(alice, published, member, monkeypa
     """Two Owners demoting each other at once: the second write finds the count changed."""
     from chalicelib.core.errors import Conflict
     from chalicelib.core.origin import Origin
-    from chalicelib.packaging import collaborators, projects
+    from chalicelib.packaging import catalog, collaborators
 
     member("bob", "Owner")
-    found = projects.project("cheese-demo")
+    found = catalog.project("cheese-demo")
     real = collaborators._owner_count
     monkeypatch.setattr(collaborators, "_owner_count", lambda project: 2)  # both read two Owners
     collaborators.change_role("alice", found, "bob", "Maintainer", Origin())

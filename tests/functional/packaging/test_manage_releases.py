@@ -122,7 +122,7 @@ def test_an_upload_racing_a_deletion_lists_nothing(client, alice, published, tok
     the upload's transaction arrives: refused, nothing listed, no object left."""
     from chalicelib.core.origin import Origin
     from chalicelib.forklift import access
-    from chalicelib.packaging import manage, projects
+    from chalicelib.packaging import catalog, retraction
     from chalicelib.packaging.views_manage import project_dependents
 
     real = access.authorize
@@ -130,7 +130,7 @@ def test_an_upload_racing_a_deletion_lists_nothing(client, alice, published, tok
     def authorize_then_delete(*args, **kwargs):
         answer = real(*args, **kwargs)
         monkeypatch.setattr(access, "authorize", real)  # once
-        manage.delete_project("alice", projects.project("cheese-demo"), "cheese-demo", Origin(),
+        retraction.delete_project("alice", catalog.project("cheese-demo"), "cheese-demo", Origin(),
                               dependents=project_dependents())
         assert upload(client, d.basic(token), d.sdist(version="9.0"), d.sdist_name(version="9.0"),
                       version="9.0")[0] == 200  # its Owner makes it again meanwhile (no longer racing)

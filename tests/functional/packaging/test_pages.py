@@ -8,7 +8,7 @@ import json
 import pytest
 
 from chalicelib.core.origin import Origin
-from chalicelib.packaging import manage, pages, projects, status
+from chalicelib.packaging import catalog, pages, retraction, status
 from chalicelib.packaging.models import SimplePage
 from chalicelib.packaging.views_manage import project_dependents
 from tests import distributions as d
@@ -54,7 +54,7 @@ def test_a_read_is_one_query_of_the_stored_page(published, monkeypatch):
 
 
 def test_each_write_path_refreshes_the_page(published, token, monkeypatch):
-    found = lambda: projects.project("cheese-demo")  # noqa: E731 - read afresh after each change
+    found = lambda: catalog.project("cheese-demo")  # noqa: E731 - read afresh after each change
     assert upload_wheel(published, token, version="2.0")[0] == 200
 
     def pages_read() -> str:
@@ -64,13 +64,13 @@ def test_each_write_path_refreshes_the_page(published, token, monkeypatch):
         return html(published)
     assert d.wheel_name(version="2.0") in pages_read()
 
-    manage.yank("alice", found(), "2.0", "broken", Origin())
+    retraction.yank("alice", found(), "2.0", "broken", Origin())
     assert 'data-yanked="broken"' in pages_read()
-    manage.unyank("alice", found(), "2.0", Origin())
+    retraction.unyank("alice", found(), "2.0", Origin())
     assert "data-yanked" not in pages_read()
-    manage.delete_file("alice", found(), d.wheel_name(version="2.0"), Origin())
+    retraction.delete_file("alice", found(), d.wheel_name(version="2.0"), Origin())
     assert d.wheel_name(version="2.0") not in pages_read()
-    manage.delete_release("alice", found(), "1.0", Origin())
+    retraction.delete_release("alice", found(), "1.0", Origin())
     assert d.wheel_name() not in pages_read() and d.sdist_name() not in pages_read()
 
     status.archive("alice", found(), Origin())
@@ -78,7 +78,7 @@ def test_each_write_path_refreshes_the_page(published, token, monkeypatch):
     status.unarchive("alice", found(), Origin())
     assert "pypi:project-status" not in pages_read()
 
-    manage.delete_project("alice", found(), "cheese-demo", Origin(), dependents=project_dependents())
+    retraction.delete_project("alice", found(), "cheese-demo", Origin(), dependents=project_dependents())
     index = SimplePage.get(pages.INDEX, "page")
     assert index.built == index.wanted and get(published, PAGE).status_code == 404
     assert "cheese-demo" not in html(published, "/simple/")
@@ -117,7 +117,7 @@ def test_pages_larger_than_an_item_are_kept_in_chunks(published, token, monkeypa
     assert head.html_chunks > 1 and head.json_chunks > 1
     assert d.wheel_name(version="2.0") in html(published)
     monkeypatch.setattr(pages, "CHUNK", 100_000)
-    manage.delete_release("alice", projects.project("cheese-demo"), "2.0", Origin())
+    retraction.delete_release("alice", catalog.project("cheese-demo"), "2.0", Origin())
     assert [item.part for item in SimplePage.query("cheese-demo")] == ["json#000", "page", "text#000"]
     assert d.wheel_name(version="2.0") not in html(published)
 

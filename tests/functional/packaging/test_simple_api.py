@@ -64,9 +64,9 @@ def test_etag_and_304_until_the_next_upload(published, token):
 
 def test_yanked_files_are_marked(published):
     from chalicelib.core.origin import Origin
-    from chalicelib.packaging import manage, projects
+    from chalicelib.packaging import catalog, retraction
 
-    manage.yank("alice", projects.project("cheese-demo"), "1.0", "broken build", Origin())
+    retraction.yank("alice", catalog.project("cheese-demo"), "1.0", "broken build", Origin())
     assert 'data-yanked="broken build"' in get(published, "/simple/cheese-demo/").body.decode()
     data = json.loads(get(published, "/simple/cheese-demo/", accept=JSON).body)
     assert {f["filename"]: f["yanked"] for f in data["files"]}[d.wheel_name()] == "broken build"

@@ -40,7 +40,7 @@ def test_subjects_are_case_insensitive(stores):
 def test_a_right_attempt_gives_its_count_back(stores):
     with freeze_time("2026-01-01 00:00:10"):
         for _ in range(10):
-            ratelimit.release(ratelimit.reserve((LIMIT, "alice"), (OTHER, "192.0.2.1")))
+            ratelimit.give_back(ratelimit.reserve((LIMIT, "alice"), (OTHER, "192.0.2.1")))
         ratelimit.reserve((LIMIT, "alice"))
         assert ratelimit.count(LIMIT, "alice") == 1
 

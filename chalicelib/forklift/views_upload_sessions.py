@@ -41,11 +41,11 @@ def _problem(exc: CheeseshopError, headers: dict[str, str] | None = None) -> Res
 
 def _answer(run: Callable[[Any], Response]) -> Response:
     """Authenticates the request's token, then runs the action; refusals become problems."""
-    from chalicelib.forklift import access, sessions
+    from chalicelib.forklift import access, upload_sessions
 
     try:
         return run(access.token(routes.request.headers.get("authorization")))
-    except sessions.SessionExists as exc:
+    except upload_sessions.SessionExists as exc:
         return _problem(exc, {"Location": _session_url(exc.session_id)})
     except CheeseshopError as exc:
         return _problem(exc, {"WWW-Authenticate": 'Basic realm="cheeseshop"'} if exc.status == 401 else None)
@@ -106,27 +106,27 @@ def _file(session_id: str, state: Any) -> dict[str, Any]:
 
 @route(ROOT, for_tools=True, methods=["POST"], content_types=BODIES)
 def open_session() -> Response:
-    from chalicelib.forklift import sessions
+    from chalicelib.forklift import upload_sessions
 
     def run(token: Any) -> Response:
         payload = _payload()
         name, version = payload.get("name"), payload.get("version")
         if not isinstance(name, str) or not isinstance(version, str):
             raise UploadRefused("Name the project and the version: name and version are required strings.")
-        state = sessions.open_session(token, name, version)
+        state = upload_sessions.open_session(token, name, version)
         return _json(201, _session(state), {"Location": _session_url(state.id)})
     return _answer(run)
 
 
 @route(ROOT + "/session/{session_id}", for_tools=True, methods=["GET", "DELETE"], content_types=BODIES)
 def session(session_id: str) -> Response:
-    from chalicelib.forklift import publication, sessions
+    from chalicelib.forklift import publication, upload_sessions
 
     def run(token: Any) -> Response:
         if routes.request.method == "DELETE":
             publication.cancel(token, session_id)
             return Response(body="", status_code=204)
-        return _json(200, _session(sessions.state(token, session_id)))
+        return _json(200, _session(upload_sessions.state(token, session_id)))
     return _answer(run)
 
 

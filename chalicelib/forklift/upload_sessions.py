@@ -22,7 +22,7 @@ from chalicelib.core.db import Write, cancelled, get_or_none, transaction
 from chalicelib.core.errors import UploadRefused
 from chalicelib.forklift import access, metadata
 from chalicelib.forklift.metadata import Metadata
-from chalicelib.forklift.models import HEAD, OBJECT, RELEASE, UploadSession, release_marker
+from chalicelib.forklift.models import HEAD, OBJECT, TARGET, UploadSession, target_marker
 from chalicelib.packaging.names import normalize
 
 LIFETIME = timedelta(days=1)  # the bucket aborts unfinished multipart uploads after a day too
@@ -57,7 +57,7 @@ class SessionState(NamedTuple):
     files: dict[str, str]  # filename -> pending or completed
 
 
-def release(name: str, version: str) -> Metadata:
+def target(name: str, version: str) -> Metadata:
     """The release a session is for, checked as a form naming it would be (its files' own
     metadata is checked as each file is completed)."""
     return metadata.from_form({"metadata_version": [FORM_METADATA_VERSION], "name": [name], "version": [version]})
@@ -66,11 +66,11 @@ def release(name: str, version: str) -> Metadata:
 def open_session(presented: access.Presented, name: str, version: str) -> SessionState:
     """A new publishing session for name and version, once this token may upload them;
     SessionExists when one is open for the release."""
-    meta = release(name, version)
+    meta = target(name, version)
     access.authorize(presented, meta, [])  # the project's rules and the token's, before any bytes move
     project, now = normalize(meta.name), clock.now()
     session_id, expires = secrets.token_urlsafe(24), now + LIFETIME
-    release_key = release_marker(project, meta.version)
+    release_key = target_marker(project, meta.version)
     try:
         with transaction() as t:
             t.save(UploadSession(release_key, HEAD, session=session_id, expires=expires),
@@ -94,7 +94,7 @@ def open_session(presented: access.Presented, name: str, version: str) -> Sessio
 def head_of(presented: access.Presented, session_id: str) -> UploadSession:
     """The session's head item, for the token that opened it."""
     head = get_or_none(UploadSession, session_id, HEAD) if session_id and not session_id.startswith(
-        (RELEASE, OBJECT)) else None
+        (TARGET, OBJECT)) else None
     if head is None or head.status == CANCELED or head.expires <= clock.now():
         raise SessionGone()
     if not secrets.compare_digest(head.token_id or "", presented.token.id):
@@ -133,5 +133,5 @@ def removal_writes(project: str) -> list[Write]:
 
 
 def free_release(t: TransactWrite, head: UploadSession) -> None:
-    t.delete(UploadSession(release_marker(head.project or "", head.version or ""), HEAD),
+    t.delete(UploadSession(target_marker(head.project or "", head.version or ""), HEAD),
              condition=UploadSession.session == head.id)

@@ -23,11 +23,11 @@ from chalicelib.core.origin import Origin
 from chalicelib.core.translation import gettext
 from chalicelib.events.services import record
 from chalicelib.events.tags import Tag
-from chalicelib.packaging import changes, collaborators, holds, layout, permissions, projects
+from chalicelib.packaging import catalog, changes, collaborators, holds, layout, permissions
+from chalicelib.packaging.catalog import ProjectInfo
 from chalicelib.packaging.models import File, Project, Release
 from chalicelib.packaging.names import normalize, ultra_guard
 from chalicelib.packaging.permissions import Permission
-from chalicelib.packaging.projects import ProjectInfo
 
 log = logging.getLogger(__name__)
 Dependents = Callable[[str], list[Write]]  # a project's name -> the writes that remove what names it
@@ -35,8 +35,8 @@ REASON_MAX = 500
 BATCH = 90  # writes per transaction (DynamoDB takes 100), leaving room for the events and the project
 
 
-def _files(found: ProjectInfo, version: str | None = None) -> list[projects.FileInfo]:
-    return [f for f in projects.files(found).files if version is None or f.version == version]
+def _files(found: ProjectInfo, version: str | None = None) -> list[catalog.FileInfo]:
+    return [f for f in catalog.files(found).files if version is None or f.version == version]
 
 
 def yank(actor: str, found: ProjectInfo, version: str, reason: str, origin: Origin) -> None:
@@ -44,12 +44,12 @@ def yank(actor: str, found: ProjectInfo, version: str, reason: str, origin: Orig
     reason = reason.strip()
     if len(reason) > REASON_MAX:
         raise ValidationError({"reason": gettext("Keep the reason under %(max)s characters.", max=REASON_MAX)})
-    _mark(actor, found, projects.release(found, version).version, True, reason, Tag.RELEASE_YANK, origin)
+    _mark(actor, found, catalog.release(found, version).version, True, reason, Tag.RELEASE_YANK, origin)
 
 
 def unyank(actor: str, found: ProjectInfo, version: str, origin: Origin) -> None:
     permissions.require(actor, Permission.YANK, found.name, found.status)
-    _mark(actor, found, projects.release(found, version).version, False, "", Tag.RELEASE_UNYANK, origin)
+    _mark(actor, found, catalog.release(found, version).version, False, "", Tag.RELEASE_UNYANK, origin)
 
 
 def _mark(actor: str, found: ProjectInfo, version: str, yanked: bool, reason: str, tag: Tag, origin: Origin) -> None:
@@ -73,7 +73,7 @@ def delete_file(actor: str, found: ProjectInfo, filename: str, origin: Origin) -
 
 def delete_release(actor: str, found: ProjectInfo, version: str, origin: Origin) -> None:
     permissions.require(actor, Permission.DELETE, found.name, found.status)
-    version = projects.release(found, version).version
+    version = catalog.release(found, version).version
     files = _files(found, version)
     writes = [_tombstone(found, f.filename) for f in files]
     writes.append(lambda t: t.delete(Release(found.name, version), condition=Release.version.exists()))
@@ -121,7 +121,7 @@ def delete_project(actor: str, found: ProjectInfo, typed_name: str, origin: Orig
     _tell_owners(found, "project", found.display_name, actor, owners)
 
 
-def _leftovers(found: ProjectInfo) -> list[projects.FileInfo]:
+def _leftovers(found: ProjectInfo) -> list[catalog.FileInfo]:
     """Verifies that nothing of a deleted project is left: a file listed just before the mark
     that the (eventually consistent) index did not show yet is removed now, with its release."""
     files = _files(found)
@@ -178,7 +178,7 @@ def _commit(found: ProjectInfo, writes: list[Write], last: Write, gone: bool = F
     changes.announce(change)
 
 
-def _remove_objects(files: list[projects.FileInfo]) -> None:
+def _remove_objects(files: list[catalog.FileInfo]) -> None:
     for f in files:
         for key in layout.objects_of(f.url_path.lstrip("/")):
             try:

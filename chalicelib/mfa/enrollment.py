@@ -17,7 +17,7 @@ from chalicelib.core.origin import Origin
 from chalicelib.core.translation import gettext
 from chalicelib.events.services import record
 from chalicelib.events.tags import Tag
-from chalicelib.mfa import login, policy, recovery, totp
+from chalicelib.mfa import policy, recovery, second_factor, totp
 
 
 class Provisioning(NamedTuple):
@@ -49,12 +49,12 @@ def _secret_from(token: str, username: str) -> str:
 def enroll_totp(username: str, *, token: str, code: str, origin: Origin) -> bool:
     """Saves the secret once a right code proves the app has it. True if recovery codes exist."""
     secret = _secret_from(token, username)
-    attempt = login.code_attempt(username, origin)
+    attempt = second_factor.code_attempt(username, origin)
     step = totp.matching_step(secret, code, now=clock.now().timestamp(), after_step=-1)
     if step is None:
-        raise login.wrong_code(username, origin)
-    ratelimit.release(attempt)
-    sealed = login.sealed_totp_secret(secret, username)
+        raise second_factor.wrong_code(username, origin)
+    ratelimit.give_back(attempt)
+    sealed = second_factor.sealed_totp_secret(secret, username)
     user = User.get(username)
     try:
         with transaction() as t:
@@ -74,12 +74,12 @@ def remove_totp(username: str, *, password: str, code: str, origin: Origin) -> N
     errors = {}
     if is_wrong_password(user, password, origin):
         errors["remove_password"] = gettext("Your password is not correct.")
-    attempt = login.code_attempt(username, origin)
-    if login.current_totp_step(user, code) is None:
-        login.wrong_code(username, origin)
+    attempt = second_factor.code_attempt(username, origin)
+    if second_factor.current_totp_step(user, code) is None:
+        second_factor.wrong_code(username, origin)
         errors["remove_code"] = InvalidCode().message  # in the reader's language
     else:
-        ratelimit.release(attempt)
+        ratelimit.give_back(attempt)
     if errors:
         raise ValidationError(errors)
     policy.check_removal(user, Factor.TOTP, field="remove_code")

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from chalicelib.admin import log
 from chalicelib.core.origin import Origin
-from chalicelib.packaging import manage, status
-from chalicelib.packaging.projects import ProjectInfo
+from chalicelib.packaging import retraction, status
+from chalicelib.packaging.catalog import ProjectInfo
 
 
 def quarantine(administrator: str, found: ProjectInfo, reason: str, origin: Origin) -> None:
@@ -15,14 +15,14 @@ def quarantine(administrator: str, found: ProjectInfo, reason: str, origin: Orig
         log.Action.QUARANTINE, administrator, origin, target=found.display_name, reason=reason.strip())))
 
 
-def release(administrator: str, found: ProjectInfo, reason: str, origin: Origin) -> None:
-    status.release(administrator, found, origin, also=lambda t: t.save(log.entry(
-        log.Action.RELEASE, administrator, origin, target=found.display_name, reason=reason.strip())))
+def lift_quarantine(administrator: str, found: ProjectInfo, reason: str, origin: Origin) -> None:
+    status.lift_quarantine(administrator, found, origin, also=lambda t: t.save(log.entry(
+        log.Action.LIFT_QUARANTINE, administrator, origin, target=found.display_name, reason=reason.strip())))
 
 
 def delete(administrator: str, found: ProjectInfo, typed_name: str, reason: str, origin: Origin, *,
-           dependents: Sequence[manage.Dependents]) -> None:
-    manage.delete_project(administrator, found, typed_name, origin, as_administrator=True,
+           dependents: Sequence[retraction.Dependents]) -> None:
+    retraction.delete_project(administrator, found, typed_name, origin, as_administrator=True,
                           dependents=dependents,
                           also=lambda t: t.save(log.entry(log.Action.DELETE_PROJECT, administrator, origin,
                                                           target=found.display_name, reason=reason.strip())))

@@ -47,7 +47,7 @@ def _limits(username: str, origin: Origin) -> tuple[tuple[ratelimit.Limit, str],
 
 def code_attempt(username: str, origin: Origin) -> ratelimit.Reservation:
     """Counts a code attempt against the limits every second factor shares, before it is checked
-    (RateLimited once over them); a right code gives it back with ratelimit.release."""
+    (RateLimited once over them); a right code gives it back with ratelimit.give_back."""
     return ratelimit.reserve(*_limits(username, origin))
 
 
@@ -89,7 +89,7 @@ def complete_with_totp(pending: str | None, code: str, origin: Origin, previous_
         started = finish_login(user, origin, previous_session=previous_session, method="totp",
                              user_actions=[User.totp_last_step.set(step), *_reseal(user)],
                              user_condition=User.totp_last_step.does_not_exist() | (User.totp_last_step < step),
-                             also=lambda t: ratelimit.release_in(t, attempt),
+                             also=lambda t: ratelimit.give_back_in(t, attempt),
                              reauthenticating=found.reauthenticating)
     except TransactWriteError as exc:
         raise wrong_code(user.username, origin) from exc
@@ -115,7 +115,7 @@ def complete_with_recovery_code(pending: str | None, code: str, origin: Origin,
 
     def spend(t: TransactWrite) -> None:
         record(t, Tag.RECOVERY_CODE_USE, origin, user=user.username)
-        ratelimit.release_in(t, attempt)
+        ratelimit.give_back_in(t, attempt)
     try:  # removing the code only if still there makes it single-use
         started = finish_login(user, origin, previous_session=previous_session, method="recovery-code",
                              user_actions=[User.recovery_codes.delete({matched})],
