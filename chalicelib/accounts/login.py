@@ -3,7 +3,6 @@ follow, and finish_login, the one way every login method ends."""
 from __future__ import annotations
 
 import hashlib
-import secrets
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
@@ -11,7 +10,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.accounts import confirm, mails, passwords, registration, sessions, twofactor
+from chalicelib.accounts import confirm, devices, mails, passwords, registration, sessions, twofactor
 from chalicelib.accounts.confirm import password_limits
 from chalicelib.accounts.models import EmailOwner, User
 from chalicelib.core import ratelimit, signing
@@ -65,12 +64,12 @@ def login(*, login: str, password: str, origin: Origin, previous_session: str | 
           next_path: str = DEFAULT_NEXT, browser: str = "") -> LoginResult:
     """Checks the password. Without a second factor the result holds a new session; with
     one, only a short-lived pending state for /account/two-factor/. From a known device
-    (see known_device) the attempt counts against that device's limit, not the account's."""
+    (accounts.devices) the attempt counts against that device's limit, not the account's."""
     user = find_user(login)
     limits = password_limits(user.username if user else login, origin)
-    known = known_device(origin.device, user.username) if user else None
-    if known:
-        limits = ((ratelimit.LOGIN_PER_DEVICE, known), *limits[1:])
+    known = devices.known(origin.device, user.username) if user else None
+    if known is not None:
+        limits = ((ratelimit.LOGIN_PER_DEVICE, known.id), *limits[1:])
     attempt = ratelimit.reserve(*limits)
     ok = passwords.verify(user.password_hash if user else None, password)
     if user is None or not ok:
@@ -107,7 +106,8 @@ def finish_login(user: User, origin: Origin, *, previous_session: str | None, me
                  user_actions: Sequence[Action] = (), user_condition: Condition | None = None,
                  also: Callable[[TransactWrite], None] | None = None, reauthenticating: bool = False) -> Started:
     """The one way a login ends, whatever proved it: a new session, the last-login time and
-    the login event, written in one transaction that also ends the session the browser had.
+    the login event, written in one transaction that also ends the session the browser had and
+    keeps the browser as a known device of the account (accounts.devices).
     A reauthentication ends the same way (a new session proves every factor afresh), and is
     recorded as one.
 
@@ -124,9 +124,10 @@ def finish_login(user: User, origin: Origin, *, previous_session: str | None, me
                detail=method)
         if previous_session:
             t.delete(sessions.item(previous_session))
+        device = devices.seen(t, user.username, origin, session.created_at)
         if also is not None:
             also(t)
-    return Started(token, remember_device(origin.device, user.username))
+    return Started(token, device)
 
 
 def _bound(user: User, browser: str) -> dict[str, str]:
@@ -136,23 +137,6 @@ def _bound(user: User, browser: str) -> dict[str, str]:
     last = user.last_login_at.isoformat() if user.last_login_at else ""
     return {"changed": user.password_changed_at.isoformat(), "last": last,
             "browser": hashlib.sha256(browser.encode()).hexdigest()[:32]}
-
-
-def known_device(device: str, username: str) -> str | None:
-    """The id of a browser that completed a login to this account before (its signed cookie),
-    or None."""
-    try:
-        payload = signing.unsign(signing.KNOWN_DEVICE, device) if device else {}
-    except CheeseshopError:
-        return None
-    return str(payload["id"]) if payload.get("user") == username and payload.get("id") else None
-
-
-def remember_device(device: str, username: str) -> str | None:
-    """A new device cookie after a completed login, unless the browser's is already this account's."""
-    if known_device(device, username):
-        return None
-    return signing.sign(signing.KNOWN_DEVICE, {"user": username, "id": secrets.token_urlsafe(12)})
 
 
 def pending_login(user: User, next_path: str, reauthenticating: bool = False, *, browser: str) -> str:

@@ -1,11 +1,12 @@
-"""Accounts' tables: users, their email addresses, sessions and rate-limit counters.
+"""Accounts' tables: users, their email addresses, sessions and known devices.
 
 - users: get by canonical username. The two-factor fields (sealed TOTP secret, recovery
   code hashes, the count of security keys) live on the user item, so the login path reads
   one item; chalicelib.accounts.twofactor is the one reader of what they mean.
 - emails: all of a user's addresses (query by username); email-owners: a verified address
   -> its user, which both enforces uniqueness and serves login by email.
-- sessions: get by hashed id; GSI by_user to end all of a user's sessions.
+- sessions: get by hashed id; GSI by_user to list or end all of a user's sessions.
+- known-devices: a user's browsers that completed a login (by username and device id).
 """
 from __future__ import annotations
 
@@ -82,10 +83,27 @@ class Session(Model):
     username = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
     authenticated_at = UTCDateTimeAttribute()
+    last_used_at = UTCDateTimeAttribute(null=True)  # to within sessions.TOUCH_EVERY
     expires = TTLAttribute()
     ip = UnicodeAttribute(default="")
     user_agent = UnicodeAttribute(default="")
     by_user = SessionsByUser()
 
 
-MODELS: tuple[type[Model], ...] = (User, Email, EmailOwner, Session)
+class KnownDevice(Model):
+    """A browser that completed a login to the account: its signed device cookie carries the id
+    (chalicelib.accounts.devices). Forgotten, the item goes and the cookie names nothing."""
+
+    class Meta:
+        table_name = "known-devices"
+
+    username = UnicodeAttribute(hash_key=True)
+    id = UnicodeAttribute(range_key=True)
+    created_at = UTCDateTimeAttribute()
+    last_seen_at = UTCDateTimeAttribute()
+    ip = UnicodeAttribute(default="")
+    user_agent = UnicodeAttribute(default="")
+    expires = TTLAttribute()  # as long as the cookie, from the last login
+
+
+MODELS: tuple[type[Model], ...] = (User, Email, EmailOwner, Session, KnownDevice)

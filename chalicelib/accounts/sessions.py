@@ -30,6 +30,7 @@ MAX_AGE = timedelta(hours=12)
 # An account gains its first factor only from a fresh session, by proving that factor.
 FRESH_FOR = timedelta(minutes=15)
 TOKEN_BYTES = 32
+TOUCH_EVERY = timedelta(minutes=5)  # how stale a session's "last used" may be: one write per interval at most
 
 
 class SessionInfo(NamedTuple):
@@ -44,6 +45,11 @@ class SessionInfo(NamedTuple):
 
 def _key(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def handle_of(token: str) -> str:
+    """How the account page names a session: its key, a digest that cannot be used as the cookie."""
+    return _key(token)
 
 
 def new_token() -> str:
@@ -65,13 +71,51 @@ def build(username: str, origin: Origin) -> tuple[str, Session]:
     return token, item
 
 
+class ActiveSession(NamedTuple):
+    """A session as its user sees it on the account page."""
+    handle: str  # names it in a form: the table's key (a hash), never the cookie's value
+    created_at: datetime
+    last_used_at: datetime
+    ip: str
+    user_agent: str
+    current: bool
+
+
 def load(token: str | None) -> SessionInfo | None:
     if not token or len(token) > 128:
         return None
     item = get_or_none(Session, _key(token))
-    if item is None or item.expires is None or item.expires <= clock.now():
+    now = clock.now()
+    if item is None or item.expires is None or item.expires <= now:
         return None
+    if now - (item.last_used_at or item.created_at) >= TOUCH_EVERY:
+        _touch(item, now)
     return SessionInfo(item.username, item.authenticated_at, item.expires)
+
+
+def _touch(item: Session, now: datetime) -> None:
+    """Records that the session was used; never revives one ended meanwhile, never fails a request."""
+    from pynamodb.exceptions import UpdateError
+
+    try:
+        item.update(actions=[Session.last_used_at.set(now)], condition=Session.id.exists())
+    except UpdateError:
+        pass  # ended meanwhile (the next request finds no session), or the store is busy: not worth a refusal
+
+
+def active(username: str, current_token: str | None) -> list[ActiveSession]:
+    """The user's sessions that have not expired, the most recently used first."""
+    now, current = clock.now(), _key(current_token) if current_token else None
+    found = [ActiveSession(item.id, item.created_at, item.last_used_at or item.created_at, item.ip, item.user_agent,
+                           item.id == current)
+             for item in Session.by_user.query(username) if item.expires is not None and item.expires > now]
+    return sorted(found, key=lambda s: (not s.current, -s.last_used_at.timestamp()))
+
+
+def end_one(t: TransactWrite, username: str, handle: str) -> None:
+    """Ends one of the user's sessions, named by its handle; refused (a cancelled transaction) for
+    a session that is not theirs or no longer exists."""
+    t.delete(Session(handle), condition=Session.username == username)
 
 
 def reauthenticated(t: TransactWrite, token: str) -> None:
@@ -89,9 +133,11 @@ def end(t: TransactWrite, token: str | None) -> None:
         t.delete(item(token))
 
 
-def end_all(username: str) -> int:
-    """End every session of this user (after a password change or reset)."""
-    items = list(Session.by_user.query(username))
+def end_all(username: str, *, but: str | None = None) -> int:
+    """Ends every session of this user (after a password change or reset), or every one but the
+    session whose token is `but` (the browser that asked); returns how many ended."""
+    kept = _key(but) if but else None
+    items = [item for item in Session.by_user.query(username) if item.id != kept]
     with Session.batch_write() as batch:
         for item in items:
             batch.delete(item)

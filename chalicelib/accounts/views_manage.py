@@ -10,12 +10,15 @@ from chalicelib.events import services as events
 from chalicelib.web import Response
 
 if TYPE_CHECKING:  # loaded by the first request to these pages, not by every cold start
-    from chalicelib.accounts import registration, reset, summary
+    from chalicelib.accounts import devices, registration, reset, sessions, signed_in, summary
     from chalicelib.mfa import enrollment, security_keys
 else:
     enrollment = lazy("chalicelib.mfa.enrollment")
     security_keys = lazy("chalicelib.mfa.security_keys")
+    devices = lazy("chalicelib.accounts.devices")
     registration = lazy("chalicelib.accounts.registration")
+    sessions = lazy("chalicelib.accounts.sessions")
+    signed_in = lazy("chalicelib.accounts.signed_in")
     reset = lazy("chalicelib.accounts.reset")
     summary = lazy("chalicelib.accounts.summary")
 
@@ -29,16 +32,18 @@ def _req() -> web.WebRequest:
     return routes.web_request()
 
 
-def account_context(username: str) -> dict[str, Any]:
+def account_context(req: web.WebRequest) -> dict[str, Any]:
     """What the account page shows (also when one of its forms is shown again)."""
+    username = req.require_user()
     return {"account": summary.account(username), "history": events.history(username),
-            "keys": security_keys.keys(username)}
+            "keys": security_keys.keys(username), "sessions": sessions.active(username, req.session_token),
+            "devices": devices.of_user(username, req.origin.device)}
 
 
 @route("/manage/account", methods=["GET"])
 def account() -> Response:
     req = _req()
-    return web.gate(req) or web.page(req, ACCOUNT_PAGE, **account_context(req.require_user()))
+    return web.gate(req) or web.page(req, ACCOUNT_PAGE, **account_context(req))
 
 
 def account_form(run: Callable[[web.WebRequest, str], Response], sudo: bool = False) -> Response:
@@ -47,7 +52,7 @@ def account_form(run: Callable[[web.WebRequest, str], Response], sudo: bool = Fa
         return gate
     username = req.require_user()
     return web.form_action(req, ACCOUNT_PAGE, lambda: run(req, username),
-                           lazy_context=lambda: account_context(username))
+                           lazy_context=lambda: account_context(req))
 
 
 @route("/manage/account/password", methods=["POST"], content_types=FORM)
@@ -81,7 +86,8 @@ def resend_verification() -> Response:
 def remove_totp() -> Response:
     def run(req: web.WebRequest, username: str) -> Response:
         enrollment.remove_totp(username, password=req.form.get("remove_password", ""),
-                            code=req.form.get("remove_code", ""), origin=req.origin)
+                            code=req.form.get("remove_code", ""), origin=req.origin,
+                            current_session=req.session_token)
         return web.redirect(req, "/manage/account/", notice="totp-removed")
     return account_form(run, sudo=True)
 
@@ -91,6 +97,32 @@ def remove_security_key() -> Response:
     def run(req: web.WebRequest, username: str) -> Response:
         key = req.form.get("credential_id", "")
         passkey = security_keys.remove_key(username, credential_id=key, password=req.form.get(f"password-{key}", ""),
-                                           origin=req.origin)
+                                           origin=req.origin, current_session=req.session_token)
         return web.redirect(req, "/manage/account/", notice="passkey-removed" if passkey else "webauthn-removed")
+    return account_form(run, sudo=True)
+
+
+@route("/manage/account/sessions/end", methods=["POST"], content_types=FORM)
+def end_session() -> Response:
+    def run(req: web.WebRequest, username: str) -> Response:
+        if signed_in.end_session(username, req.form.get("session", ""), req.session_token, req.origin):
+            web.clear_session(req)
+            return web.redirect(req, "/account/login/", notice="logged-out")
+        return web.redirect(req, "/manage/account/", notice="session-ended")
+    return account_form(run, sudo=True)
+
+
+@route("/manage/account/sessions/end-others", methods=["POST"], content_types=FORM)
+def end_other_sessions() -> Response:
+    def run(req: web.WebRequest, username: str) -> Response:
+        signed_in.end_other_sessions(username, req.session_token, req.origin)
+        return web.redirect(req, "/manage/account/", notice="sessions-ended")
+    return account_form(run, sudo=True)
+
+
+@route("/manage/account/devices/forget", methods=["POST"], content_types=FORM)
+def forget_device() -> Response:
+    def run(req: web.WebRequest, username: str) -> Response:
+        signed_in.forget_device(username, req.form.get("device", ""), req.origin)
+        return web.redirect(req, "/manage/account/", notice="device-forgotten")
     return account_form(run, sudo=True)

@@ -23,6 +23,7 @@ class Action(enum.StrEnum):
     ALLOW_PROJECTS = "admin:projects:allow"
     SUSPEND = "admin:user:suspend"
     RESTORE = "admin:user:restore"
+    END_SESSIONS = "admin:user:end-sessions"
     PROHIBIT = "admin:name:prohibit"
     RELEASE_NAME = "admin:name:release"  # a deleted project's held name
     QUARANTINE = "admin:project:quarantine"
@@ -38,6 +39,7 @@ DESCRIPTIONS: dict[str, str] = {
     Action.ALLOW_PROJECTS: N_("Allowed new projects"),
     Action.SUSPEND: N_("Suspended a user"),
     Action.RESTORE: N_("Restored a user"),
+    Action.END_SESSIONS: N_("Ended every session of a user"),
     Action.PROHIBIT: N_("Prohibited a project name"),
     Action.RELEASE_NAME: N_("Released the held name of a deleted project"),
     Action.QUARANTINE: N_("Quarantined a project"),

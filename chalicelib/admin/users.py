@@ -101,12 +101,23 @@ def restore(administrator: str, username: str, origin: Origin) -> None:
     mails.to_user(user, "account-restored")
 
 
+def end_sessions(administrator: str, username: str, origin: Origin) -> int:
+    """Ends every session of the user (a stolen session, say); returns how many ended."""
+    user = _target(administrator, username)
+    with transaction() as t:
+        record(t, Tag.SESSIONS_END_ALL, origin, user=user.username, actor=administrator)
+        t.save(log.entry(log.Action.END_SESSIONS, administrator, origin, target=user.username))
+    ended = sessions.end_all(user.username)
+    mails.to_user(user, "sessions-ended", count=ended, by_administrator=True)
+    return ended
+
+
 def _target(administrator: str, username: str) -> User:
     user = get_or_none(User, username.strip().lower())
     if user is None:
         raise NotFound(gettext("No user named '%(name)s'.", name=username))
     if user.username == administrator:
-        raise ValidationError({"reason": gettext("You cannot suspend or restore your own account.")})
+        raise ValidationError({"reason": gettext("You cannot suspend, restore or sign out your own account here.")})
     return user
 
 

@@ -101,7 +101,7 @@ def user_page(username: str) -> Response:
 
 @route("/admin/users/{username}/{change}", methods=["POST"], content_types=FORM)
 def change_user(username: str, change: str) -> Response:
-    """change: "suspend" or "restore"."""
+    """change: "suspend", "restore" or "end-sessions"."""
     def run(req: web.WebRequest, administrator: str) -> Response:
         if change == "suspend":
             users.suspend(administrator, username, req.form.get("reason", ""), req.origin)
@@ -109,6 +109,9 @@ def change_user(username: str, change: str) -> Response:
         if change == "restore":
             users.restore(administrator, username, req.origin)
             return web.redirect(req, f"/admin/users/{quote(username)}/", notice="user-restored")
+        if change == "end-sessions":
+            users.end_sessions(administrator, username, req.origin)
+            return web.redirect(req, f"/admin/users/{quote(username)}/", notice="user-sessions-ended")
         raise NotFound()
     return _form("admin/user.html", f"/admin/users/{quote(username)}/", run, _user(username))
 

@@ -35,6 +35,7 @@ SUBJECTS = {
     "passkey-cloned": N_("A copy of your passkey was refused"),
     "token-created": N_("A new API token was made for your cheeseshop account"),
     "token-revoked": N_("An API token of your cheeseshop account was revoked"),
+    "sessions-ended": N_("Sessions of your cheeseshop account were ended"),
     "role-invitation": N_("You are invited to a project on cheeseshop"),
     "role-changed": N_("A role changed on a cheeseshop project"),
     "project-deleted": N_("Something was deleted from a cheeseshop project"),

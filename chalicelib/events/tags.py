@@ -14,6 +14,10 @@ class Tag(enum.StrEnum):
     LOGIN_FAILURE = "account:login:failure"
     LOGIN_LOCKED = "account:login:rate-limited"
     LOGOUT = "account:logout"
+    SESSION_END = "account:session:end"
+    SESSIONS_END_OTHERS = "account:session:end-others"
+    SESSIONS_END_ALL = "account:session:end-all"  # by an administrator
+    DEVICE_FORGET = "account:device:forget"
     PASSWORD_CHANGE = "account:password:change"
     PASSWORD_RESET_REQUEST = "account:password:reset:request"
     PASSWORD_RESET = "account:password:reset"
@@ -67,6 +71,10 @@ DESCRIPTIONS: dict[str, str] = {
     Tag.LOGIN_FAILURE: N_("Failed login"),
     Tag.LOGIN_LOCKED: N_("Logins paused after too many failures"),
     Tag.LOGOUT: N_("Logged out"),
+    Tag.SESSION_END: N_("Session ended"),
+    Tag.SESSIONS_END_OTHERS: N_("All other sessions ended"),
+    Tag.SESSIONS_END_ALL: N_("All sessions ended by an administrator"),
+    Tag.DEVICE_FORGET: N_("Known device forgotten"),
     Tag.PASSWORD_CHANGE: N_("Password changed"),
     Tag.PASSWORD_RESET_REQUEST: N_("Password reset requested"),
     Tag.PASSWORD_RESET: N_("Password reset"),

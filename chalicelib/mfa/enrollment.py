@@ -5,7 +5,7 @@ from typing import NamedTuple
 
 from pynamodb.exceptions import TransactWriteError
 
-from chalicelib.accounts import mails, twofactor
+from chalicelib.accounts import mails, sessions, twofactor
 from chalicelib.accounts.confirm import is_wrong_password
 from chalicelib.accounts.models import User
 from chalicelib.accounts.twofactor import Factor
@@ -68,8 +68,9 @@ def enroll_totp(username: str, *, token: str, code: str, origin: Origin) -> bool
     return bool(user.recovery_codes)
 
 
-def remove_totp(username: str, *, password: str, code: str, origin: Origin) -> None:
-    """Needs the password and a current code; refused for the last factor of a maintainer."""
+def remove_totp(username: str, *, password: str, code: str, origin: Origin, current_session: str | None) -> None:
+    """Needs the password and a current code; refused for the last factor of a maintainer. Every
+    other session of the account ends."""
     user = User.get(username)
     errors = {}
     if is_wrong_password(user, password, origin):
@@ -86,6 +87,7 @@ def remove_totp(username: str, *, password: str, code: str, origin: Origin) -> N
     with transaction() as t:
         record(t, Tag.TOTP_REMOVE, origin, user=username)
         t.update(user, actions=policy.removal_actions(user, Factor.TOTP))
+    sessions.end_all(username, but=current_session)
     mails.to_user(user, "two-factor-changed", change="totp-removed", ip=origin.ip)
 
 

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 from pynamodb.exceptions import DeleteError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.accounts import mails, twofactor
+from chalicelib.accounts import mails, sessions, twofactor
 from chalicelib.accounts.confirm import check_password
 from chalicelib.accounts.login import finish_login, pending_user
 from chalicelib.accounts.models import User
@@ -234,8 +234,10 @@ def cloned(user: User, key: WebAuthnKey, origin: Origin) -> InvalidCode:
                                "We have emailed you about it."))
 
 
-def remove_key(username: str, *, credential_id: str, password: str, origin: Origin) -> bool:
-    """Needs the password; refused for the last factor of a maintainer. True for a passkey."""
+def remove_key(username: str, *, credential_id: str, password: str, origin: Origin,
+               current_session: str | None) -> bool:
+    """Needs the password; refused for the last factor of a maintainer. Every other session of the
+    account ends. True for a passkey."""
     user = User.get(username)
     key = get_or_none(WebAuthnKey, credential_id) if credential_id else None
     if key is None or key.username != username:
@@ -249,5 +251,6 @@ def remove_key(username: str, *, credential_id: str, password: str, origin: Orig
         t.delete(WebAuthnKey(_guard_id(username, key.label or "")))
         t.update(user, actions=policy.removal_actions(user, Factor.SECURITY_KEY), condition=User.webauthn_keys > 0)
         record(t, kind.removed, origin, user=username, detail=key.label or "")
+    sessions.end_all(username, but=current_session)
     mails.to_user(user, "two-factor-changed", change=kind.removed_change, label=key.label, ip=origin.ip)
     return kind.passkey

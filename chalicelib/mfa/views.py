@@ -131,7 +131,7 @@ def totp_provision() -> Response:
 @route("/manage/account/recovery-codes", methods=["GET"])
 def recovery_codes_page() -> Response:
     req = _req()
-    return web.gate(req) or web.page(req, RECOVERY_PAGE, **account_context(req.require_user()))
+    return web.gate(req) or web.page(req, RECOVERY_PAGE, **account_context(req))
 
 
 @route("/manage/account/recovery-codes", methods=["POST"], content_types=FORM)
@@ -143,5 +143,5 @@ def generate_recovery_codes() -> Response:
 
     def act() -> Response:
         codes = enrollment.generate_recovery_codes(username, req.origin)
-        return web.page(req, RECOVERY_PAGE, codes=codes, **account_context(username))
-    return web.form_action(req, RECOVERY_PAGE, act, lazy_context=lambda: account_context(username))
+        return web.page(req, RECOVERY_PAGE, codes=codes, **account_context(req))
+    return web.form_action(req, RECOVERY_PAGE, act, lazy_context=lambda: account_context(req))

@@ -14,7 +14,8 @@ from tests.conftest import ROOT
 # models and views, and the few small mechanisms the views name at import.
 AT_COLD_START = {
     "chalicelib", "chalicelib.registry",
-    "chalicelib.accounts", "chalicelib.accounts.confirm", "chalicelib.accounts.login", "chalicelib.accounts.models",
+    "chalicelib.accounts", "chalicelib.accounts.confirm", "chalicelib.accounts.devices",
+    "chalicelib.accounts.login", "chalicelib.accounts.models",
     "chalicelib.accounts.mails", "chalicelib.accounts.passwords", "chalicelib.accounts.preferences",
     "chalicelib.accounts.registration", "chalicelib.accounts.sessions", "chalicelib.accounts.views",
     "chalicelib.accounts.twofactor", "chalicelib.accounts.views_manage",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from chalicelib.accounts.models import Session, User
 from chalicelib.admin.models import AdminAction
+from chalicelib.events.models import Event
 from tests import distributions as d
 from tests.functional.admin.conftest import act
 from tests.functional.conftest import PASSWORD, login, make_token, password_step
@@ -75,3 +76,25 @@ def test_a_reason_is_needed_and_nobody_suspends_themselves(client, mailbox, root
     assert User.get("bob").suspended_at is None and User.get("root").suspended_at is None
     assert root.get("/admin/users/nobody/").status == 404
     assert "No user has this username" in root.get("/admin/users/?q=nobody").text
+
+
+def test_an_administrator_ends_every_session_of_a_user_who_is_told(client, mailbox, root):
+    bob = user(client, mailbox, "bob")
+    laptop = Browser(client)
+    login(laptop, "bob")
+    done = act(root, "/admin/users/bob/", "/admin/users/bob/end-sessions/", {})
+    assert done.status == 303 and "notice=user-sessions-ended" in done.location
+    assert [b.get("/manage/account/").status for b in (bob, laptop)] == [303, 303]
+    assert root.get("/admin/").status == 200  # the administrator's own session is untouched
+    told = mailbox.to("bob@example.com")[-1]
+    assert "An administrator ended every session" in told.get_body(preferencelist=("plain",)).get_content()
+    assert [e.actor for e in Event.query("bob") if e.tag == "account:session:end-all"] == ["root"]
+    assert [a.target for a in AdminAction.query("log") if a.action == "admin:user:end-sessions"] == ["bob"]
+
+
+def test_only_an_administrator_can_end_a_users_sessions(client, mailbox, root):
+    bob = user(client, mailbox, "bob")
+    mallory = user(client, mailbox, "mallory")
+    refused = act(mallory, "/manage/account/", "/admin/users/bob/end-sessions/", {})
+    assert refused.status == 404
+    assert bob.get("/manage/account/").status == 200
