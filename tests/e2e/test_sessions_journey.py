@@ -1,0 +1,47 @@
+"""Where an account is signed in, in Chromium: a second browser logs in, the first sees it under
+"Active sessions" and ends it (the second is logged out at its next request), then forgets it
+under "Known devices"."""
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.e2e.test_account_journey import PASSWORD, log_in, signed_up
+
+
+def test_a_session_ended_from_another_browser_is_logged_out(chromium, site):
+    first, page = signed_up(chromium, site, "sessa")
+    page.get_by_role("button", name="Generate recovery codes").click()
+    expect(page.locator("#recovery-codes code")).to_have_count(8)
+    code = page.locator("#recovery-codes code").all_inner_texts()[0]
+
+    second = chromium.new_context(user_agent="Second browser (test)")
+    other = second.new_page()
+    other.set_default_timeout(15000)
+    log_in(other, site, "sessa", PASSWORD)
+    other.get_by_role("link", name="Use a recovery code").click()
+    other.get_by_label("Recovery code").fill(code)
+    other.get_by_role("button", name="Verify").click()
+    expect(other.get_by_role("status")).to_contain_text("cannot be used again")
+
+    page.goto(site.url + "/manage/account/")
+    sessions = page.locator("section", has=page.get_by_role("heading", name="Active sessions"))
+    expect(sessions.locator("tbody tr")).to_have_count(2)
+    theirs = sessions.locator("tbody tr", has_text="Second browser (test)")
+    expect(theirs).not_to_contain_text("This browser")
+    theirs.get_by_role("button", name="End session").click()
+    expect(page.get_by_role("status")).to_contain_text("Session ended")
+    expect(sessions.locator("tbody tr")).to_have_count(1)
+
+    other.goto(site.url + "/manage/account/")
+    expect(other).to_have_url(re.compile(r"/account/login/"))
+
+    devices = page.locator("section", has=page.get_by_role("heading", name="Known devices"))
+    expect(devices.locator("tbody tr")).to_have_count(2)
+    devices.locator("tbody tr", has_text="Second browser (test)").get_by_role("button", name="Forget").click()
+    expect(page.get_by_role("status")).to_contain_text("Device forgotten")
+    expect(devices.locator("tbody tr")).to_have_count(1)
+    expect(devices).to_contain_text("This browser")
+    first.close()
+    second.close()
