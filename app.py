@@ -12,6 +12,7 @@ from chalicelib.oidc import views as oidc
 from chalicelib.oidc import views_manage as publishing
 from chalicelib.packaging import views as packaging
 from chalicelib.packaging import views_manage as project_settings
+from chalicelib.recovery import views as recovery
 from chalicelib.tokens import views as tokens
 from chalicelib.web import views as common
 
@@ -30,4 +31,5 @@ app.register_blueprint(oidc.routes.blueprint)
 app.register_blueprint(publishing.routes.blueprint)
 app.register_blueprint(packaging.routes.blueprint)
 app.register_blueprint(project_settings.routes.blueprint)
+app.register_blueprint(recovery.routes.blueprint)
 app.register_blueprint(admin.routes.blueprint)

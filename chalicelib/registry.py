@@ -14,11 +14,12 @@ from chalicelib.forklift import models as forklift
 from chalicelib.mfa import models as mfa
 from chalicelib.oidc import models as oidc
 from chalicelib.packaging import models as packaging
+from chalicelib.recovery import models as recovery
 from chalicelib.tokens import models as tokens
 
 MODELS: tuple[type[Model], ...] = (*accounts.MODELS, *events.MODELS, *mfa.MODELS, *packaging.MODELS,
                                    *tokens.MODELS, *oidc.MODELS, *admin.MODELS, *forklift.MODELS, *switches.MODELS,
-                                   *ratelimit.MODELS)
+                                   *ratelimit.MODELS, *recovery.MODELS)
 
 
 def bind(settings: Settings) -> None:

@@ -153,6 +153,9 @@ def merge_template() -> dict[str, Any]:
             "DeletedNameHold": {"Type": "String", "Default": "forever", "AllowedPattern": "^(forever|[0-9]+)$",
                                 "Description": "How long a deleted project's name is held for its former Owners: "
                                                "'forever' (until an administrator releases it) or days (0: none)."},
+            "RecoveryWait": {"Type": "Number", "Default": 48 * 3600, "MinValue": 0,
+                             "Description": "Seconds from an administrator's start of an account recovery until "
+                                            "the user's mailed link works (every verified address may cancel it)."},
         },
         "Conditions": {"UseCdn": {"Fn::Equals": [{"Ref": "Cdn"}, "on"]}},
         "Outputs": {"CdnAddress": {"Condition": "UseCdn", "Description": "The site's address through the CDN",
@@ -193,6 +196,7 @@ ENVIRONMENT = {  # every function's, besides the stage's own from .chalice/confi
     "CHEESESHOP_SIMPLE_MAX_AGE": {"Ref": "SimpleMaxAge"},
     "CHEESESHOP_MAX_FILE_SIZE": {"Ref": "MaxFileSize"},
     "CHEESESHOP_DELETED_NAME_HOLD": {"Ref": "DeletedNameHold"},
+    "CHEESESHOP_RECOVERY_WAIT_SECONDS": {"Ref": "RecoveryWait"},
     "CHEESESHOP_CDN_PARAMETER": {"Fn::If": ["UseCdn", {"Fn::Sub": CDN_PARAMETER}, ""]},
     # Through the CDN, whose origin path is the stage's, public paths have no /api.
     "CHEESESHOP_PATH_PREFIX": {"Fn::If": ["UseCdn", "", "/api"]},

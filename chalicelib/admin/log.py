@@ -24,6 +24,9 @@ class Action(enum.StrEnum):
     SUSPEND = "admin:user:suspend"
     RESTORE = "admin:user:restore"
     END_SESSIONS = "admin:user:end-sessions"
+    RECOVERY_START = "admin:recovery:start"
+    RECOVERY_CANCEL = "admin:recovery:cancel"
+    RECOVERY_COMPLETE = "admin:recovery:complete"
     PROHIBIT = "admin:name:prohibit"
     RELEASE_NAME = "admin:name:release"  # a deleted project's held name
     QUARANTINE = "admin:project:quarantine"
@@ -40,6 +43,9 @@ DESCRIPTIONS: dict[str, str] = {
     Action.SUSPEND: N_("Suspended a user"),
     Action.RESTORE: N_("Restored a user"),
     Action.END_SESSIONS: N_("Ended every session of a user"),
+    Action.RECOVERY_START: N_("Started the recovery of an account"),
+    Action.RECOVERY_CANCEL: N_("Cancelled the recovery of an account"),
+    Action.RECOVERY_COMPLETE: N_("An account recovery was completed by its user"),
     Action.PROHIBIT: N_("Prohibited a project name"),
     Action.RELEASE_NAME: N_("Released the held name of a deleted project"),
     Action.QUARANTINE: N_("Quarantined a project"),

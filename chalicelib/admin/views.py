@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # loaded by the first request to these pages, not by every co
     from chalicelib.admin import log, moderation, site, users
     from chalicelib.core import switches
     from chalicelib.packaging import catalog as packaging
+    from chalicelib.recovery import services as recovery
 else:
     packaging = lazy("chalicelib.packaging.catalog")
     log = lazy("chalicelib.admin.log")
@@ -25,6 +26,7 @@ else:
     site = lazy("chalicelib.admin.site")
     switches = lazy("chalicelib.core.switches")
     users = lazy("chalicelib.admin.users")
+    recovery = lazy("chalicelib.recovery.services")
 
 routes = web.Routes(__name__)
 route = routes.route
@@ -114,6 +116,29 @@ def change_user(username: str, change: str) -> Response:
             return web.redirect(req, f"/admin/users/{quote(username)}/", notice="user-sessions-ended")
         raise NotFound()
     return _form("admin/user.html", f"/admin/users/{quote(username)}/", run, _user(username))
+
+
+def _recoveries(_req: web.WebRequest) -> dict[str, Any]:
+    return {"recoveries": recovery.queue()}
+
+
+@route("/admin/recoveries", methods=["GET"])
+def recoveries() -> Response:
+    return _show("admin/recoveries.html", _recoveries)
+
+
+@route("/admin/recoveries/{recovery_id}/{change}", methods=["POST"], content_types=FORM)
+def change_recovery(recovery_id: str, change: str) -> Response:
+    """change: "start" (with the evidence checked) or "cancel"."""
+    def run(req: web.WebRequest, administrator: str) -> Response:
+        if change == "start":
+            recovery.start(administrator, recovery_id, req.form.get("evidence", ""), req.origin)
+            return web.redirect(req, "/admin/recoveries/", notice="recovery-started")
+        if change == "cancel":
+            recovery.cancel_by_administrator(administrator, recovery_id, req.origin)
+            return web.redirect(req, "/admin/recoveries/", notice="admin-recovery-cancelled")
+        raise NotFound()
+    return _form("admin/recoveries.html", "/admin/recoveries/", run, _recoveries)
 
 
 @route("/admin/projects", methods=["GET"])

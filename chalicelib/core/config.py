@@ -31,6 +31,7 @@ ENV_NAMES = (
     "CHEESESHOP_CDN_PARAMETER",
     "CHEESESHOP_MAX_FILE_SIZE",
     "CHEESESHOP_DELETED_NAME_HOLD",
+    "CHEESESHOP_RECOVERY_WAIT_SECONDS",
     "AWS_ENDPOINT_URL",
     "AWS_DEFAULT_REGION",
     "PORT",
@@ -68,6 +69,7 @@ class Settings(NamedTuple):
     cdn_parameter: str  # the SSM parameter naming the CDN's distribution; empty: no CDN
     max_file_size: int  # bytes a file sent by an upload session may hold (the legacy POST takes 4 MiB)
     deleted_name_hold_days: int | None  # days a deleted project's name is held for its Owners; None: until released
+    recovery_wait_seconds: int  # from an administrator's start of an account recovery to its mailed link working
 
     @property
     def is_local(self) -> bool:
@@ -124,6 +126,8 @@ def _settings(values: tuple[str | None, ...]) -> Settings:
         cdn_parameter=env["CHEESESHOP_CDN_PARAMETER"] or "",
         max_file_size=_whole("CHEESESHOP_MAX_FILE_SIZE", env["CHEESESHOP_MAX_FILE_SIZE"], 100 * 1024 * 1024, "bytes"),
         deleted_name_hold_days=_hold(env["CHEESESHOP_DELETED_NAME_HOLD"]),
+        recovery_wait_seconds=_whole("CHEESESHOP_RECOVERY_WAIT_SECONDS", env["CHEESESHOP_RECOVERY_WAIT_SECONDS"],
+                                     48 * 3600, "seconds"),
         **_relying_party(env["CHEESESHOP_BASE_URL"] or f"http://127.0.0.1:{port}",
                          env["CHEESESHOP_WEBAUTHN_RP_ID"], env["CHEESESHOP_WEBAUTHN_ORIGIN"]),
     )

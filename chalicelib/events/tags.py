@@ -18,6 +18,10 @@ class Tag(enum.StrEnum):
     SESSIONS_END_OTHERS = "account:session:end-others"
     SESSIONS_END_ALL = "account:session:end-all"  # by an administrator
     DEVICE_FORGET = "account:device:forget"
+    RECOVERY_REQUEST = "account:recovery:request"
+    RECOVERY_START = "account:recovery:start"
+    RECOVERY_CANCEL = "account:recovery:cancel"
+    RECOVERY_COMPLETE = "account:recovery:complete"
     PASSWORD_CHANGE = "account:password:change"
     PASSWORD_RESET_REQUEST = "account:password:reset:request"
     PASSWORD_RESET = "account:password:reset"
@@ -75,6 +79,10 @@ DESCRIPTIONS: dict[str, str] = {
     Tag.SESSIONS_END_OTHERS: N_("All other sessions ended"),
     Tag.SESSIONS_END_ALL: N_("All sessions ended by an administrator"),
     Tag.DEVICE_FORGET: N_("Known device forgotten"),
+    Tag.RECOVERY_REQUEST: N_("Account recovery requested"),
+    Tag.RECOVERY_START: N_("Account recovery started by an administrator"),
+    Tag.RECOVERY_CANCEL: N_("Account recovery cancelled"),
+    Tag.RECOVERY_COMPLETE: N_("Account recovered: new password, every second factor and API token removed"),
     Tag.PASSWORD_CHANGE: N_("Password changed"),
     Tag.PASSWORD_RESET_REQUEST: N_("Password reset requested"),
     Tag.PASSWORD_RESET: N_("Password reset"),

@@ -31,6 +31,13 @@ def check_removal(user: User, factor: Factor, *, field: str) -> None:
         raise ValidationError({field: gettext(LAST_FACTOR)})
 
 
+def clearing_actions() -> list[Action]:
+    """The writes to the user item that take every second factor away at once (an account
+    recovery): the authenticator app, the count of security keys and passkeys, the recovery codes."""
+    return [User.totp_secret.remove(), User.totp_last_step.remove(), User.totp_added_at.remove(),
+            User.webauthn_keys.remove(), User.recovery_codes.remove(), User.recovery_generated_at.remove()]
+
+
 def removal_actions(user: User, factor: Factor) -> list[Action]:
     """The writes to the user item that removing this factor makes."""
     actions: list[Action]

@@ -79,6 +79,17 @@ def _user_keys(username: str) -> list[WebAuthnKey]:
     return list(WebAuthnKey.by_user.query(username))
 
 
+def remove_all(username: str) -> int:
+    """Deletes every security key and passkey of the user, with their name guards (an account
+    recovery; the user item's count is cleared in its transaction). Returns how many went."""
+    found = _user_keys(username)
+    with WebAuthnKey.batch_write() as batch:
+        for key in found:
+            batch.delete(key)
+            batch.delete(WebAuthnKey(_guard_id(username, key.label or "")))
+    return len(found)
+
+
 def keys(username: str) -> list[KeyInfo]:
     return sorted((KeyInfo(k.credential_id, k.label or "", k.created_at, k.last_used_at, bool(k.passkey))
                    for k in _user_keys(username)), key=lambda k: k.label.lower())

@@ -153,6 +153,17 @@ def revoke(username: str, token_id: str, origin: Origin) -> None:
     mails.to_user(user, "token-revoked", name=token.name, ip=origin.ip)
 
 
+def revoke_all(username: str) -> int:
+    """Deletes every API token of the user, with their name guards (an account recovery);
+    returns how many went. The caller records and mails it."""
+    found = list(Token.by_user.query(username))
+    with Token.batch_write() as batch:
+        for token in found:
+            batch.delete(token)
+            batch.delete(Token(_guard(username, token.name or "")))
+    return len(found)
+
+
 def owner_keys(token: Token) -> list[Key]:
     """What authorized() needs read about a user token's owner: the user, and their primary
     address's record when the token names it."""

@@ -34,6 +34,13 @@ NOTICES: dict[str, str] = {
     "passkey-added": N_("Passkey added. You can now sign in with it alone, without your password."),
     "token-revoked": N_("API token revoked. It stopped working at once."),
     "user-sessions-ended": N_("Every session of this user was ended."),
+    "recovery-requested": N_("Your request was sent. If an account matches, the administrators will check it and "
+                          "write to its verified addresses."),
+    "recovery-cancelled": N_("The recovery was cancelled. Nothing on the account changed."),
+    "recovered": N_("Your account is recovered and every other session logged out. Add a new second factor now: "
+                 "it is required to maintain projects and make API tokens."),
+    "recovery-started": N_("Recovery started. Every verified address of the account was mailed."),
+    "admin-recovery-cancelled": N_("Recovery cancelled. The user was told."),
     "session-ended": N_("Session ended: that browser is logged out."),
     "sessions-ended": N_("Every other session was ended: those browsers are logged out."),
     "device-forgotten": N_("Device forgotten: its next login counts as one from a new device."),

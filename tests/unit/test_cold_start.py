@@ -34,6 +34,7 @@ AT_COLD_START = {
     "chalicelib.oidc", "chalicelib.oidc.models", "chalicelib.oidc.views", "chalicelib.oidc.views_manage",
     "chalicelib.packaging", "chalicelib.packaging.layout", "chalicelib.packaging.models", "chalicelib.packaging.names",
     "chalicelib.packaging.permissions", "chalicelib.packaging.views", "chalicelib.packaging.views_manage",
+    "chalicelib.recovery", "chalicelib.recovery.models", "chalicelib.recovery.views",
     "chalicelib.tokens", "chalicelib.tokens.models", "chalicelib.tokens.views",
     "chalicelib.web", "chalicelib.web.forms", "chalicelib.web.jsonapi", "chalicelib.web.notices",
     "chalicelib.web.request", "chalicelib.web.responses", "chalicelib.web.routing", "chalicelib.web.views",

@@ -145,6 +145,7 @@ EDGES = {
     "forklift": {"accounts", "core", "events", "packaging", "tokens"},
     "oidc": {"accounts", "core", "events", "packaging", "tokens"},
     "admin": {"accounts", "core", "events", "oidc", "packaging"},
+    "recovery": {"accounts", "admin", "core", "events", "mfa", "packaging", "tokens"},
     "web": {"accounts", "core", "events", "registry"},
 }
 AT_THE_EDGE = {"chalicelib", "registry", "provision"}

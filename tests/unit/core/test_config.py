@@ -56,3 +56,10 @@ def test_trusted_publishing_issuers_are_https_but_locally_may_be_loopback(monkey
                      CHEESESHOP_OIDC_GITLAB_ISSUER=issuer)
     with pytest.raises(config.ConfigurationError):
         settings(monkeypatch, CHEESESHOP_OIDC_GITHUB_ISSUER="http://issuer.example")
+
+
+def test_a_recovery_waits_two_days_unless_told_otherwise(monkeypatch):
+    assert settings(monkeypatch).recovery_wait_seconds == 172800
+    assert settings(monkeypatch, CHEESESHOP_RECOVERY_WAIT_SECONDS="5").recovery_wait_seconds == 5
+    with pytest.raises(config.ConfigurationError, match="CHEESESHOP_RECOVERY_WAIT_SECONDS"):
+        settings(monkeypatch, CHEESESHOP_RECOVERY_WAIT_SECONDS="two days")
