@@ -47,7 +47,8 @@ def member(site):
 
 
 @pytest.mark.parametrize("path", ["/", "/account/register/", "/account/login/",
-                                  "/account/request-password-reset/",
+                                  "/account/request-password-reset/", "/account/recovery/",
+                                  "/account/recovery/cancel/?token=bad", "/account/recovery/complete/?token=bad",
                                   "/account/reset-password/?token=bad",
                                   "/account/verify-email/?token=bad"])
 def test_public_pages(audit_page, site, path):
