@@ -156,6 +156,9 @@ def merge_template() -> dict[str, Any]:
             "RecoveryWait": {"Type": "Number", "Default": 48 * 3600, "MinValue": 0,
                              "Description": "Seconds from an administrator's start of an account recovery until "
                                             "the user's mailed link works (every verified address may cancel it)."},
+            "ConfirmNewDevices": {"Type": "String", "AllowedValues": ["1", "0"], "Default": "1",
+                                  "Description": "1: a login by authenticator or recovery code from a browser the "
+                                                 "account has not seen waits for a link mailed to the user."},
         },
         "Conditions": {"UseCdn": {"Fn::Equals": [{"Ref": "Cdn"}, "on"]}},
         "Outputs": {"CdnAddress": {"Condition": "UseCdn", "Description": "The site's address through the CDN",
@@ -197,6 +200,7 @@ ENVIRONMENT = {  # every function's, besides the stage's own from .chalice/confi
     "CHEESESHOP_MAX_FILE_SIZE": {"Ref": "MaxFileSize"},
     "CHEESESHOP_DELETED_NAME_HOLD": {"Ref": "DeletedNameHold"},
     "CHEESESHOP_RECOVERY_WAIT_SECONDS": {"Ref": "RecoveryWait"},
+    "CHEESESHOP_CONFIRM_NEW_DEVICES": {"Ref": "ConfirmNewDevices"},
     "CHEESESHOP_CDN_PARAMETER": {"Fn::If": ["UseCdn", {"Fn::Sub": CDN_PARAMETER}, ""]},
     # Through the CDN, whose origin path is the stage's, public paths have no /api.
     "CHEESESHOP_PATH_PREFIX": {"Fn::If": ["UseCdn", "", "/api"]},

@@ -12,6 +12,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.accounts.models import KnownDevice
 from chalicelib.core import signing
+from chalicelib.core.config import get_settings
 from chalicelib.core.db import get_or_none
 from chalicelib.core.errors import CheeseshopError
 from chalicelib.core.origin import Origin
@@ -50,6 +51,15 @@ def seen(t: TransactWrite, username: str, origin: Origin, now: datetime) -> str 
     t.save(KnownDevice(username, device_id, created_at=device.created_at if device is not None else now,
                        last_seen_at=now, ip=origin.ip, user_agent=origin.user_agent[:512], expires=now + KEEP_FOR))
     return None if device is not None else signing.sign(signing.KNOWN_DEVICE, {"user": username, "id": device_id})
+
+
+class LoginHeld(Exception):
+    """A login from a browser the account has not seen: it waits for the link mailed to the user."""
+
+
+def must_confirm(username: str, origin: Origin) -> bool:
+    """Whether a login by code from this browser waits for a mailed link (CHEESESHOP_CONFIRM_NEW_DEVICES)."""
+    return get_settings().confirm_new_devices and known(origin.device, username) is None
 
 
 def of_user(username: str, cookie: str) -> list[DeviceInfo]:

@@ -132,6 +132,27 @@ def reset_password() -> Response:
     return web.form_action(req, "account/reset-password.html", act, token=token)
 
 
+@route("/account/confirm-login", methods=["GET"])
+def confirm_login_form() -> Response:
+    """The mailed link of a login held for a new device: a button, so a mail scanner following
+    the link finishes nothing (and it works only in the browser that logged in)."""
+    req = _req()
+    return web.page(req, "account/confirm-login.html", token=req.query.get("token", ""))
+
+
+@route("/account/confirm-login", methods=["POST"], content_types=FORM)
+def confirm_login() -> Response:
+    req = _req()
+    token = req.form.get("token", "")
+
+    def act() -> Response:
+        started, next_path = login.confirm_held(token, req.origin, previous_session=req.session_token,
+                                                browser=req.csrf_id)
+        web.start_session(req, started.token, device=started.device)
+        return web.redirect(req, next_path)
+    return web.form_action(req, "account/confirm-login.html", act, token=token)
+
+
 @route("/account/reauthenticate", methods=["GET"])
 def reauthenticate_form() -> Response:
     req = _req()

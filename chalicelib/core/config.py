@@ -32,6 +32,7 @@ ENV_NAMES = (
     "CHEESESHOP_MAX_FILE_SIZE",
     "CHEESESHOP_DELETED_NAME_HOLD",
     "CHEESESHOP_RECOVERY_WAIT_SECONDS",
+    "CHEESESHOP_CONFIRM_NEW_DEVICES",
     "AWS_ENDPOINT_URL",
     "AWS_DEFAULT_REGION",
     "PORT",
@@ -70,6 +71,7 @@ class Settings(NamedTuple):
     max_file_size: int  # bytes a file sent by an upload session may hold (the legacy POST takes 4 MiB)
     deleted_name_hold_days: int | None  # days a deleted project's name is held for its Owners; None: until released
     recovery_wait_seconds: int  # from an administrator's start of an account recovery to its mailed link working
+    confirm_new_devices: bool  # a code login from a browser the account has not seen waits for a mailed link
 
     @property
     def is_local(self) -> bool:
@@ -128,6 +130,7 @@ def _settings(values: tuple[str | None, ...]) -> Settings:
         deleted_name_hold_days=_hold(env["CHEESESHOP_DELETED_NAME_HOLD"]),
         recovery_wait_seconds=_whole("CHEESESHOP_RECOVERY_WAIT_SECONDS", env["CHEESESHOP_RECOVERY_WAIT_SECONDS"],
                                      48 * 3600, "seconds"),
+        confirm_new_devices=_switch("CHEESESHOP_CONFIRM_NEW_DEVICES", env["CHEESESHOP_CONFIRM_NEW_DEVICES"], True),
         **_relying_party(env["CHEESESHOP_BASE_URL"] or f"http://127.0.0.1:{port}",
                          env["CHEESESHOP_WEBAUTHN_RP_ID"], env["CHEESESHOP_WEBAUTHN_ORIGIN"]),
     )
@@ -139,6 +142,14 @@ def _whole(name: str, value: str | None, default: int, unit: str) -> int:
     if not value.strip().isdigit():
         raise ConfigurationError(f"{name} must be a whole number of {unit}, not '{value}'")
     return int(value)
+
+
+def _switch(name: str, value: str | None, default: bool) -> bool:
+    if not value:
+        return default
+    if value.strip() not in ("0", "1"):
+        raise ConfigurationError(f"{name} must be 1 (on) or 0 (off), not '{value}'")
+    return value.strip() == "1"
 
 
 def _hold(value: str | None) -> int | None:

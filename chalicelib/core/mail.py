@@ -36,6 +36,7 @@ SUBJECTS = {
     "token-created": N_("A new API token was made for your cheeseshop account"),
     "token-revoked": N_("An API token of your cheeseshop account was revoked"),
     "sessions-ended": N_("Sessions of your cheeseshop account were ended"),
+    "confirm-login": N_("Confirm a login to your cheeseshop account from a new device"),
     "recovery-requested": N_("Someone asked to recover your cheeseshop account"),
     "recovery-started": N_("An administrator started the recovery of your cheeseshop account"),
     "recovery-cancelled": N_("The recovery of your cheeseshop account was cancelled"),

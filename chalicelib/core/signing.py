@@ -23,9 +23,11 @@ ROLE_INVITATION = "role-invitation"  # an Owner's invitation to a project role
 KNOWN_DEVICE = "known-device"  # a browser that completed a login: strangers' failures do not lock it out
 RECOVERY_CANCEL = "recovery-cancel"  # "this was not me": any verified address of the account stops a recovery
 RECOVERY_COMPLETE = "recovery-complete"  # the recovered user's link, good once the wait has passed
+NEW_DEVICE_LOGIN = "new-device-login"  # a code login from an unseen browser, held until its mailed link
 MAX_AGE = {VERIFY_EMAIL: 24 * 3600, PASSWORD_RESET: 3600, TWO_FACTOR_LOGIN: 300, TOTP_PROVISION: 900,
            ROLE_INVITATION: 3 * 24 * 3600, KNOWN_DEVICE: 365 * 24 * 3600,
-           RECOVERY_CANCEL: 60 * 24 * 3600, RECOVERY_COMPLETE: 60 * 24 * 3600}  # a recovery's own state decides too
+           RECOVERY_CANCEL: 60 * 24 * 3600, RECOVERY_COMPLETE: 60 * 24 * 3600,  # a recovery's own state decides too
+           NEW_DEVICE_LOGIN: 900}
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:

@@ -18,6 +18,7 @@ class Tag(enum.StrEnum):
     SESSIONS_END_OTHERS = "account:session:end-others"
     SESSIONS_END_ALL = "account:session:end-all"  # by an administrator
     DEVICE_FORGET = "account:device:forget"
+    LOGIN_HELD = "account:login:held"  # a new device: waiting for the mailed link
     RECOVERY_REQUEST = "account:recovery:request"
     RECOVERY_START = "account:recovery:start"
     RECOVERY_CANCEL = "account:recovery:cancel"
@@ -79,6 +80,7 @@ DESCRIPTIONS: dict[str, str] = {
     Tag.SESSIONS_END_OTHERS: N_("All other sessions ended"),
     Tag.SESSIONS_END_ALL: N_("All sessions ended by an administrator"),
     Tag.DEVICE_FORGET: N_("Known device forgotten"),
+    Tag.LOGIN_HELD: N_("Login from a new device held until confirmed by email"),
     Tag.RECOVERY_REQUEST: N_("Account recovery requested"),
     Tag.RECOVERY_START: N_("Account recovery started by an administrator"),
     Tag.RECOVERY_CANCEL: N_("Account recovery cancelled"),
@@ -151,7 +153,7 @@ def describe_detail(tag: str, detail: str, roles: Sequence[str] = ()) -> str:
     gave (a file, a token, an address) and show as recorded."""
     if roles:
         return f"{detail} ({' → '.join(gettext(role) for role in roles)})"
-    if tag not in (Tag.LOGIN_SUCCESS, Tag.LOGIN_FAILURE, Tag.REAUTHENTICATE):
+    if tag not in (Tag.LOGIN_SUCCESS, Tag.LOGIN_FAILURE, Tag.REAUTHENTICATE, Tag.LOGIN_HELD):
         return detail
     if detail in METHODS:
         return gettext(METHODS[detail])

@@ -4,13 +4,16 @@ five-minute pending state of chalicelib.accounts.login; a right second factor tu
 a session through finish_login."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.accounts import mails, twofactor
-from chalicelib.accounts.login import finish_login, pending_user
+from chalicelib.accounts.devices import LoginHeld, must_confirm
+from chalicelib.accounts.login import Pending, Started, finish_login, hold, pending_user
 from chalicelib.accounts.models import User
 from chalicelib.core import clock, crypto, keys, ratelimit
 from chalicelib.core.errors import InvalidCode
@@ -85,16 +88,37 @@ def complete_with_totp(pending: str | None, code: str, origin: Origin, previous_
     step = current_totp_step(user, code)
     if step is None:
         raise wrong_code(user.username, origin)
-    try:  # the condition refuses a code replayed by a concurrent request
-        started = finish_login(user, origin, previous_session=previous_session, method="totp",
-                             user_actions=[User.totp_last_step.set(step), *_reseal(user)],
-                             user_condition=User.totp_last_step.does_not_exist() | (User.totp_last_step < step),
-                             also=lambda t: ratelimit.give_back_in(t, attempt),
-                             reauthenticating=found.reauthenticating)
+    # The condition refuses a code replayed by a concurrent request.
+    spent = Spent("totp", [User.totp_last_step.set(step), *_reseal(user)],
+                  User.totp_last_step.does_not_exist() | (User.totp_last_step < step),
+                  lambda t: ratelimit.give_back_in(t, attempt))
+    try:
+        started = _finish(found, origin, spent, previous_session=previous_session, browser=browser)
     except TransactWriteError as exc:
         raise wrong_code(user.username, origin) from exc
     return Completed(started.token, user.username, found.next_path, language=user.language,
                      device=started.device)
+
+
+class Spent(NamedTuple):
+    """What a right code writes, in the transaction that finishes (or holds) the login."""
+    method: str
+    user_actions: list[Any]
+    user_condition: Condition
+    also: Callable[[TransactWrite], None]
+
+
+def _finish(found: Pending, origin: Origin, spent: Spent, *, previous_session: str | None,
+            browser: str) -> Started:
+    """The login ends, unless it comes from a browser the account has not seen: then the code is
+    spent and the login held until the mailed link (accounts.login.hold raises LoginHeld). A
+    reauthentication comes from a browser already logged in, and is never held."""
+    if not found.reauthenticating and must_confirm(found.user.username, origin):
+        hold(found, origin, browser=browser, method=spent.method, user_actions=spent.user_actions,
+             user_condition=spent.user_condition, also=spent.also)
+    return finish_login(found.user, origin, previous_session=previous_session, method=spent.method,
+                        user_actions=spent.user_actions, user_condition=spent.user_condition, also=spent.also,
+                        reauthenticating=found.reauthenticating)
 
 
 def _reseal(user: User) -> list[Any]:
@@ -116,14 +140,17 @@ def complete_with_recovery_code(pending: str | None, code: str, origin: Origin,
     def spend(t: TransactWrite) -> None:
         record(t, Tag.RECOVERY_CODE_USE, origin, user=user.username)
         ratelimit.give_back_in(t, attempt)
-    try:  # removing the code only if still there makes it single-use
-        started = finish_login(user, origin, previous_session=previous_session, method="recovery-code",
-                             user_actions=[User.recovery_codes.delete({matched})],
-                             user_condition=User.recovery_codes.contains(matched), also=spend,
-                             reauthenticating=found.reauthenticating)
+    # Removing the code only if still there makes it single-use.
+    spent = Spent("recovery-code", [User.recovery_codes.delete({matched})], User.recovery_codes.contains(matched),
+                  spend)
+    left = len(user.recovery_codes or ()) - 1
+    try:
+        started = _finish(found, origin, spent, previous_session=previous_session, browser=browser)
     except TransactWriteError as exc:
         raise wrong_code(user.username, origin) from exc
-    left = len(user.recovery_codes or ()) - 1
+    except LoginHeld:
+        mails.to_user(user, "recovery-code-used", ip=origin.ip, left=left)
+        raise
     mails.to_user(user, "recovery-code-used", ip=origin.ip, left=left)
     return Completed(started.token, user.username, found.next_path, recovery_codes_left=left, language=user.language,
                      device=started.device)

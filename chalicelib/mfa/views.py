@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import web
+from chalicelib.accounts.devices import LoginHeld
 from chalicelib.accounts.views_manage import account_context
 from chalicelib.core.errors import AccountSuspended, AlreadyEnrolled, CheeseshopError, EmailNotVerified, LoginExpired
 from chalicelib.core.lazy import lazy
@@ -54,6 +55,9 @@ def _complete(template: str, complete: Callable[..., second_factor.Completed]) -
         except LoginExpired:
             web.clear_pending_login(req)
             return web.redirect(req, "/account/login/", notice="login-expired")
+        except LoginHeld:  # a browser the account has not seen: the mailed link finishes the login
+            web.clear_pending_login(req)
+            return web.page(req, "account/confirm-login-sent.html")
         web.clear_pending_login(req)
         web.start_session(req, done.session_token, done.language, done.device)
         if done.recovery_codes_left is not None:

@@ -63,3 +63,10 @@ def test_a_recovery_waits_two_days_unless_told_otherwise(monkeypatch):
     assert settings(monkeypatch, CHEESESHOP_RECOVERY_WAIT_SECONDS="5").recovery_wait_seconds == 5
     with pytest.raises(config.ConfigurationError, match="CHEESESHOP_RECOVERY_WAIT_SECONDS"):
         settings(monkeypatch, CHEESESHOP_RECOVERY_WAIT_SECONDS="two days")
+
+
+def test_logins_from_new_devices_are_confirmed_by_mail_unless_switched_off(monkeypatch):
+    assert settings(monkeypatch).confirm_new_devices is True
+    assert settings(monkeypatch, CHEESESHOP_CONFIRM_NEW_DEVICES="0").confirm_new_devices is False
+    with pytest.raises(config.ConfigurationError, match="CHEESESHOP_CONFIRM_NEW_DEVICES"):
+        settings(monkeypatch, CHEESESHOP_CONFIRM_NEW_DEVICES="yes")
