@@ -6,9 +6,16 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import own_site
 from tests.e2e.test_account_journey import PASSWORD, log_in, signed_up
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):  # the shared stack's registrations are at their hourly limit already
+    yield from own_site(tmp_path_factory)
 
 
 def test_a_session_ended_from_another_browser_is_logged_out(chromium, site):
