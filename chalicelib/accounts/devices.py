@@ -1,7 +1,8 @@
 """Known devices: the browsers that completed a login to an account. The browser keeps a signed
 cookie with the device's id; the account keeps an item per device (when first and last seen,
-from where), listed on the account page, where its user can forget one. A cookie counts only
-while both agree: signed for this account, and its item still there."""
+from where), listed on the account page, where its user can forget one. A browser is a known
+device only while both agree: a cookie signed for this account, and its item still there (the
+login limits, counted before the password is checked, go by the signature alone)."""
 from __future__ import annotations
 
 import secrets
@@ -29,7 +30,8 @@ class DeviceInfo(NamedTuple):
     current: bool
 
 
-def _id_in(cookie: str, username: str) -> str | None:
+def signed_id(cookie: str, username: str) -> str | None:
+    """The device id a cookie signed for this account carries (no read: enough for the login limits)."""
     try:
         payload = signing.unsign(signing.KNOWN_DEVICE, cookie) if cookie else {}
     except CheeseshopError:
@@ -39,7 +41,7 @@ def _id_in(cookie: str, username: str) -> str | None:
 
 def known(cookie: str, username: str) -> KnownDevice | None:
     """The device this browser's cookie names, if it is a known device of this account."""
-    device_id = _id_in(cookie, username)
+    device_id = signed_id(cookie, username)
     return get_or_none(KnownDevice, username, device_id) if device_id else None
 
 
@@ -64,7 +66,7 @@ def must_confirm(username: str, origin: Origin) -> bool:
 
 def of_user(username: str, cookie: str) -> list[DeviceInfo]:
     """The account's known devices, the most recently seen first; `current` marks this browser."""
-    mine = _id_in(cookie, username)
+    mine = signed_id(cookie, username)
     return sorted((DeviceInfo(d.id, d.created_at, d.last_seen_at, d.ip, d.user_agent, d.id == mine)
                    for d in KnownDevice.query(username)), key=lambda d: d.last_seen_at, reverse=True)
 

@@ -74,9 +74,9 @@ def login(*, login: str, password: str, origin: Origin, previous_session: str | 
     (accounts.devices) the attempt counts against that device's limit, not the account's."""
     user = find_user(login)
     limits = password_limits(user.username if user else login, origin)
-    known = devices.known(origin.device, user.username) if user else None
+    known = devices.signed_id(origin.device, user.username) if user else None
     if known is not None:
-        limits = ((ratelimit.LOGIN_PER_DEVICE, known.id), *limits[1:])
+        limits = ((ratelimit.LOGIN_PER_DEVICE, known), *limits[1:])
     attempt = ratelimit.reserve(*limits)
     ok = passwords.verify(user.password_hash if user else None, password)
     if user is None or not ok:
