@@ -56,7 +56,12 @@ def seen(t: TransactWrite, username: str, origin: Origin, now: datetime) -> str 
 
 
 class LoginHeld(Exception):
-    """A login from a browser the account has not seen: it waits for the link mailed to the user."""
+    """A login from a browser the account has not seen: it waits for the link mailed to the user,
+    which works for `minutes`."""
+
+    def __init__(self, minutes: int) -> None:
+        super().__init__(minutes)
+        self.minutes = minutes
 
 
 def must_confirm(username: str, origin: Origin) -> bool:

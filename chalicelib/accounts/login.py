@@ -14,6 +14,7 @@ from chalicelib.accounts import confirm, devices, mails, passwords, registration
 from chalicelib.accounts.confirm import password_limits
 from chalicelib.accounts.models import EmailOwner, User
 from chalicelib.core import clock, mail, ratelimit, signing
+from chalicelib.core.config import get_settings
 from chalicelib.core.db import get_or_none, transaction
 from chalicelib.core.errors import (
     AccountSuspended,
@@ -137,14 +138,12 @@ def finish_login(user: User, origin: Origin, *, previous_session: str | None, me
     return Started(token, device)
 
 
-HELD_FOR_MINUTES = signing.MAX_AGE[signing.NEW_DEVICE_LOGIN] // 60
-
-
 def hold(found: Pending, origin: Origin, *, browser: str, method: str, user_actions: Sequence[Action],
          user_condition: Condition, also: Callable[[TransactWrite], None]) -> None:
     """A login by code from a browser the account has not seen: the code is spent (the same
     writes and condition finish_login would make), no session starts, and the user is mailed a
-    link that finishes it in this browser within HELD_FOR_MINUTES. Raises devices.LoginHeld."""
+    link that finishes it in this browser within CHEESESHOP_NEW_DEVICE_LINK_SECONDS (15 minutes).
+    Raises devices.LoginHeld, which carries those minutes."""
     user = found.user
     with transaction() as t:
         t.update(user, actions=list(user_actions), condition=User.suspended_at.does_not_exist() & user_condition)
@@ -153,18 +152,22 @@ def hold(found: Pending, origin: Origin, *, browser: str, method: str, user_acti
     token = signing.sign(signing.NEW_DEVICE_LOGIN, {"user": user.username, "next": found.next_path,
                                                     "method": method, **_bound(user, browser)})
     mails.to_user(user, "confirm-login", link=mail.link("/account/confirm-login/", token=token), ip=origin.ip,
-                  browser=origin.user_agent or gettext("Unknown browser"), minutes=HELD_FOR_MINUTES, now=clock.now())
-    raise devices.LoginHeld()
+                  browser=origin.user_agent or gettext("Unknown browser"), minutes=_held_for_minutes(), now=clock.now())
+    raise devices.LoginHeld(_held_for_minutes())
+
+
+def _held_for_minutes() -> int:
+    return max(1, get_settings().new_device_link_seconds // 60)
 
 
 def confirm_held(token: str, origin: Origin, *, previous_session: str | None, browser: str) -> tuple[Started, str]:
     """Finishes a held login from its mailed link, in the browser that logged in (its session,
-    and where to go next). Refused from another browser, once used, or after HELD_FOR_MINUTES."""
-    payload = signing.unsign(signing.NEW_DEVICE_LOGIN, token)
+    and where to go next). Refused from another browser, once used, or too late."""
+    payload = signing.unsign(signing.NEW_DEVICE_LOGIN, token, max_age=get_settings().new_device_link_seconds)
     user = get_or_none(User, str(payload.get("user", "")))
     if user is None or any(payload.get(k) != v for k, v in _bound(user, browser).items()):
         raise InvalidLink(gettext("Open the link in the browser where you logged in, within %(minutes)s minutes, "
-                                  "and only once.", minutes=HELD_FOR_MINUTES))
+                                  "and only once.", minutes=_held_for_minutes()))
     require_standing(user)
     started = finish_login(user, origin, previous_session=previous_session, method=str(payload.get("method", "")))
     return started, str(payload.get("next") or DEFAULT_NEXT)

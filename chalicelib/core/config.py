@@ -33,6 +33,7 @@ ENV_NAMES = (
     "CHEESESHOP_DELETED_NAME_HOLD",
     "CHEESESHOP_RECOVERY_WAIT_SECONDS",
     "CHEESESHOP_CONFIRM_NEW_DEVICES",
+    "CHEESESHOP_NEW_DEVICE_LINK_SECONDS",
     "AWS_ENDPOINT_URL",
     "AWS_DEFAULT_REGION",
     "PORT",
@@ -72,6 +73,7 @@ class Settings(NamedTuple):
     deleted_name_hold_days: int | None  # days a deleted project's name is held for its Owners; None: until released
     recovery_wait_seconds: int  # from an administrator's start of an account recovery to its mailed link working
     confirm_new_devices: bool  # a code login from a browser the account has not seen waits for a mailed link
+    new_device_link_seconds: int  # how long that link works
 
     @property
     def is_local(self) -> bool:
@@ -131,6 +133,8 @@ def _settings(values: tuple[str | None, ...]) -> Settings:
         recovery_wait_seconds=_whole("CHEESESHOP_RECOVERY_WAIT_SECONDS", env["CHEESESHOP_RECOVERY_WAIT_SECONDS"],
                                      48 * 3600, "seconds"),
         confirm_new_devices=_switch("CHEESESHOP_CONFIRM_NEW_DEVICES", env["CHEESESHOP_CONFIRM_NEW_DEVICES"], True),
+        new_device_link_seconds=_whole("CHEESESHOP_NEW_DEVICE_LINK_SECONDS", env["CHEESESHOP_NEW_DEVICE_LINK_SECONDS"],
+                                       15 * 60, "seconds"),
         **_relying_party(env["CHEESESHOP_BASE_URL"] or f"http://127.0.0.1:{port}",
                          env["CHEESESHOP_WEBAUTHN_RP_ID"], env["CHEESESHOP_WEBAUTHN_ORIGIN"]),
     )

@@ -27,7 +27,7 @@ NEW_DEVICE_LOGIN = "new-device-login"  # a code login from an unseen browser, he
 MAX_AGE = {VERIFY_EMAIL: 24 * 3600, PASSWORD_RESET: 3600, TWO_FACTOR_LOGIN: 300, TOTP_PROVISION: 900,
            ROLE_INVITATION: 3 * 24 * 3600, KNOWN_DEVICE: 365 * 24 * 3600,
            RECOVERY_CANCEL: 60 * 24 * 3600, RECOVERY_COMPLETE: 60 * 24 * 3600,  # a recovery's own state decides too
-           NEW_DEVICE_LOGIN: 900}
+           NEW_DEVICE_LOGIN: 900}  # (the setting CHEESESHOP_NEW_DEVICE_LINK_SECONDS decides that one)
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
@@ -42,11 +42,13 @@ def sign(purpose: str, payload: dict[str, Any]) -> str:
     return str(_serializer(purpose).dumps(payload))
 
 
-def unsign(purpose: str, token: str) -> dict[str, Any]:
+def unsign(purpose: str, token: str, max_age: int | None = None) -> dict[str, Any]:
+    """The payload of a link made for this purpose, younger than max_age seconds (by default the
+    purpose's MAX_AGE); InvalidLink otherwise."""
     from itsdangerous import BadData
 
     try:
-        payload = _serializer(purpose).loads(token, max_age=MAX_AGE[purpose])
+        payload = _serializer(purpose).loads(token, max_age=MAX_AGE[purpose] if max_age is None else max_age)
     except BadData as exc:
         raise InvalidLink() from exc
     if not isinstance(payload, dict):

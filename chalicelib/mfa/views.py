@@ -55,9 +55,9 @@ def _complete(template: str, complete: Callable[..., second_factor.Completed]) -
         except LoginExpired:
             web.clear_pending_login(req)
             return web.redirect(req, "/account/login/", notice="login-expired")
-        except LoginHeld:  # a browser the account has not seen: the mailed link finishes the login
+        except LoginHeld as held:  # a browser the account has not seen: the mailed link finishes the login
             web.clear_pending_login(req)
-            return web.page(req, "account/confirm-login-sent.html")
+            return web.page(req, "account/confirm-login-sent.html", minutes=held.minutes)
         web.clear_pending_login(req)
         web.start_session(req, done.session_token, done.language, done.device)
         if done.recovery_codes_left is not None:

@@ -70,3 +70,10 @@ def test_logins_from_new_devices_are_confirmed_by_mail_unless_switched_off(monke
     assert settings(monkeypatch, CHEESESHOP_CONFIRM_NEW_DEVICES="0").confirm_new_devices is False
     with pytest.raises(config.ConfigurationError, match="CHEESESHOP_CONFIRM_NEW_DEVICES"):
         settings(monkeypatch, CHEESESHOP_CONFIRM_NEW_DEVICES="yes")
+
+
+def test_a_new_devices_link_works_fifteen_minutes_unless_told_otherwise(monkeypatch):
+    assert settings(monkeypatch).new_device_link_seconds == 900
+    assert settings(monkeypatch, CHEESESHOP_NEW_DEVICE_LINK_SECONDS="5").new_device_link_seconds == 5
+    with pytest.raises(config.ConfigurationError, match="CHEESESHOP_NEW_DEVICE_LINK_SECONDS"):
+        settings(monkeypatch, CHEESESHOP_NEW_DEVICE_LINK_SECONDS="-1")
