@@ -1,7 +1,6 @@
 """Changing a password, and resetting a forgotten one by a mailed link."""
 from __future__ import annotations
 
-import time
 from typing import NamedTuple
 
 from pynamodb.exceptions import TransactWriteError
@@ -66,13 +65,10 @@ def _reset_payload(user: User) -> dict[str, str]:
 def request_password_reset(login: str, origin: Origin) -> None:
     """Mails a reset link if the account exists; answers the same either way, and in the same
     time: never sooner than REQUEST_FLOOR, so how long it took tells nobody whether it exists."""
-    started = time.monotonic()
-    try:
+    with clock.no_sooner_than(REQUEST_FLOOR):
         ratelimit.reserve((ratelimit.MAIL_PER_USER, login.strip().lower() or "-"),
                           (ratelimit.MAIL_PER_IP, origin.ip))
         _send_reset(login, origin)
-    finally:
-        time.sleep(max(0.0, REQUEST_FLOOR - (time.monotonic() - started)))
 
 
 def _send_reset(login: str, origin: Origin) -> None:

@@ -10,13 +10,12 @@ and the admin log."""
 from __future__ import annotations
 
 import secrets
-import time
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from pynamodb.exceptions import TransactWriteError
 
-from chalicelib.accounts import login, mails, passwords, sessions
+from chalicelib.accounts import login, mails, passwords, reset, sessions
 from chalicelib.accounts.models import Email, User
 from chalicelib.admin import log
 from chalicelib.core import clock, ratelimit, signing
@@ -38,7 +37,7 @@ LOST = {"totp": N_("My authenticator app"), "webauthn": N_("My security keys or 
         "codes": N_("My recovery codes"), "all": N_("All of them")}
 LOGIN_MAX, DETAILS_MAX, EVIDENCE_MAX = 254, 2000, 500
 USE_WITHIN = timedelta(days=14)  # after the wait, the completion link stays good this long
-REQUEST_FLOOR = 0.6  # seconds: a request answers no sooner, whether the account exists or not
+REQUEST_FLOOR = reset.REQUEST_FLOOR  # a request answers no sooner, as a reset request does
 QUEUE_LENGTH = 100
 
 
@@ -81,8 +80,7 @@ def request(login_given: str, lost: str, details: str, origin: Origin) -> None:
         errors["details"] = gettext("Write at most %(max)s characters.", max=DETAILS_MAX)
     if errors:
         raise ValidationError(errors)
-    started = time.monotonic()
-    try:
+    with clock.no_sooner_than(REQUEST_FLOOR):
         ratelimit.reserve((ratelimit.MAIL_PER_IP, origin.ip))
         user = login.find_user(login_given)
         Recovery(secrets.token_urlsafe(16), queue=QUEUE, created_at=clock.now(), login=login_given,
@@ -91,8 +89,6 @@ def request(login_given: str, lost: str, details: str, origin: Origin) -> None:
         if user is not None:
             record(None, Tag.RECOVERY_REQUEST, origin, user=user.username)
             mails.to_user(user, "recovery-requested", ip=origin.ip)
-    finally:
-        time.sleep(max(0.0, REQUEST_FLOOR - (time.monotonic() - started)))
 
 
 def queue(limit: int = QUEUE_LENGTH) -> list[RecoveryInfo]:
@@ -176,24 +172,26 @@ class Completion(NamedTuple):
     ready: bool
 
 
-def completion(token: str) -> Completion:
-    """The open recovery a completion link is for; InvalidLink once it is over or too old."""
+def _open(token: str) -> tuple[Recovery, User]:
+    """The open recovery a completion link is for, and its user; InvalidLink once it is over or too old."""
     item = _request(str(signing.unsign(signing.RECOVERY_COMPLETE, token).get("id", "")))
-    now = clock.now()
-    if item.status != STARTED or item.ready_at is None or now > item.ready_at + USE_WITHIN:
+    if item.status != STARTED or item.ready_at is None or clock.now() > item.ready_at + USE_WITHIN:
         raise InvalidLink()
-    return Completion(item.id, User.get(item.username).display_username, item.ready_at, now >= item.ready_at)
+    return item, User.get(item.username)
+
+
+def completion(token: str) -> Completion:
+    item, user = _open(token)
+    return Completion(item.id, user.display_username, item.ready_at, clock.now() >= item.ready_at)
 
 
 def complete(token: str, new: str, confirm: str, origin: Origin) -> login.Started:
     """A new password, every second factor, API token and session gone; the user is logged in
     (with no factor: enrolling one is all they can do that matters). Returns their new session."""
-    found = completion(token)
-    if not found.ready:
+    item, user = _open(token)
+    if clock.now() < item.ready_at:
         raise ValidationError({"new_password": gettext(
-            "This link works from %(when)s (UTC).", when=found.ready_at.strftime("%Y-%m-%d %H:%M"))})
-    item = _request(found.id)
-    user = User.get(item.username)
+            "This link works from %(when)s (UTC).", when=item.ready_at.strftime("%Y-%m-%d %H:%M"))})
     if problem := passwords.problems(new, confirm, user_inputs=[user.username, user.full_name, user.primary_email]):
         raise ValidationError({"new_password": problem})
     now = clock.now()
