@@ -35,6 +35,16 @@ $(PDM): | $(PY)
 	$(TEST_TOOLS)/pdm/bin/python -m pip install --quiet "pdm[locked]==$(PDM_VERSION)"
 	@touch $@
 
+# poetry, for the private-index tests, likewise in a venv of its own.
+POETRY_VERSION := 2.5.1
+POETRY := $(TEST_TOOLS)/poetry/.installed-$(POETRY_VERSION)
+
+$(POETRY): | $(PY)
+	rm -rf $(TEST_TOOLS)/poetry
+	$(PY) -m venv $(TEST_TOOLS)/poetry
+	$(TEST_TOOLS)/poetry/bin/python -m pip install --quiet "poetry==$(POETRY_VERSION)"
+	@touch $@
+
 # Catalogs: the .po files are the source (in the repository); the .mo files the site reads
 # are compiled from them by every target that serves or ships the site.
 LOCALES := chalicelib/i18n/locale
@@ -68,10 +78,10 @@ $(AXE): package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	@touch $(AXE)
 
-test: $(STAMP) $(CATALOGS) browser $(AXE) $(PDM) lint
+test: $(STAMP) $(CATALOGS) browser $(AXE) $(PDM) $(POETRY) lint
 	$(PY) -m pytest tests
 
-e2e: $(PDM) browser $(AXE)
+e2e: $(PDM) $(POETRY) browser $(AXE)
 unit functional e2e: $(STAMP) $(CATALOGS)
 	$(PY) -m pytest tests/$@
 

@@ -96,8 +96,8 @@ ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 
 def cdn() -> dict[str, Any]:
     """CloudFront in front of API Gateway, when the Cdn parameter is "on": /simple/* and
-    /packages/* cached as their responses say (Cache-Control, by Accept), the rest passed
-    through uncached. The app invalidates a project's pages after each write."""
+    /packages/* cached as their responses say (Cache-Control, by Accept and Authorization), the
+    rest passed through uncached. The app invalidates a project's pages after each write."""
     cached = {"TargetOriginId": "api", "ViewerProtocolPolicy": "redirect-to-https",
               "AllowedMethods": ["GET", "HEAD"], "CachedMethods": ["GET", "HEAD"], "Compress": True,
               "CachePolicyId": {"Ref": "SimpleCachePolicy"}}
@@ -107,7 +107,9 @@ def cdn() -> dict[str, Any]:
                 "Name": {"Fn::Sub": "${AWS::StackName}-simple"}, "MinTTL": 0, "DefaultTTL": 0, "MaxTTL": 86400,
                 "ParametersInCacheKeyAndForwardedToOrigin": {
                     "EnableAcceptEncodingGzip": True, "EnableAcceptEncodingBrotli": True,
-                    "HeadersConfig": {"HeaderBehavior": "whitelist", "Headers": ["Accept"]},
+                    # Authorization in the key (and so passed to the app): an answer made for one
+                    # token's holder is never served to another caller (private answers also say no-store).
+                    "HeadersConfig": {"HeaderBehavior": "whitelist", "Headers": ["Accept", "Authorization"]},
                     "CookiesConfig": {"CookieBehavior": "none"},
                     "QueryStringsConfig": {"QueryStringBehavior": "none"}}}}},
         "Distribution": {"Type": "AWS::CloudFront::Distribution", "Condition": "UseCdn", "Properties": {
@@ -156,6 +158,9 @@ def merge_template() -> dict[str, Any]:
             "RecoveryWait": {"Type": "Number", "Default": 48 * 3600, "MinValue": 0,
                              "Description": "Seconds from an administrator's start of an account recovery until "
                                             "the user's mailed link works (every verified address may cancel it)."},
+            "PrivateIndex": {"Type": "String", "AllowedValues": ["1", "0"], "Default": "0",
+                             "Description": "1: every read (pages, the simple index, downloads, the JSON API, "
+                                            "feeds) needs a login or an API token with the Read permission."},
             "ConfirmNewDevices": {"Type": "String", "AllowedValues": ["1", "0"], "Default": "1",
                                   "Description": "1: a login by authenticator or recovery code from a browser the "
                                                  "account has not seen waits for a link mailed to the user."},
@@ -201,6 +206,7 @@ ENVIRONMENT = {  # every function's, besides the stage's own from .chalice/confi
     "CHEESESHOP_DELETED_NAME_HOLD": {"Ref": "DeletedNameHold"},
     "CHEESESHOP_RECOVERY_WAIT_SECONDS": {"Ref": "RecoveryWait"},
     "CHEESESHOP_CONFIRM_NEW_DEVICES": {"Ref": "ConfirmNewDevices"},
+    "CHEESESHOP_PRIVATE_INDEX": {"Ref": "PrivateIndex"},
     "CHEESESHOP_CDN_PARAMETER": {"Fn::If": ["UseCdn", {"Fn::Sub": CDN_PARAMETER}, ""]},
     # Through the CDN, whose origin path is the stage's, public paths have no /api.
     "CHEESESHOP_PATH_PREFIX": {"Fn::If": ["UseCdn", "", "/api"]},

@@ -21,6 +21,8 @@ class Action(enum.StrEnum):
     ALLOW_REGISTRATIONS = "admin:registrations:allow"
     HALT_PROJECTS = "admin:projects:halt"
     ALLOW_PROJECTS = "admin:projects:allow"
+    PRIVATE_INDEX = "admin:index:private"
+    PUBLIC_INDEX = "admin:index:public"
     SUSPEND = "admin:user:suspend"
     RESTORE = "admin:user:restore"
     END_SESSIONS = "admin:user:end-sessions"
@@ -40,6 +42,8 @@ DESCRIPTIONS: dict[str, str] = {
     Action.ALLOW_REGISTRATIONS: N_("Allowed new registrations"),
     Action.HALT_PROJECTS: N_("Halted new projects"),
     Action.ALLOW_PROJECTS: N_("Allowed new projects"),
+    Action.PRIVATE_INDEX: N_("Made the index private"),
+    Action.PUBLIC_INDEX: N_("Made the index public"),
     Action.SUSPEND: N_("Suspended a user"),
     Action.RESTORE: N_("Restored a user"),
     Action.END_SESSIONS: N_("Ended every session of a user"),

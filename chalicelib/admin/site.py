@@ -1,5 +1,5 @@
 """What an administrator changes for the whole index: the switches that halt new accounts and
-new projects, the names nobody may register, and the held names of deleted projects."""
+new projects and make the index private, the names nobody may register, and the held names of deleted projects."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -9,7 +9,7 @@ from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.admin import log
 from chalicelib.admin.models import ProhibitedName
-from chalicelib.core import clock, switches
+from chalicelib.core import cdn, clock, switches
 from chalicelib.core.db import get_or_none, transaction
 from chalicelib.core.errors import Conflict, NotFound, ValidationError
 from chalicelib.core.origin import Origin
@@ -23,19 +23,24 @@ REASON_MAX = 500
 LIST = "prohibited"
 
 
-def set_switches(administrator: str, *, registrations: bool, projects: bool, origin: Origin) -> None:
-    """Saves both switches; each one that changed is a line in the admin log."""
+def set_switches(administrator: str, *, registrations: bool, projects: bool, private: bool,
+                 origin: Origin) -> None:
+    """Saves the switches; each one that changed is a line in the admin log. A change of the
+    index's privacy also has the CDN forget what it keeps of the index and its files."""
     before = switches.current(fresh=True)  # the cache may be another container's news late
-    changed = [(allowed, halt, allow) for was, allowed, halt, allow in (
+    changed = [(on, off_action, on_action) for was, on, off_action, on_action in (
         (before.registrations, registrations, log.Action.HALT_REGISTRATIONS, log.Action.ALLOW_REGISTRATIONS),
-        (before.projects, projects, log.Action.HALT_PROJECTS, log.Action.ALLOW_PROJECTS)) if was != allowed]
+        (before.projects, projects, log.Action.HALT_PROJECTS, log.Action.ALLOW_PROJECTS),
+        (before.private, private, log.Action.PUBLIC_INDEX, log.Action.PRIVATE_INDEX)) if was != on]
     if not changed:
         return
     with transaction() as t:
-        state = switches.save(t, registrations=registrations, projects=projects, by=administrator)
-        for allowed, halt, allow in changed:
-            t.save(log.entry(allow if allowed else halt, administrator, origin))
+        state = switches.save(t, registrations=registrations, projects=projects, private=private, by=administrator)
+        for on, off_action, on_action in changed:
+            t.save(log.entry(on_action if on else off_action, administrator, origin))
     switches.remember(state)
+    if before.private != private:
+        cdn.invalidate(["/simple/*", "/simple", "/packages/*"])
 
 
 class Prohibition(NamedTuple):

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from chalicelib import web
+from chalicelib.core.config import get_settings
 from chalicelib.core.errors import NotFound
 from chalicelib.core.lazy import lazy
 from chalicelib.packaging import permissions
@@ -67,7 +68,7 @@ def _form(template: str, back: str, run: Run, context: Callable[[web.WebRequest]
 
 
 def _site(_req: web.WebRequest) -> dict[str, Any]:
-    return {"switches": switches.current(fresh=True)}
+    return {"switches": switches.current(fresh=True), "private_by_setting": get_settings().private_index}
 
 
 @route("/admin", methods=["GET"])
@@ -79,7 +80,10 @@ def dashboard() -> Response:
 def save_switches() -> Response:
     def run(req: web.WebRequest, administrator: str) -> Response:
         site.set_switches(administrator, registrations=req.form.get("registrations") == "on",
-                          projects=req.form.get("projects") == "on", origin=req.origin)
+                          projects=req.form.get("projects") == "on", origin=req.origin,
+                          # the box is disabled (and sent by no browser) while the setting decides
+                          private=switches.current().private if get_settings().private_index
+                          else req.form.get("private") == "on")
         return web.redirect(req, "/admin/", notice="admin-saved")
     return _form("admin/index.html", "/admin/", run, _site)
 

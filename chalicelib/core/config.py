@@ -34,6 +34,7 @@ ENV_NAMES = (
     "CHEESESHOP_RECOVERY_WAIT_SECONDS",
     "CHEESESHOP_CONFIRM_NEW_DEVICES",
     "CHEESESHOP_NEW_DEVICE_LINK_SECONDS",
+    "CHEESESHOP_PRIVATE_INDEX",
     "AWS_ENDPOINT_URL",
     "AWS_DEFAULT_REGION",
     "PORT",
@@ -74,6 +75,7 @@ class Settings(NamedTuple):
     recovery_wait_seconds: int  # from an administrator's start of an account recovery to its mailed link working
     confirm_new_devices: bool  # a code login from a browser the account has not seen waits for a mailed link
     new_device_link_seconds: int  # how long that link works
+    private_index: bool  # every read needs a credential (an administrator can also switch it on: core.switches)
 
     @property
     def is_local(self) -> bool:
@@ -135,6 +137,7 @@ def _settings(values: tuple[str | None, ...]) -> Settings:
         confirm_new_devices=_switch("CHEESESHOP_CONFIRM_NEW_DEVICES", env["CHEESESHOP_CONFIRM_NEW_DEVICES"], True),
         new_device_link_seconds=_whole("CHEESESHOP_NEW_DEVICE_LINK_SECONDS", env["CHEESESHOP_NEW_DEVICE_LINK_SECONDS"],
                                        15 * 60, "seconds"),
+        private_index=_switch("CHEESESHOP_PRIVATE_INDEX", env["CHEESESHOP_PRIVATE_INDEX"], False),
         **_relying_party(env["CHEESESHOP_BASE_URL"] or f"http://127.0.0.1:{port}",
                          env["CHEESESHOP_WEBAUTHN_RP_ID"], env["CHEESESHOP_WEBAUTHN_ORIGIN"]),
     )

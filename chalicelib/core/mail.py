@@ -48,6 +48,7 @@ SUBJECTS = {
     "publisher-changed": N_("A trusted publisher changed on a cheeseshop project"),
     "pending-publisher-changed": N_("A pending trusted publisher changed on your cheeseshop account"),
     "project-status": N_("The status of a cheeseshop project changed"),
+    "project-visibility": N_("A cheeseshop project was made private or public"),
     "account-suspended": N_("Your cheeseshop account is suspended"),
     "account-restored": N_("Your cheeseshop account is restored"),
 }

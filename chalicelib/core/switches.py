@@ -1,7 +1,8 @@
-"""The switches that halt new accounts and new projects (an administrator sets them; accounts
-and packaging obey them), read through a short cache: a container reads them at most once every
-CACHE_FOR seconds, so a change reaches every other container within that time, and the container
-that made it sees it at once. Their table, one item ("site"), is defined here."""
+"""The switches that halt new accounts and new projects, and the one that makes the whole
+index private (an administrator sets them; accounts, packaging and readers obey them), read
+through a short cache: a container reads them at most once every CACHE_FOR seconds, so a change
+reaches every other container within that time, and the container that made it sees it at once.
+Their table, one item ("site"), is defined here."""
 from __future__ import annotations
 
 import enum
@@ -13,6 +14,7 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.core import clock
+from chalicelib.core.config import get_settings
 from chalicelib.core.db import get_or_none
 
 CACHE_FOR = 30  # seconds
@@ -26,6 +28,7 @@ class Switches(Model):
     key = UnicodeAttribute(hash_key=True)
     registrations = BooleanAttribute(default=True)
     projects = BooleanAttribute(default=True)
+    private = BooleanAttribute(null=True)  # every read needs a credential
     changed_at = UTCDateTimeAttribute(null=True)
     changed_by = UnicodeAttribute(null=True)
 
@@ -36,11 +39,13 @@ MODELS: tuple[type[Model], ...] = (Switches,)
 class Switch(enum.StrEnum):
     REGISTRATIONS = "registrations"  # "Allow new registrations"
     PROJECTS = "projects"  # "Allow new projects"
+    PRIVATE = "private"  # "Private index"
 
 
 class State(NamedTuple):
     registrations: bool = True
     projects: bool = True
+    private: bool = False
     changed_at: datetime | None = None
     changed_by: str = ""
 
@@ -55,8 +60,8 @@ def current(fresh: bool = False) -> State:
     if not fresh and cached is not None and 0 <= now - cached[0] < CACHE_FOR:
         return cached[1]
     item = get_or_none(Switches, KEY)
-    state = State() if item is None else State(bool(item.registrations), bool(item.projects), item.changed_at,
-                                               item.changed_by or "")
+    state = State() if item is None else State(bool(item.registrations), bool(item.projects), bool(item.private),
+                                               item.changed_at, item.changed_by or "")
     _cache[KEY] = (now, state)
     return state
 
@@ -65,11 +70,16 @@ def allowed(switch: Switch) -> bool:
     return bool(getattr(current(), switch.value))
 
 
-def save(t: TransactWrite, *, registrations: bool, projects: bool, by: str) -> State:
+def index_private() -> bool:
+    """Whether every read needs a credential: the deployment's setting, or the administrators' switch."""
+    return get_settings().private_index or current().private
+
+
+def save(t: TransactWrite, *, registrations: bool, projects: bool, private: bool, by: str) -> State:
     """Adds the new switches to the transaction; remember() them once it committed."""
-    state = State(registrations, projects, clock.now(), by)
-    t.save(Switches(KEY, registrations=registrations, projects=projects, changed_at=state.changed_at,
-                    changed_by=by))
+    state = State(registrations, projects, private, clock.now(), by)
+    t.save(Switches(KEY, registrations=registrations, projects=projects, private=private,
+                    changed_at=state.changed_at, changed_by=by))
     return state
 
 

@@ -64,6 +64,8 @@ class Tag(enum.StrEnum):
     PROJECT_CREATE_BY_PUBLISHER = "project:create:publisher"
     PROJECT_ARCHIVE = "project:status:archive"
     PROJECT_UNARCHIVE = "project:status:unarchive"
+    PROJECT_PRIVATE = "project:visibility:private"
+    PROJECT_PUBLIC = "project:visibility:public"
     PROJECT_QUARANTINE = "project:status:quarantine"
     QUARANTINE_LIFT = "project:status:release"
     ACCOUNT_SUSPEND = "account:suspend"
@@ -126,6 +128,8 @@ DESCRIPTIONS: dict[str, str] = {
     Tag.PROJECT_CREATE_BY_PUBLISHER: N_("Project created by a pending trusted publisher"),
     Tag.PROJECT_ARCHIVE: N_("Project archived"),
     Tag.PROJECT_UNARCHIVE: N_("Project unarchived"),
+    Tag.PROJECT_PRIVATE: N_("Project made private"),
+    Tag.PROJECT_PUBLIC: N_("Project made public"),
     Tag.PROJECT_QUARANTINE: N_("Project quarantined by an administrator"),
     Tag.QUARANTINE_LIFT: N_("Project released from quarantine by an administrator"),
     Tag.ACCOUNT_SUSPEND: N_("Account suspended by an administrator"),

@@ -4,8 +4,6 @@ the project, the uploader's role on it, its name's guard, the filename's record)
 reads the store twice before it writes."""
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -21,7 +19,7 @@ from chalicelib.packaging.filenames import canonical
 from chalicelib.packaging.models import File, FileIdentity, Project
 from chalicelib.packaging.names import normalize, ultra_guard
 from chalicelib.packaging.permissions import Permission, frozen, may_as, role_key, status_of
-from chalicelib.tokens import services as tokens
+from chalicelib.tokens import credentials as tokens
 from chalicelib.tokens.models import Token
 
 
@@ -44,22 +42,21 @@ class Presented(NamedTuple):
 
 
 def token(authorization: str | None) -> Presented:
-    """Basic __token__:<token>, or 'token <token>' / 'Bearer <token>'; never a password. The
-    stored token it stands for (its first read), or UploadRefused/TokenRefused."""
-    scheme, _, value = (authorization or "").strip().partition(" ")
-    if scheme.lower() in ("token", "bearer"):
-        return Presented(*tokens.presented(value))
-    if scheme.lower() == "basic":
-        try:
-            username, _, secret = base64.b64decode(value, validate=True).decode().partition(":")
-        except (binascii.Error, UnicodeDecodeError) as exc:
-            raise UploadRefused("Malformed Authorization header.", status=401) from exc
-        if username == "__token__":
-            return Presented(*tokens.presented(secret))
+    """The stored token an Authorization header presents (its first read), once it may upload;
+    UploadRefused/TokenRefused otherwise."""
+    value = tokens.in_authorization(authorization)
+    if value is tokens.NoToken.MALFORMED:
+        raise UploadRefused("Malformed Authorization header.", status=401)
+    if value is tokens.NoToken.PASSWORD:
         raise UploadRefused("Username/password uploads are not supported: make an API token in your account "
                             "settings and upload with the username __token__.", status=403)
-    raise UploadRefused("Upload needs an API token: use the username __token__ and the token as password.",
-                        status=401)
+    if isinstance(value, tokens.NoToken):
+        raise UploadRefused("Upload needs an API token: use the username __token__ and the token as password.",
+                            status=401)
+    found = Presented(*tokens.presented(value))
+    if tokens.Scope.UPLOAD not in tokens.scopes(found.token):
+        raise UploadRefused("Use a token with the Upload permission: this token can only read.", status=403)
+    return found
 
 
 def authorize(presented: Presented, meta: Metadata, filenames: Sequence[str]) -> tuple[
@@ -96,6 +93,10 @@ def _authorize(who: tokens.Authorized, meta: Metadata, project: Project | None, 
                read: dict[str, Any]) -> Project | None:
     """The existing project (None: a new one) once this token may upload to it."""
     name = normalize(meta.name)
+    if project is not None and project.private and not who.publisher and not may_as(role, Permission.READ):
+        # a stranger learns that the name is taken (it cannot be theirs), never what holds it
+        raise UploadRefused(f"Choose another name: the name '{meta.name}' is not available on this index.",
+                            status=403)
     if project is not None:
         _takes_files(project, who)
     if who.publisher:  # trusted publishing: the publisher's projects, each made before its token

@@ -32,7 +32,7 @@ from chalicelib.packaging import changes, creation, layout, readme
 from chalicelib.packaging.filenames import canonical
 from chalicelib.packaging.models import RELEASE_FIELDS, File, FileIdentity, Project, Release
 from chalicelib.packaging.names import normalize
-from chalicelib.tokens import services as tokens
+from chalicelib.tokens import credentials as tokens
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +152,7 @@ def record(presented: access.Presented, who: tokens.Authorized, project: Project
 
 def listed(name: str, new_project: bool) -> None:
     """After files were listed: their pages are built (and the index's, for a new project)."""
-    changes.announce(changes.Change(normalize(name), new_or_gone=new_project))
+    changes.announce(changes.Change(normalize(name), listing=new_project))
 
 
 def uploader(who: tokens.Authorized) -> str:

@@ -23,7 +23,7 @@ from chalicelib.oidc.verify import Refused
 from chalicelib.packaging import changes, creation
 from chalicelib.packaging.models import Project
 from chalicelib.packaging.names import normalize
-from chalicelib.tokens import services as tokens
+from chalicelib.tokens import credentials as tokens
 
 LIFETIME = timedelta(minutes=15)
 SPENT_FOR = timedelta(seconds=verify.LEEWAY + 60)  # past the token's expiry: it is refused by then anyway
@@ -143,7 +143,7 @@ def _for_pending(verified: verify.Verified, pending: Publisher, origin: Origin) 
             raise Refused("invalid-pending-publisher", limited.message) from exc
         raise _refusal(exc, "invalid-pending-publisher",
                        f"the project '{name}' was created meanwhile, or the pending publisher removed") from exc
-    changes.announce(changes.Change(project, new_or_gone=True))  # its page and the index's, as an upload's
+    changes.announce(changes.Change(project, listing=True))  # its page and the index's, as an upload's
     return Minted(token, int(item.expires_at.timestamp()))
 
 

@@ -24,6 +24,7 @@ class ProjectInfo(NamedTuple):
     created_at: datetime | None = None
     status: ProjectStatus = ProjectStatus.ACTIVE
     status_reason: str = ""
+    private: bool = False  # read only by its collaborators
 
     @property
     def history_key(self) -> str:
@@ -77,15 +78,17 @@ class ProjectFiles(NamedTuple):
     status_reason: str = ""
 
 
-def all_projects() -> list[tuple[str, str]]:
-    """(normalized, display) names of every project, by name."""
-    return [(p.name, p.display_name or p.name) for p in Project.all.query("project")]
+def listed_projects() -> list[tuple[str, str]]:
+    """(normalized, display) names of every public project, by name: a private one is listed
+    nowhere (the simple index, search), even to its collaborators, so that no listing depends
+    on who reads it."""
+    return [(p.name, p.display_name or p.name) for p in Project.all.query("project") if not p.private]
 
 
 def search(query: str) -> list[tuple[str, str]]:
-    """Projects whose name contains the query ('.', '_', '-' and case ignored); all for none."""
+    """Public projects whose name contains the query ('.', '_', '-' and case ignored); all for none."""
     wanted = ultranormalize(query)
-    return [p for p in all_projects() if wanted in ultranormalize(p[0])]
+    return [p for p in listed_projects() if wanted in ultranormalize(p[0])]
 
 
 def project(name: str) -> ProjectInfo:
@@ -93,7 +96,7 @@ def project(name: str) -> ProjectInfo:
     if found is None:
         raise NotFound(gettext("No project named '%(name)s'.", name=name))
     return ProjectInfo(found.name, found.display_name or found.name, int(found.serial), found.created_at,
-                       status_of(found.status), found.status_reason or "")
+                       status_of(found.status), found.status_reason or "", bool(found.private))
 
 
 LISTED = [name for name in FileInfo._fields if name != "url_path"] + ["path"]
@@ -152,12 +155,16 @@ def release_info(r: Release) -> ReleaseInfo:
                        **r.core_metadata())
 
 
-def known_file(key: str) -> bool:
-    """Whether an object key names a file offered for download (or one of its sidecars)."""
+def file_project(key: str) -> ProjectInfo | None:
+    """The project of the file offered for download (or one of its sidecars) that an object key
+    names; None when no such file is offered."""
     item = get_or_none(File, layout.filename_of(key))
     if item is None or item.project is None:  # never uploaded, or deleted
-        return False
+        return None
     if not layout.names(key, item.path, item.metadata_sha256 is not None):
-        return False
-    owner = get_or_none(Project, item.project)
-    return owner is not None and status_of(owner.status) is not ProjectStatus.QUARANTINED
+        return None
+    try:
+        owner = project(item.project)
+    except NotFound:
+        return None
+    return owner if owner.status is not ProjectStatus.QUARANTINED else None

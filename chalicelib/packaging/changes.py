@@ -1,9 +1,10 @@
 """A project changed: the one way every writer says so. In the transaction of its write,
 `mark()` bumps the project's serial (the simple page's ETag; with the writer's condition and
-any other action on the project item) and marks its simple page stale, and the index's when
-projects came or went. Once the transaction committed, `announce()` builds those pages and has
-the CDN forget them. A page whose build fails stays stale, and its next read builds it, so no
-update is lost and no write fails for its page."""
+any other action on the project item) and marks its simple page stale, and the index's when its
+listing changed (a project came or went, or was made private or public). Once the transaction
+committed, `announce()` builds those pages and has the CDN forget them. A page whose build
+fails stays stale, and its next read builds it, so no update is lost and no write fails for its
+page."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -18,7 +19,7 @@ from chalicelib.packaging.models import Project
 
 class Change(NamedTuple):
     project: str  # normalized name
-    new_or_gone: bool = False  # the project was made or deleted: the index page changed too
+    listing: bool = False  # the project was made, deleted, or made private or public: the index page changed too
 
 
 def mark(t: TransactWrite, change: Change, *, bump: bool = True, condition: Any = None,
@@ -29,12 +30,12 @@ def mark(t: TransactWrite, change: Change, *, bump: bool = True, condition: Any 
         t.update(Project(change.project), actions=[Project.serial.add(1), *actions],
                  condition=Project.name.exists() if condition is None else condition)
     pages.changed(t, change.project)
-    if change.new_or_gone:
+    if change.listing:
         pages.changed(t, pages.INDEX)
 
 
 def announce(change: Change) -> None:
     """After the write committed: its pages are built, and forgotten by the CDN."""
     pages.refresh(change.project)
-    if change.new_or_gone:
+    if change.listing:
         pages.refresh(pages.INDEX)

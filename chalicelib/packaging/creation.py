@@ -75,5 +75,5 @@ def create(t: TransactWrite, display_name: str, creator: str, now: datetime, uid
            condition=Project.name.does_not_exist())
     t.save(Project(ultra_guard(display_name)), condition=holds.creation_condition(creator, now))
     t.save(creator_role(creator, name, display_name))
-    changes.mark(t, changes.Change(name, new_or_gone=True), bump=False)  # made with serial 1
+    changes.mark(t, changes.Change(name, listing=True), bump=False)  # made with serial 1
     ratelimit.within(t, ratelimit.NEW_PROJECTS_PER_USER, creator)

@@ -35,13 +35,16 @@ def updates() -> str:
 
 
 def _hidden(project: Project) -> bool:
-    """A quarantined project's releases are in no feed (PEP 792: nothing a reader could act on)."""
-    return status_of(project.status) is ProjectStatus.QUARANTINED
+    """A private project is in no feed (whoever reads it); a quarantined project's releases are
+    in none either (PEP 792: nothing a reader could act on)."""
+    return bool(project.private) or status_of(project.status) is ProjectStatus.QUARANTINED
 
 
 def packages() -> str:
     items = []
     for p in Project.by_age.query("project", scan_index_forward=False, limit=LENGTH):
+        if p.private:
+            continue
         newest = [] if _hidden(p) else releases(p.name)
         summary = newest[0].summary if newest else ""
         items.append(Item(f"{p.display_name or p.name} added to cheeseshop", f"/project/{p.name}/", summary, "",

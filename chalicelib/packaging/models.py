@@ -117,6 +117,7 @@ class Project(Model):
     uid = UnicodeAttribute(null=True)
     deleting = UTCDateTimeAttribute(null=True)  # set first by a deletion: uploads are refused from then on
     owners_suspended = BooleanAttribute(null=True)  # every Owner is suspended: no upload by any route
+    private = BooleanAttribute(null=True)  # read only by its collaborators (chalicelib.packaging.visibility)
     # On a guard item, once its project was deleted: the name is held for its former Owners (holds.py).
     held_by = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]
     held_until = UTCDateTimeAttribute(null=True)  # none: until an administrator releases it
@@ -275,6 +276,7 @@ class SimplePage(Model):
     built = NumberAttribute(null=True)
     json_etag = UnicodeAttribute(null=True)
     json_chunks = NumberAttribute(null=True)
+    private = BooleanAttribute(null=True)  # the project's, as the bodies were built: read only with access
     html_etag = UnicodeAttribute(null=True)
     html_chunks = NumberAttribute(null=True)
     body = BinaryAttribute(null=True, legacy_encoding=False)

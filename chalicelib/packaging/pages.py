@@ -43,6 +43,7 @@ PREFIX = {"json": "json#", "html": "text#"}
 class Page(NamedTuple):
     body: str
     digest: str  # of the body: the ETag's root
+    private: bool = False  # the project's: read only with access (chalicelib.readers)
 
     def etag(self, kind: str) -> str:
         return _etag(self.digest, kind)
@@ -69,13 +70,19 @@ def get(page: str, kind: str) -> Page | None:
     return _read(page, kind) or (_build(page) or {}).get(_form(kind))
 
 
-def current_etag(page: str, kind: str) -> str | None:
-    """The stored page's ETag while it is current (one read of its head, not of its body)."""
-    etag = f"{_form(kind)}_etag"
-    raw = items.get(SimplePage, page, HEAD, attributes=["wanted", "built", etag])
-    if raw is None or _stale(head := items.decode(SimplePage, raw, ["wanted", "built", etag])):
+class Tag(NamedTuple):
+    etag: str
+    private: bool
+
+
+def current_etag(page: str, kind: str) -> Tag | None:
+    """The stored page's ETag, and whether it is private, while it is current (one read of its
+    head, not of its body)."""
+    fields = ["wanted", "built", f"{_form(kind)}_etag", "private"]
+    raw = items.get(SimplePage, page, HEAD, attributes=fields)
+    if raw is None or _stale(head := items.decode(SimplePage, raw, fields)):
         return None
-    return _etag(head[etag], kind) if head[etag] else None
+    return Tag(_etag(head[fields[2]], kind), bool(head["private"])) if head[fields[2]] else None
 
 
 def refresh(page: str) -> None:
@@ -96,7 +103,7 @@ def _read(page: str, kind: str) -> Page | None:
     form = _form(kind)
     prefix = PREFIX[form]
     low, high = (prefix, HEAD) if form == "json" else (HEAD, prefix + "~")
-    fields = ["part", "body", "wanted", "built", f"{form}_etag", f"{form}_chunks"]
+    fields = ["part", "body", "wanted", "built", f"{form}_etag", f"{form}_chunks", "private"]
     found = [items.decode(SimplePage, item, fields)
              for item in items.query(SimplePage, page, range_key_condition=SimplePage.part.between(low, high))]
     head = next((item for item in found if item["part"] == HEAD), None)
@@ -108,26 +115,27 @@ def _read(page: str, kind: str) -> Page | None:
         body = zlib.decompress(b"".join(chunks)).decode()
     except (zlib.error, UnicodeDecodeError):
         return None
-    return Page(body, digest) if _digest(body) == digest else None
+    return Page(body, digest, bool(head["private"])) if _digest(body) == digest else None
 
 
 def _digest(body: str) -> str:
     return hashlib.sha256(body.encode()).hexdigest()[:32]
 
 
-def _render(page: str) -> dict[str, str] | None:
-    """Both forms of the page, from the tables; None when the project is gone."""
+def _render(page: str) -> tuple[dict[str, str], bool] | None:
+    """Both forms of the page, from the tables, and whether it is private; None when the project is gone."""
     url = get_settings().path_prefix
     if page == INDEX:
-        listed = catalog.all_projects()
+        listed = catalog.listed_projects()
         return {"json": simple_api.index(listed, simple_api.JSON, url),
-                "html": simple_api.index(listed, simple_api.HTML, url)}
+                "html": simple_api.index(listed, simple_api.HTML, url)}, False
     try:
-        found = catalog.offered(catalog.project(page))
+        info = catalog.project(page)
     except NotFound:
         return None
+    found = catalog.offered(info)
     return {"json": simple_api.project(found, simple_api.JSON, url),
-            "html": simple_api.project(found, simple_api.HTML, url)}
+            "html": simple_api.project(found, simple_api.HTML, url)}, info.private
 
 
 def _build(page: str) -> dict[str, Page] | None:
@@ -136,15 +144,17 @@ def _build(page: str) -> dict[str, Page] | None:
     nothing stored) when the project is gone."""
     head = get_or_none(SimplePage, page, HEAD)
     wanted = int(head.wanted or 0) if head is not None else 0
-    bodies = _render(page)
-    if bodies is None:
+    rendered_now = _render(page)
+    if rendered_now is None:
         if head is not None:
             _forget(page)
         return None
-    built = {form: Page(body, _digest(body)) for form, body in bodies.items()}
+    bodies, private = rendered_now
+    built = {form: Page(body, _digest(body), private) for form, body in bodies.items()}
     try:
         with transaction() as t:
-            actions: list[Action] = [SimplePage.built.set(wanted)]
+            actions: list[Action] = [SimplePage.built.set(wanted),
+                                     SimplePage.private.set(True) if private else SimplePage.private.remove()]
             for form, rendered in built.items():
                 compressed = zlib.compress(rendered.body.encode(), 6)
                 chunks = [compressed[i:i + CHUNK] for i in range(0, len(compressed), CHUNK)]

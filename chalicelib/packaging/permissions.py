@@ -24,6 +24,7 @@ class RoleName(enum.StrEnum):
 
 
 class Permission(enum.StrEnum):
+    READ = "read"  # a private project's pages, files and metadata (everyone reads a public one)
     UPLOAD = "upload"  # add files to an existing project, or scope a token to it
     VIEW = "view"  # the project's settings page and its security history
     LEAVE = "leave"  # give up one's own role (never the last Owner's)
@@ -32,6 +33,7 @@ class Permission(enum.StrEnum):
     COLLABORATORS = "collaborators"  # invite, change roles, remove collaborators, revoke invitations
     PUBLISHERS = "publishers"  # trusted publishers
     ARCHIVE = "archive"  # archive the project, and undo it
+    VISIBILITY = "visibility"  # make the project private, and public again
     QUARANTINE = "quarantine"  # quarantine and release (administrators only)
 
 
@@ -45,7 +47,7 @@ class ProjectStatus(enum.StrEnum):
 
 TABLE: dict[RoleName, frozenset[Permission]] = {
     RoleName.OWNER: frozenset(Permission) - {Permission.QUARANTINE},
-    RoleName.MAINTAINER: frozenset({Permission.UPLOAD, Permission.VIEW, Permission.LEAVE}),
+    RoleName.MAINTAINER: frozenset({Permission.READ, Permission.UPLOAD, Permission.VIEW, Permission.LEAVE}),
 }
 # What a status holds back from every role: an archived project takes no files; a quarantined one
 # is frozen (no files, no yanking, no deleting, no archiving) until an administrator releases it.
@@ -53,7 +55,7 @@ FROZEN: dict[ProjectStatus, frozenset[Permission]] = {
     ProjectStatus.ACTIVE: frozenset(),
     ProjectStatus.ARCHIVED: frozenset({Permission.UPLOAD}),
     ProjectStatus.QUARANTINED: frozenset({Permission.UPLOAD, Permission.YANK, Permission.DELETE,
-                                          Permission.ARCHIVE}),
+                                          Permission.ARCHIVE, Permission.VISIBILITY}),
 }
 # What an administrator may do to any project, whatever its status and their role on it.
 ADMINISTRATOR = frozenset({Permission.QUARANTINE, Permission.DELETE})
@@ -163,3 +165,37 @@ def projects_of(username: str) -> list[ProjectRole]:
 
 def has_projects(username: str) -> bool:
     return any(True for _ in Role.by_user.query(username, limit=1))
+
+
+class Reader(NamedTuple):
+    """Who reads, as their credentials say (chalicelib.readers finds out; nobody by default)."""
+
+    username: str | None = None
+    reads: bool = False  # the credential may read: a session, or an API token with the Read permission
+    projects: tuple[str, ...] | None = None  # a token's chosen projects; None: all its user's
+    refused: str = ""  # credentials were given and refused: why (an answer to tools, in English)
+
+
+class Sight(enum.Enum):
+    """What a read gets."""
+
+    SHOWN = "shown"
+    ASK = "ask"  # 401: a private index asks for credentials, or those given were refused
+    CANNOT_READ = "cannot-read"  # 403: a private index, and a token that only uploads
+    HIDDEN = "hidden"  # 404, exactly as for a name the index does not know
+
+
+def sight(reader: Reader, *, index_private: bool, private: bool = False, role: Role | None = None,
+          project: str = "") -> Sight:
+    """Whether this reader sees the index (project ""), or a project given its privacy and the
+    reader's role item on it (role_key()). A public project of a public index is everyone's;
+    a private index is every active user's; a private project is its collaborators', through
+    a session or a token with the Read permission that covers it."""
+    if reader.refused or (index_private and reader.username is None):
+        return Sight.ASK
+    if index_private and not reader.reads:
+        return Sight.CANNOT_READ
+    if not private:
+        return Sight.SHOWN
+    covered = reader.projects is None or project in reader.projects
+    return Sight.SHOWN if reader.reads and covered and may_as(role, Permission.READ) else Sight.HIDDEN

@@ -161,7 +161,7 @@ def _commit(found: ProjectInfo, writes: list[Write], last: Write, gone: bool = F
     project is `gone`: its last transaction deletes it); each earlier one bumps the serial. A
     change that raced another is refused, never half-applied within a transaction."""
     chunks = [writes[i:i + BATCH] for i in range(0, len(writes), BATCH)] or [[]]
-    change = changes.Change(found.name, new_or_gone=gone)
+    change = changes.Change(found.name, listing=gone)
     for number, chunk in enumerate(chunks):
         final = number == len(chunks) - 1
         try:

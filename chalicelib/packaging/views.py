@@ -1,9 +1,11 @@
-"""What pip and people read: /simple/, /packages/, /project/<name>/, /pypi/<name>/json;
-and a maintainer's /manage/projects/."""
+"""What pip and people read: /simple/, /packages/, /project/<name>/, /pypi/<name>/json, the
+feeds; and a maintainer's /manage/projects/. Who may read what is chalicelib.readers': every
+read route asks it before it answers."""
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from chalicelib import web
 from chalicelib.core import storage
@@ -16,7 +18,9 @@ from chalicelib.web import Response
 
 if TYPE_CHECKING:  # loaded by the first request to these pages, not by every cold start
     from chalicelib.packaging import catalog, collaborators, feeds, json_api, pages, simple_api
+    from chalicelib.readers import views as readers
 else:
+    readers = lazy("chalicelib.readers.views")
     collaborators = lazy("chalicelib.packaging.collaborators")
     feeds = lazy("chalicelib.packaging.feeds")
     json_api = lazy("chalicelib.packaging.json_api")
@@ -28,16 +32,18 @@ routes = web.Routes(__name__)
 route = routes.route
 
 
-def _simple_response(page: pages.Page, kind: str) -> Response:
+def _simple_response(page: pages.Page, kind: str, private: bool) -> Response:
     content_type = kind + ("; charset=utf-8" if "html" in kind else "")
-    headers = _caching(page.etag(kind))
+    headers = _caching(page.etag(kind), private)
     headers["Content-Type"] = content_type
     return Response(body="" if routes.request.method == "HEAD" else page.body, status_code=200, headers=headers)
 
 
-def _caching(tag: str) -> dict[str, str | list[str]]:
-    """How long installers and caches may keep a page (pip honours it), and what they revalidate with."""
-    return {"ETag": tag, "Vary": "Accept", "Cache-Control": f"max-age={get_settings().simple_max_age}, public"}
+def _caching(tag: str, private: bool = False) -> dict[str, str | list[str]]:
+    """How long installers and caches may keep a page (pip honours it), and what they revalidate
+    with; an answer for its reader only is kept by nobody."""
+    cache = readers.PRIVATE["Cache-Control"] if private else f"max-age={get_settings().simple_max_age}, public"
+    return {"ETag": tag, "Vary": "Accept", "Cache-Control": cache}
 
 
 def _kind() -> str | None:
@@ -48,13 +54,30 @@ def _not_acceptable() -> Response:
     return web.plain(406, "Not acceptable: this index serves " + ", ".join(simple_api.OFFERED) + ".")
 
 
-def _simple(page: str, kind: str) -> Response | None:
-    """A stored simple page (one read): 304 when the client's copy is current. None: no such project."""
-    if (asked := routes.request.headers.get("if-none-match")) and (tag := pages.current_etag(page, kind)):
-        if tag in asked:
-            return Response(body="", status_code=304, headers=_caching(tag))
+def _verdict(project: str = "", private: bool = False) -> readers.Verdict:
+    return readers.verdict(readers.caller(routes.request), project=project, private=private)
+
+
+def _no_project(name: str) -> Response:
+    return web.plain(404, f"No project named '{name}' on this index.")
+
+
+def _simple(page: str, kind: str, hidden: Callable[[], Response]) -> Response:
+    """A stored simple page (one read), to a reader who may read it: 304 when the client's copy
+    is current. `hidden`: the answer for no such page, and for a page this reader may not know of."""
+    asked = routes.request.headers.get("if-none-match")
+    tag = pages.current_etag(page, kind) if asked else None
+    seen = _verdict(page, tag.private) if tag is not None else None
+    if seen is not None:
+        if (refused := readers.for_tool(seen, hidden)) is not None:
+            return refused
+        if tag is not None and asked and tag.etag in asked:
+            return Response(body="", status_code=304, headers=_caching(tag.etag, seen.private))
     found = pages.get(page, kind)
-    return _simple_response(found, kind) if found is not None else None
+    if seen is None or (found is not None and found.private and not seen.private):  # made private meanwhile
+        seen = _verdict(page, found is not None and found.private)
+    return readers.for_tool(seen, hidden) or (hidden() if found is None else
+                                              _simple_response(found, kind, seen.private))
 
 
 @route("/simple", for_tools=True, methods=["GET", "HEAD"])
@@ -62,7 +85,7 @@ def simple_index() -> Response:
     kind = _kind()
     if kind is None:
         return _not_acceptable()
-    return _simple(pages.INDEX, kind) or web.plain(503, "The index is not available.")
+    return _simple(pages.INDEX, kind, lambda: web.plain(503, "The index is not available."))
 
 
 @route("/simple/{name}", for_tools=True, methods=["GET", "HEAD"])
@@ -74,42 +97,78 @@ def simple_project(name: str) -> Response:
     if canonical != name:  # PEP 503: one URL per project
         return Response(body="", status_code=301, headers={"Location": web.url(f"/simple/{canonical}/"),
                                                            "Vary": "Accept"})
-    # never a fall-through to another index
-    return _simple(name, kind) or web.plain(404, f"No project named '{name}' on this index.")
+    return _simple(name, kind, lambda: _no_project(name))  # never a fall-through to another index
 
 
 @route("/packages/{a}/{b}/{c}/{filename}", for_tools=True, methods=["GET"])
 def download(a: str, b: str, c: str, filename: str) -> Response:
     path = layout.download_key(a, b, c, filename)
-    if not catalog.known_file(path):
+    owner = catalog.file_project(path)
+
+    def hidden() -> Response:
         return web.plain(404, "No such file.")
-    return Response(body="", status_code=302, headers={"Location": storage.download_url(path),
-                                                       "Cache-Control": "no-store"})
+    seen = _verdict(owner.name if owner else "", owner.private if owner else False)
+    if (refused := readers.for_tool(seen, hidden)) is not None:
+        return refused
+    if owner is None:
+        return hidden()
+    return Response(body="", status_code=302, headers={
+        "Location": storage.download_url(path),  # lives DOWNLOAD_URL_SECONDS: five minutes
+        "Cache-Control": readers.PRIVATE["Cache-Control"] if seen.private else "no-store"})
+
+
+class Readable(NamedTuple):
+    project: catalog.ProjectInfo
+    private: bool  # the answer is for this reader only
+
+
+def _open(name: str, hidden: Callable[[], Response], req: web.WebRequest | None = None) -> Readable | Response:
+    """The project, once this reader may read it (req: a page's, else a tool's); the refusal
+    otherwise, where a project the reader may not know of answers exactly as an unknown name."""
+    try:
+        found: catalog.ProjectInfo | None = catalog.project(name)
+    except NotFound:
+        found = None
+    caller = readers.page_caller(req, routes.request) if req else readers.caller(routes.request)
+    seen = readers.verdict(caller, project=found.name if found else "", private=bool(found and found.private))
+    refused = readers.for_page(req, seen, hidden) if req else readers.for_tool(seen, hidden)
+    if refused is not None:
+        return refused
+    return hidden() if found is None else Readable(found, seen.private)
+
+
+def _kept(response: Response, private: bool) -> Response:
+    """An answer for its reader only is kept by no cache."""
+    if private:
+        response.headers.update(readers.PRIVATE)
+    return response
 
 
 @route("/project/{name}", methods=["GET"])
 def project_page(name: str) -> Response:
     req = routes.web_request()
-    try:
-        found = catalog.project(name)
-    except NotFound:
-        return web.page(req, "project-missing.html", 404, name=name)
+    opened = _open(name, lambda: web.page(req, "project-missing.html", 404, name=name), req)
+    if isinstance(opened, Response):
+        return opened
+    found = opened.project
     if normalize(name) != name:
         return Response(body="", status_code=301, headers={"Location": web.url(f"/project/{found.name}/")})
-    return web.page(req, "project.html", project=catalog.offered(found), releases=catalog.offered_releases(found),
-                    **_people(req, found))
+    return _kept(web.page(req, "project.html", project=catalog.offered(found),
+                          releases=catalog.offered_releases(found), **_people(req, found)), opened.private)
 
 
 @route("/project/{name}/{version}", methods=["GET"])
 def release_page(name: str, version: str) -> Response:
     req = routes.web_request()
+    opened = _open(name, lambda: web.page(req, "not-found.html", 404), req)
+    if isinstance(opened, Response):
+        return opened
     try:
-        found = catalog.project(name)
-        chosen = catalog.release(found, version)
+        chosen = catalog.release(opened.project, version)
     except NotFound:
         return web.page(req, "not-found.html", 404)
-    return web.page(req, "project.html", project=catalog.offered(found), releases=[chosen], one_release=True,
-                    **_people(req, found))
+    return _kept(web.page(req, "project.html", project=catalog.offered(opened.project), releases=[chosen],
+                          one_release=True, **_people(req, opened.project)), opened.private)
 
 
 def _people(req: web.WebRequest, found: catalog.ProjectInfo) -> dict[str, Any]:
@@ -118,24 +177,30 @@ def _people(req: web.WebRequest, found: catalog.ProjectInfo) -> dict[str, Any]:
     return {"collaborators": people, "member": any(p.username == req.username for p in people)}
 
 
-def _json(status: int, body: object) -> Response:
-    return Response(body=json.dumps(body), status_code=status, headers={"Content-Type": "application/json"})
+def _json(status: int, body: object, private: bool = False) -> Response:
+    return _kept(Response(body=json.dumps(body), status_code=status, headers={"Content-Type": "application/json"}),
+                 private)
+
+
+def _no_json() -> Response:
+    return _json(404, {"message": "Not Found"})
 
 
 @route("/pypi/{name}/json", for_tools=True, methods=["GET"])
 def project_json(name: str) -> Response:
-    try:
-        return _json(200, json_api.project(catalog.project(name)))
-    except NotFound:
-        return _json(404, {"message": "Not Found"})
+    opened = _open(name, _no_json)
+    return opened if isinstance(opened, Response) else _json(200, json_api.project(opened.project), opened.private)
 
 
 @route("/pypi/{name}/{version}/json", for_tools=True, methods=["GET"])
 def release_json(name: str, version: str) -> Response:
+    opened = _open(name, _no_json)
+    if isinstance(opened, Response):
+        return opened
     try:
-        return _json(200, json_api.release(catalog.project(name), version))
+        return _json(200, json_api.release(opened.project, version), opened.private)
     except NotFound:
-        return _json(404, {"message": "Not Found"})
+        return _no_json()
 
 
 @route("/manage/projects", methods=["GET"])
@@ -148,27 +213,32 @@ def my_projects() -> Response:
                     invitations=collaborators.invitations_for(username))
 
 
-def _rss(body: str) -> Response:
+def _rss(body: str, private: bool = False) -> Response:
+    cache = readers.PRIVATE["Cache-Control"] if private else "max-age=60, public"
     return Response(body=body, status_code=200, headers={"Content-Type": "application/rss+xml; charset=utf-8",
-                                                         "Cache-Control": "max-age=60, public"})
+                                                         "Cache-Control": cache})
+
+
+def _listing(make: Callable[[], str]) -> Response:
+    """A feed of the whole index (private projects are in none), for a reader who may read the index."""
+    seen = _verdict()
+    return readers.for_tool(seen, lambda: _no_project("")) or _rss(make(), seen.private)
 
 
 @route("/rss/updates.xml", for_tools=True, methods=["GET"])
 def rss_updates() -> Response:
-    return _rss(feeds.updates())
+    return _listing(feeds.updates)
 
 
 @route("/rss/packages.xml", for_tools=True, methods=["GET"])
 def rss_packages() -> Response:
-    return _rss(feeds.packages())
+    return _listing(feeds.packages)
 
 
 @route("/rss/project/{name}/releases.xml", for_tools=True, methods=["GET"])
 def rss_project(name: str) -> Response:
-    try:
-        return _rss(feeds.project_releases(catalog.project(name)))
-    except NotFound:
-        return web.plain(404, f"No project named '{name}' on this index.")
+    opened = _open(name, lambda: _no_project(name))
+    return opened if isinstance(opened, Response) else _rss(feeds.project_releases(opened.project), opened.private)
 
 
 @route("/pypi", for_tools=True, methods=["POST"], content_types=["text/xml", "application/xml"])

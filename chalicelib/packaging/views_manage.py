@@ -18,8 +18,9 @@ from chalicelib.web import Response
 if TYPE_CHECKING:  # loaded by the first request to these pages, not by every cold start
     from chalicelib.forklift import upload_sessions as upload_sessions
     from chalicelib.oidc import pending
-    from chalicelib.packaging import catalog, collaborators, retraction, status
+    from chalicelib.packaging import catalog, collaborators, retraction, status, visibility
 else:
+    visibility = lazy("chalicelib.packaging.visibility")
     pending = lazy("chalicelib.oidc.pending")
     upload_sessions = lazy("chalicelib.forklift.upload_sessions")
     collaborators = lazy("chalicelib.packaging.collaborators")
@@ -173,6 +174,22 @@ def unarchive(name: str) -> Response:
         status.unarchive(username, found, req.origin)
         return web.redirect(req, _base(found), notice="project-unarchived")
     return project_form(name, Permission.ARCHIVE, "manage/project.html", run, sudo=True)
+
+
+@route(BASE + "/private", methods=["POST"], content_types=FORM)
+def make_private(name: str) -> Response:
+    def run(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
+        visibility.make_private(username, found, req.origin)
+        return web.redirect(req, _base(found), notice="project-private")
+    return project_form(name, Permission.VISIBILITY, "manage/project.html", run, sudo=True)
+
+
+@route(BASE + "/public", methods=["POST"], content_types=FORM)
+def make_public(name: str) -> Response:
+    def run(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
+        visibility.make_public(username, found, req.origin)
+        return web.redirect(req, _base(found), notice="project-public")
+    return project_form(name, Permission.VISIBILITY, "manage/project.html", run, sudo=True)
 
 
 COLLABORATORS = "manage/project-collaborators.html"

@@ -25,6 +25,9 @@ class Token(Model):
     name = UnicodeAttribute(null=True)
     secret_hash = UnicodeAttribute(null=True)
     projects = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]  # None: all
+    # What the token may do: "read" (private projects and a private index), "upload", or both.
+    # None: upload only, as every token made before tokens could read.
+    scopes = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]
     expires_at = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute(null=True)
     last_used_at = UTCDateTimeAttribute(null=True)

@@ -42,8 +42,10 @@ def create_token() -> Response:
         from chalicelib.tokens import services as tokens
 
         token = tokens.create(username, name=req.form.get("name", ""), projects=req.form_lists.get("scope", []),
-                              expires=req.form.get("expires", ""), origin=req.origin)
-        return web.page(req, TOKENS_PAGE, new_token=token, **_tokens_context(username))
+                              expires=req.form.get("expires", ""), origin=req.origin,
+                              permissions=req.form.get("permissions", tokens.DEFAULT_PERMISSIONS))
+        return web.page(req, TOKENS_PAGE, new_token=token, new_permissions=req.form.get("permissions", "upload"),
+                        **_tokens_context(username))
     return web.form_action(req, TOKENS_PAGE, act, lazy_context=lambda: _tokens_context(username))
 
 

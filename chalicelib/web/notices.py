@@ -73,4 +73,6 @@ NOTICES: dict[str, str] = {
     "name-released": N_("Name released. Anyone may now make a project of it."),
     "project-archived": N_("Project archived. It takes no new uploads; its files can still be installed."),
     "project-unarchived": N_("Project unarchived. It takes new uploads again."),
+    "project-private": N_("Project made private. Only its collaborators can see and install it."),
+    "project-public": N_("Project made public. Anyone can see and install it."),
 }

@@ -17,8 +17,10 @@ from chalicelib.web.routing import Routes
 
 if TYPE_CHECKING:  # loaded by the first search of the home page, not by every cold start
     from chalicelib.packaging import catalog
+    from chalicelib.readers import views as readers
 else:
     catalog = lazy("chalicelib.packaging.catalog")
+    readers = lazy("chalicelib.readers.views")
 
 routes = Routes(__name__)
 route = routes.route
@@ -52,8 +54,14 @@ def bind_and_harden(event: Request, get_response: Callable[[Request], Response])
 @route("/", methods=["GET"])
 def home() -> Response:
     req = routes.web_request()
+    seen = readers.verdict(readers.page_caller(req, routes.request))  # a private index: users only
+    if (refused := readers.for_page(req, seen, lambda: page(req, "not-found.html", 404))) is not None:
+        return refused
     query = req.query.get("q", "").strip()[:100]
-    return page(req, "home.html", query=query, projects=catalog.search(query))
+    response = page(req, "home.html", query=query, projects=catalog.search(query))
+    if seen.private:
+        response.headers.update(readers.PRIVATE)
+    return response
 
 
 @route("/static/{name}", methods=["GET"])

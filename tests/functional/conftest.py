@@ -134,10 +134,11 @@ def code_step(browser: Browser, code: str, path: str = "/account/two-factor/"):
 TOKEN_RE = re.compile(r'<code id="new-token">([^<]+)</code>')
 
 
-def make_token(browser: Browser, name: str = "ci", scope: str = "", expires: str = "") -> str:
+def make_token(browser: Browser, name: str = "ci", scope: str = "", expires: str = "",
+               permissions: str = "upload") -> str:
     page = browser.get("/manage/account/token/")
-    made = browser.post("/manage/account/token/", {"name": name, "scope": scope, "expires": expires},
-                        csrf=page.csrf())
+    made = browser.post("/manage/account/token/", {"name": name, "scope": scope, "expires": expires,
+                                                   "permissions": permissions}, csrf=page.csrf())
     assert made.status == 200, made.text
     return TOKEN_RE.search(made.text).group(1)
 

@@ -146,6 +146,7 @@ EDGES = {
     "oidc": {"accounts", "core", "events", "packaging", "tokens"},
     "admin": {"accounts", "core", "events", "oidc", "packaging"},
     "recovery": {"accounts", "admin", "core", "events", "mfa", "packaging", "tokens"},
+    "readers": {"accounts", "core", "packaging", "tokens"},
     "web": {"accounts", "core", "events", "registry"},
 }
 AT_THE_EDGE = {"chalicelib", "registry", "provision"}

@@ -11,6 +11,7 @@ from freezegun import freeze_time
 from chalicelib.accounts.models import User
 from chalicelib.events.models import Event
 from chalicelib.packaging.permissions import creator_role
+from chalicelib.tokens import credentials
 from chalicelib.tokens import services as tokens
 from chalicelib.tokens.models import Token
 from tests import distributions as d
@@ -35,7 +36,7 @@ def test_tokens_need_two_factor(alice):
 def test_a_token_is_shown_once_and_stored_only_as_a_keyed_hash(alice, mailbox):
     enroll_totp(alice)
     token = make_token(alice, "ci")
-    token_id, secret = tokens.parse(token)
+    token_id, secret = credentials.parse(token)
     stored = Token.get(token_id)
     assert secret not in (stored.secret_hash or "")
     assert stored.secret_hash != hashlib.sha256(secret.encode()).hexdigest()  # keyed, not a bare hash
@@ -47,10 +48,10 @@ def test_a_token_is_shown_once_and_stored_only_as_a_keyed_hash(alice, mailbox):
 
 def test_checksum_recognises_tokens():
     token_id, secret = "a" * 24, "b" * 64
-    token = tokens._compose(token_id, secret)
-    assert tokens.parse(token) == (token_id, secret)
-    assert tokens.parse(token[:-1] + ("0" if token[-1] != "0" else "1")) is None
-    assert tokens.parse("pypi-" + "x" * 40) is None
+    token = credentials.compose(token_id, secret)
+    assert credentials.parse(token) == (token_id, secret)
+    assert credentials.parse(token[:-1] + ("0" if token[-1] != "0" else "1")) is None
+    assert credentials.parse("pypi-" + "x" * 40) is None
 
 
 @pytest.mark.parametrize("fields, message", [
@@ -79,7 +80,7 @@ def test_revoked_tokens_stop_at_once(client, alice, mailbox):
     enroll_totp(alice)
     token = make_token(alice, "ci")
     assert upload(client, d.basic(token), d.wheel(), d.wheel_name())[0] == 200
-    token_id = tokens.parse(token)[0]
+    token_id = credentials.parse(token)[0]
     assert Token.get(token_id).last_used_at is not None
     done = alice.post(PAGE + "revoke/", {"token_id": token_id}, csrf=alice.get(PAGE).csrf())
     assert done.location == "/manage/account/token/?notice=token-revoked"
@@ -145,3 +146,24 @@ def test_all_projects_and_some_is_refused(client, alice):
                             {"content-type": "application/x-www-form-urlencoded"})
     assert refused.status == 400 and "Choose all projects, or some projects, not both." in refused.text
     assert 'aria-invalid="true"' in refused.text.split('id="scope"')[1].split(">")[0]
+
+
+def test_the_permissions_of_a_token_are_chosen_shown_recorded_and_mailed(client, alice, mailbox):
+    enroll_totp(alice)
+    page = alice.get("/manage/account/token/")
+    assert "<legend>Permissions</legend>" in page.text
+    assert 'id="permissions-upload" name="permissions" value="upload" checked' in page.text
+    for label in (">Upload</label>", ">Read</label>", ">Read and upload</label>"):
+        assert label in page.text
+    refused = alice.post("/manage/account/token/", {"name": "x", "permissions": "admin"}, csrf=page.csrf())
+    assert refused.status == 400 and "Choose what the token may do" in refused.text
+    assert list(Token.by_user.query("alice")) == []
+    made = alice.post("/manage/account/token/", {"name": "install", "permissions": "read"}, csrf=page.csrf())
+    assert made.status == 200 and "pip install --index-url http://__token__:&lt;token&gt;@" in made.text
+    assert "twine upload" not in made.text
+    [stored] = [t for t in Token.by_user.query("alice") if t.name]
+    assert stored.scopes == ["read"]
+    assert "<td>Read</td>" in alice.get("/manage/account/token/").text
+    assert "It can read (install) all your projects." in mailbox.to("alice@example.com")[-1].get_body(
+        ("plain",)).get_content()
+    assert [e.detail for e in Event.query("alice") if e.tag == "account:api-token:create"] == ["install (read)"]

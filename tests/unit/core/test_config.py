@@ -77,3 +77,10 @@ def test_a_new_devices_link_works_fifteen_minutes_unless_told_otherwise(monkeypa
     assert settings(monkeypatch, CHEESESHOP_NEW_DEVICE_LINK_SECONDS="5").new_device_link_seconds == 5
     with pytest.raises(config.ConfigurationError, match="CHEESESHOP_NEW_DEVICE_LINK_SECONDS"):
         settings(monkeypatch, CHEESESHOP_NEW_DEVICE_LINK_SECONDS="-1")
+
+
+def test_the_index_is_public_unless_the_setting_makes_it_private(monkeypatch):
+    assert settings(monkeypatch).private_index is False
+    assert settings(monkeypatch, CHEESESHOP_PRIVATE_INDEX="1").private_index is True
+    with pytest.raises(config.ConfigurationError, match="CHEESESHOP_PRIVATE_INDEX"):
+        settings(monkeypatch, CHEESESHOP_PRIVATE_INDEX="true")

@@ -32,7 +32,8 @@ def test_an_archived_project_takes_no_files_but_may_be_unarchived_yanked_and_del
 
 def test_a_quarantined_project_is_frozen_for_every_role():
     for role in RoleName:
-        for permission in (Permission.UPLOAD, Permission.YANK, Permission.DELETE, Permission.ARCHIVE):
+        for permission in (Permission.UPLOAD, Permission.YANK, Permission.DELETE, Permission.ARCHIVE,
+                           Permission.VISIBILITY):
             assert not allows(role, permission, ProjectStatus.QUARANTINED)
     assert allows(RoleName.OWNER, Permission.COLLABORATORS, ProjectStatus.QUARANTINED)  # e.g. remove a culprit
 
@@ -43,13 +44,13 @@ def test_a_status_this_code_does_not_know_is_active():
 
 
 @pytest.mark.parametrize("permission", [Permission.YANK, Permission.DELETE, Permission.COLLABORATORS,
-                                        Permission.PUBLISHERS])
+                                        Permission.PUBLISHERS, Permission.VISIBILITY])
 def test_maintainers_do_not_manage(permission):
     assert not allows(RoleName.MAINTAINER, permission)
 
 
-@pytest.mark.parametrize("permission", [Permission.UPLOAD, Permission.VIEW, Permission.LEAVE])
-def test_maintainers_upload_see_the_settings_and_may_leave(permission):
+@pytest.mark.parametrize("permission", [Permission.READ, Permission.UPLOAD, Permission.VIEW, Permission.LEAVE])
+def test_maintainers_read_upload_see_the_settings_and_may_leave(permission):
     assert allows(RoleName.MAINTAINER, permission)
 
 
@@ -60,3 +61,49 @@ def test_no_role_allows_nothing():
 def test_only_the_roles_this_code_knows_are_roles():
     assert role_name("Owner") is RoleName.OWNER
     assert role_name("owner") is None and role_name("Admin") is None
+
+
+def _role(name: str):
+    from chalicelib.packaging.models import Role
+
+    return Role("cheese-demo", "alice", role=name)
+
+
+def test_a_public_project_of_a_public_index_is_everyones():
+    from chalicelib.packaging.permissions import Reader, Sight, sight
+
+    assert sight(Reader(), index_private=False) is Sight.SHOWN
+    assert sight(Reader(), index_private=False, project="cheese-demo") is Sight.SHOWN
+
+
+def test_a_private_project_is_its_collaborators_through_a_credential_that_reads_and_covers_it():
+    from chalicelib.packaging.permissions import Reader, Sight, sight
+
+    def seen(reader, role):
+        return sight(reader, index_private=False, private=True, role=role, project="cheese-demo")
+    assert seen(Reader("alice", True), _role("Owner")) is Sight.SHOWN
+    assert seen(Reader("alice", True), _role("Maintainer")) is Sight.SHOWN
+    assert seen(Reader("alice", True, ("cheese-demo",)), _role("Owner")) is Sight.SHOWN
+    assert seen(Reader(), None) is Sight.HIDDEN  # anonymous: as for an unknown name
+    assert seen(Reader("mallory", True), None) is Sight.HIDDEN  # no role
+    assert seen(Reader("alice", False), _role("Owner")) is Sight.HIDDEN  # an upload-only token
+    assert seen(Reader("alice", True, ("brie",)), _role("Owner")) is Sight.HIDDEN  # scoped elsewhere
+    assert seen(Reader("alice", True), _role("Janitor")) is Sight.HIDDEN  # a role this code does not know
+
+
+def test_a_private_index_asks_nobody_refuses_upload_tokens_and_opens_to_any_reader():
+    from chalicelib.packaging.permissions import Reader, Sight, sight
+
+    assert sight(Reader(), index_private=True) is Sight.ASK
+    assert sight(Reader("bob", False), index_private=True) is Sight.CANNOT_READ
+    assert sight(Reader("bob", True), index_private=True, project="cheese-demo") is Sight.SHOWN
+    assert sight(Reader("bob", True, ("brie",)), index_private=True, project="cheese-demo") is Sight.SHOWN
+
+
+def test_refused_credentials_are_asked_again_whatever_is_read():
+    from chalicelib.packaging.permissions import Reader, Sight, sight
+
+    refused = Reader(refused="This API token has expired.")
+    for index_private in (False, True):
+        for private in (False, True):
+            assert sight(refused, index_private=index_private, private=private, project="x") is Sight.ASK

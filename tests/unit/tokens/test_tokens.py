@@ -5,11 +5,11 @@ from datetime import timedelta
 
 import pytest
 
-from chalicelib.tokens import services as tokens
+from chalicelib.tokens import credentials as tokens
 
 
 def test_a_token_reads_back_into_its_id_and_secret():
-    token = tokens._compose("a" * 24, "b" * 64)
+    token = tokens.compose("a" * 24, "b" * 64)
     assert token.startswith("pypi-cs_") and tokens.parse(token) == ("a" * 24, "b" * 64)
     assert tokens.parse(f"  {token}\n") == ("a" * 24, "b" * 64)  # as pasted
 
@@ -18,7 +18,7 @@ def test_a_token_reads_back_into_its_id_and_secret():
                                     lambda t: t.replace("a", "c", 1),  # the id, checksum kept
                                     lambda t: t.upper(), lambda t: t[:-9], lambda t: "pypi-" + t[8:]])
 def test_a_damaged_or_foreign_token_is_noise(damage):
-    assert tokens.parse(damage(tokens._compose("a" * 24, "b" * 64))) is None
+    assert tokens.parse(damage(tokens.compose("a" * 24, "b" * 64))) is None
 
 
 def test_scopes():
