@@ -72,13 +72,30 @@ def test_a_private_project_on_a_private_index_is_still_its_collaborators(read, p
 
 
 def test_expired_revoked_and_suspended_credentials_get_401(read, published, private_index, alice):
+    from datetime import timedelta
+
+    from freezegun import freeze_time
+
     from chalicelib.admin import users
+    from chalicelib.core import clock
     from chalicelib.core.origin import Origin
+    from chalicelib.tokens.models import Token
+    tomorrow = (clock.now() + timedelta(days=1)).strftime("%Y-%m-%d")
+    short = make_token(alice, "short", expires=tomorrow, permissions="read")
+    with freeze_time(clock.now() + timedelta(days=3)):
+        for path in tool_routes():
+            status, headers, body = read(path, d.basic(short))
+            assert status == 401 and "expired" in body and "WWW-Authenticate" in headers, path
+    revoked = make_token(alice, "revoked", permissions="read")
+    assert read("/simple/", d.basic(revoked))[0] == 200
+    Token.get(next(t.id for t in Token.by_user.query("alice") if t.name == "revoked")).delete()
+    assert read("/simple/", d.basic(revoked))[0] == 401
     mine = make_token(alice, "mine", permissions="read")
     assert read("/simple/", d.basic(mine))[0] == 200
     users.suspend("ops", "alice", "compromised", Origin())
-    status, _, body = read("/simple/", d.basic(mine))
-    assert status == 401 and "suspended" in body
+    for path in tool_routes():
+        status, _, body = read(path, d.basic(mine))
+        assert status == 401 and "suspended" in body, path
     assert alice.get("/simple/").status == 401  # her sessions ended with the suspension
     assert alice.get("/").status == 303
 
