@@ -115,7 +115,7 @@ def test_a_private_project_installs_only_with_a_read_token(olga, site, tmp_path)
 
     # The Owner's own browser session sees the project.
     olga.goto(site.url + f"/project/{SECRET}/")
-    expect(olga.get_by_role("heading", name=SECRET)).to_be_visible()
+    expect(olga.get_by_role("heading", name=SECRET, exact=True)).to_be_visible()
 
 
 def test_a_private_index_asks_installers_to_authenticate(olga, site, tmp_path):
