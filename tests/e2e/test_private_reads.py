@@ -48,7 +48,8 @@ def read_token(page, site, name: str) -> str:
 
 
 def pip(index_url: str, target: Path, name: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pip", "install", "--verbose", "--no-cache-dir", "--no-input",
+    """pip install, telling why it skipped an index page (-vvv: a 401 is logged as a debug line)."""
+    return subprocess.run([sys.executable, "-m", "pip", "install", "-vvv", "--no-cache-dir", "--no-input",
                            "--disable-pip-version-check", "--target", str(target), "--index-url", index_url, name],
                           capture_output=True, text=True, timeout=180)
 
