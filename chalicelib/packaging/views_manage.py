@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib import web
 from chalicelib.core.errors import CheeseshopError, NotFound, TwoFactorRequired
 from chalicelib.core.lazy import lazy
+from chalicelib.core.origin import Origin
 from chalicelib.events import services as events
 from chalicelib.packaging import permissions
 from chalicelib.packaging.names import normalize
@@ -160,36 +161,24 @@ def delete_project(name: str) -> Response:
     return project_form(name, Permission.DELETE, "manage/project.html", run, sudo=True)
 
 
-@route(BASE + "/archive", methods=["POST"], content_types=FORM)
-def archive(name: str) -> Response:
-    def run(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
-        status.archive(username, found, req.origin)
-        return web.redirect(req, _base(found), notice="project-archived")
-    return project_form(name, Permission.ARCHIVE, "manage/project.html", run, sudo=True)
+Change = Callable[[str, "ProjectInfo", Origin], None]  # a service's one-button change: actor, project, origin
 
 
-@route(BASE + "/unarchive", methods=["POST"], content_types=FORM)
-def unarchive(name: str) -> Response:
-    def run(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
-        status.unarchive(username, found, req.origin)
-        return web.redirect(req, _base(found), notice="project-unarchived")
-    return project_form(name, Permission.ARCHIVE, "manage/project.html", run, sudo=True)
+def _one_button(action: str, permission: Permission, change: Callable[[], Change], notice: str) -> None:
+    """POST <project>/<action>/: a button of the settings page (sudo), then the page again with a notice."""
+    def view(name: str) -> Response:
+        def run(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
+            change()(username, found, req.origin)
+            return web.redirect(req, _base(found), notice=notice)
+        return project_form(name, permission, "manage/project.html", run, sudo=True)
+    view.__name__ = action.replace("-", "_") + "_project"
+    route(BASE + "/" + action, methods=["POST"], content_types=FORM)(view)
 
 
-@route(BASE + "/private", methods=["POST"], content_types=FORM)
-def make_private(name: str) -> Response:
-    def run(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
-        visibility.make_private(username, found, req.origin)
-        return web.redirect(req, _base(found), notice="project-private")
-    return project_form(name, Permission.VISIBILITY, "manage/project.html", run, sudo=True)
-
-
-@route(BASE + "/public", methods=["POST"], content_types=FORM)
-def make_public(name: str) -> Response:
-    def run(req: web.WebRequest, username: str, found: ProjectInfo) -> Response:
-        visibility.make_public(username, found, req.origin)
-        return web.redirect(req, _base(found), notice="project-public")
-    return project_form(name, Permission.VISIBILITY, "manage/project.html", run, sudo=True)
+_one_button("archive", Permission.ARCHIVE, lambda: status.archive, "project-archived")
+_one_button("unarchive", Permission.ARCHIVE, lambda: status.unarchive, "project-unarchived")
+_one_button("private", Permission.VISIBILITY, lambda: visibility.make_private, "project-private")
+_one_button("public", Permission.VISIBILITY, lambda: visibility.make_public, "project-public")
 
 
 COLLABORATORS = "manage/project-collaborators.html"
