@@ -126,3 +126,7 @@ def test_the_setting_holds_the_switch_on(published, client, mailbox, private_ind
     page = root.get("/admin/")
     assert 'id="private" name="private" aria-describedby="private-hint" checked disabled' in page.text
     assert "CHEESESHOP_PRIVATE_INDEX" in page.text
+    assert "anyone who registers can read this private index" in page.text
+    assert act(root, "/admin/", "/admin/", {"projects": "on"}).status == 303  # registrations halted
+    assert switches.current().private is False  # the setting decides; the stored switch is left as it was
+    assert "anyone who registers" not in root.get("/admin/").text
