@@ -48,8 +48,13 @@ def secret_key(local_dir: Path) -> str:
     return path.read_text().strip()
 
 
-def environment(port: int, moto_port: int, local_dir: Path) -> dict[str, str]:
+def environment(port: int, moto_port: int, local_dir: Path, files_port: int | None = None) -> dict[str, str]:
+    """The stack's settings. Public files are linked to the local file server (files_port), as a
+    deployment links them to its CDN, unless CHEESESHOP_FILES_URL says otherwise ("off": through
+    the app's /packages/ redirects)."""
+    files_url = {"CHEESESHOP_FILES_URL": f"http://127.0.0.1:{files_port}"} if files_port else {}
     return {
+        **files_url,
         **os.environ,
         "CHEESESHOP_STAGE": "local",
         "CHEESESHOP_SECRET_KEY": secret_key(local_dir),
@@ -126,22 +131,29 @@ def provision(env: dict[str, str]) -> None:
 
 def main() -> int:
     port, moto_port = int(os.environ.get("PORT", 8000)), int(os.environ.get("MOTO_PORT", 5000))
+    files_port = int(os.environ.get("FILES_PORT", port + 1))
     local_dir = (ROOT / os.environ.get("LOCAL_DIR", ".local")).resolve()
     (local_dir / "mail").mkdir(parents=True, exist_ok=True)
-    for p, name in ((port, "PORT"), (moto_port, "MOTO_PORT")):
+    serve_files = "CHEESESHOP_FILES_URL" not in os.environ
+    for p, name in ((port, "PORT"), (moto_port, "MOTO_PORT"), *([(files_port, "FILES_PORT")] if serve_files else [])):
         if not port_free(p):
             sys.exit(f"Port {p} is already in use: stop what uses it or set {name}=another port.")
-    env = environment(port, moto_port, local_dir)
+    env = environment(port, moto_port, local_dir, files_port if serve_files else None)
     children: list[subprocess.Popen[bytes]] = []
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
         children.append(start_moto(moto_port, local_dir, env))
         provision(env)
+        if serve_files:
+            children.append(subprocess.Popen([str(BIN / "python"), str(ROOT / "scripts" / "local_files.py"),
+                                              str(files_port)], env=env, cwd=ROOT, start_new_session=True))
+            wait_for_port(files_port, children[-1], "the local file server")
         children.append(subprocess.Popen([str(BIN / "chalice"), "local", "--stage", "local",
                                           "--host", "127.0.0.1", "--port", str(port)],
                                          env=env, cwd=ROOT, start_new_session=True))
         wait_for_port(port, children[-1], "chalice local")
-        print(f"\ncheeseshop is running at http://127.0.0.1:{port}/  (local AWS on port {moto_port};"
+        files = f"; files at {env['CHEESESHOP_FILES_URL']}" if serve_files else ""
+        print(f"\ncheeseshop is running at http://127.0.0.1:{port}/  (local AWS on port {moto_port}{files};"
               f" mail in {local_dir / 'mail'})\nSecurity keys need a domain name: use them at"
               f" http://localhost:{port}/\nPress Ctrl-C to stop.\n", flush=True)
         while all(child.poll() is None for child in children):

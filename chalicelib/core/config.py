@@ -35,6 +35,7 @@ ENV_NAMES = (
     "CHEESESHOP_CONFIRM_NEW_DEVICES",
     "CHEESESHOP_NEW_DEVICE_LINK_SECONDS",
     "CHEESESHOP_PRIVATE_INDEX",
+    "CHEESESHOP_FILES_URL",
     "AWS_ENDPOINT_URL",
     "AWS_DEFAULT_REGION",
     "PORT",
@@ -76,6 +77,7 @@ class Settings(NamedTuple):
     confirm_new_devices: bool  # a code login from a browser the account has not seen waits for a mailed link
     new_device_link_seconds: int  # how long that link works
     private_index: bool  # every read needs a credential (an administrator can also switch it on: core.switches)
+    files_url: str  # where public files are linked directly (a URL, or a path on this host); "": by /packages/
 
     @property
     def is_local(self) -> bool:
@@ -138,6 +140,7 @@ def _settings(values: tuple[str | None, ...]) -> Settings:
         new_device_link_seconds=_whole("CHEESESHOP_NEW_DEVICE_LINK_SECONDS", env["CHEESESHOP_NEW_DEVICE_LINK_SECONDS"],
                                        15 * 60, "seconds"),
         private_index=_switch("CHEESESHOP_PRIVATE_INDEX", env["CHEESESHOP_PRIVATE_INDEX"], False),
+        files_url=_files_url(env["CHEESESHOP_FILES_URL"]),
         **_relying_party(env["CHEESESHOP_BASE_URL"] or f"http://127.0.0.1:{port}",
                          env["CHEESESHOP_WEBAUTHN_RP_ID"], env["CHEESESHOP_WEBAUTHN_ORIGIN"]),
     )
@@ -157,6 +160,19 @@ def _switch(name: str, value: str | None, default: bool) -> bool:
     if value.strip() not in ("0", "1"):
         raise ConfigurationError(f"{name} must be 1 (on) or 0 (off), not '{value}'")
     return value.strip() == "1"
+
+
+def _files_url(value: str | None) -> str:
+    """Where public files are served without the app: an http(s) URL (the local file server), or
+    a path on the site's own host (the CDN's "/files"); empty or "off": every download goes
+    through /packages/."""
+    value = (value or "").strip().rstrip("/")
+    if value in ("", "off"):
+        return ""
+    parts = urlsplit(value)
+    if not ((parts.scheme in ("http", "https") and parts.hostname) or (value.startswith("/") and not parts.netloc)):
+        raise ConfigurationError(f"CHEESESHOP_FILES_URL must be an http(s) URL, a path, or 'off', not '{value}'")
+    return value
 
 
 def _hold(value: str | None) -> int | None:

@@ -52,6 +52,29 @@ def listing(prefix: str) -> Iterator[tuple[str, datetime]]:
             yield item["Key"], item["LastModified"]
 
 
+WITHHELD = {"Key": "withheld", "Value": "1"}  # the bucket's policy keeps such objects from the CDN
+
+
+def withhold(keys: list[str], withheld: bool) -> None:
+    """Tags objects as withheld from the file URL (the CDN may not read them; nor does the local
+    file server serve them), or clears the tag. An object that is not there is skipped."""
+    s3, bucket = aws.client("s3"), get_settings().bucket
+    for key in keys:
+        try:
+            if withheld:
+                s3.put_object_tagging(Bucket=bucket, Key=key, Tagging={"TagSet": [WITHHELD]})
+            else:
+                s3.delete_object_tagging(Bucket=bucket, Key=key)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") not in ("NoSuchKey", "404"):
+                raise
+
+
+def withheld(key: str) -> bool:
+    tags = aws.client("s3").get_object_tagging(Bucket=get_settings().bucket, Key=key)["TagSet"]
+    return WITHHELD in tags
+
+
 def download_url(key: str, seconds: int = DOWNLOAD_URL_SECONDS) -> str:
     """A short-lived URL for the object itself."""
     return str(aws.client("s3").generate_presigned_url(

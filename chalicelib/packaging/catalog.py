@@ -76,6 +76,11 @@ class ProjectFiles(NamedTuple):
     files: list[FileInfo]
     status: ProjectStatus = ProjectStatus.ACTIVE
     status_reason: str = ""
+    private: bool = False
+
+    def href(self, f: FileInfo, sidecar: str = "") -> str:
+        """Where a file (or its sidecar) is fetched: layout.link()'s rule."""
+        return layout.link(f.url_path.lstrip("/") + sidecar, self.private)
 
 
 def listed_projects() -> list[tuple[str, str]]:
@@ -106,14 +111,16 @@ def files(found: ProjectInfo) -> ProjectFiles:
     """Every file of a project from one paginated query, read as raw items: building a
     model object per file costs more than the page itself for projects with thousands."""
     listed = [_file_info(item) for item in items.query(File, found.name, index="by_project", attributes=LISTED)]
-    return ProjectFiles(found.name, found.display_name, found.serial, listed, found.status, found.status_reason)
+    return ProjectFiles(found.name, found.display_name, found.serial, listed, found.status, found.status_reason,
+                        found.private)
 
 
 def offered(found: ProjectInfo) -> ProjectFiles:
     """The files installers and readers are offered: none of a quarantined project (PEP 792),
     whose files stay stored, as evidence, until an administrator releases or deletes it."""
     if found.status is ProjectStatus.QUARANTINED:
-        return ProjectFiles(found.name, found.display_name, found.serial, [], found.status, found.status_reason)
+        return ProjectFiles(found.name, found.display_name, found.serial, [], found.status, found.status_reason,
+                            found.private)
     return files(found)
 
 

@@ -6,14 +6,14 @@ from typing import Any
 
 from chalicelib.core.config import get_settings
 from chalicelib.packaging import catalog
-from chalicelib.packaging.catalog import FileInfo, ProjectInfo, ReleaseInfo, offered, offered_releases
+from chalicelib.packaging.catalog import FileInfo, ProjectFiles, ProjectInfo, ReleaseInfo, offered, offered_releases
 
 
 def project(found: ProjectInfo) -> dict[str, Any]:
     listing, ordered = offered(found), offered_releases(found)
     by_version: dict[str, list[dict[str, Any]]] = {r.version: [] for r in ordered}
     for f in listing.files:
-        by_version.setdefault(f.version, []).append(_file(f))
+        by_version.setdefault(f.version, []).append(_file(f, listing))
     latest = _newest_unyanked(ordered, by_version)
     return {"info": _info(found, latest, by_version.get(latest.version, []) if latest else []),
             "last_serial": found.serial, "releases": by_version,
@@ -22,7 +22,8 @@ def project(found: ProjectInfo) -> dict[str, Any]:
 
 def release(found: ProjectInfo, version: str) -> dict[str, Any]:
     chosen = catalog.release(found, version)
-    urls = [_file(f) for f in offered(found).files if f.version == chosen.version]
+    listing = offered(found)
+    urls = [_file(f, listing) for f in listing.files if f.version == chosen.version]
     return {"info": _info(found, chosen, urls), "last_serial": found.serial, "urls": urls, "vulnerabilities": []}
 
 
@@ -61,8 +62,12 @@ def _info(found: ProjectInfo, r: ReleaseInfo | None, urls: list[dict[str, Any]])
     }
 
 
-def _file(f: FileInfo) -> dict[str, Any]:
-    return {"filename": f.filename, "url": get_settings().url(f.url_path), "packagetype": f.packagetype,
+def _absolute(link: str) -> str:
+    return get_settings().base_url.rstrip("/") + link if link.startswith("/") else link
+
+
+def _file(f: FileInfo, listing: ProjectFiles) -> dict[str, Any]:
+    return {"filename": f.filename, "url": _absolute(listing.href(f)), "packagetype": f.packagetype,
             "python_version": f.python_version, "requires_python": f.requires_python or None, "size": f.size,
             "digests": {"md5": f.md5, "sha256": f.sha256, "blake2b_256": f.blake2_256}, "md5_digest": f.md5,
             "comment_text": "", "downloads": -1, "has_sig": False,

@@ -1,8 +1,10 @@
 """Where a distribution's bytes live in the bucket, in one place: the file's object under its
 content address, the sidecars beside it (PEP 658's core metadata; the next one, attestations,
-is one more entry in SIDECARS), the staging place of an upload session, and whether an object
-is a listed file's or one of its sidecars."""
+is one more entry in SIDECARS), the staging place of an upload session, whether an object is a
+listed file's or one of its sidecars, and where installers fetch it (link())."""
 from __future__ import annotations
+
+from chalicelib.core.config import get_settings
 
 PACKAGES = "packages/"  # every listed file's object, and only those, lies under it
 STAGING = "staging/"  # an upload session's parts, joined and checked before they are copied
@@ -54,3 +56,20 @@ def names(key: str, path: str, has_metadata: bool) -> bool:
     """Whether a file listed at `path` (with PEP 658 metadata or not) names this object: its own,
     or a sidecar it has."""
     return key == path or (key == metadata_key(path) and has_metadata)
+
+
+def link(key: str, private: bool) -> str:
+    """Where installers and readers fetch an object: straight from the file URL (the CDN, or the
+    local file server) when the deployment has one and the project is public, so no download
+    wakes the app; through the app's /packages/ route otherwise, which checks read access and
+    redirects to a short-lived URL. A URL or a path on the site's host."""
+    settings = get_settings()
+    if settings.files_url and not private:
+        return f"{settings.files_url}/{key}"
+    return f"{settings.path_prefix}/{key}"
+
+
+def cdn_paths(keys: list[str]) -> list[str]:
+    """The CDN's paths of these objects, when the file URL is the CDN's (a path on the site's host)."""
+    files_url = get_settings().files_url
+    return [f"{files_url}/{key}" for key in keys] if files_url.startswith("/") else []

@@ -277,6 +277,7 @@ class SimplePage(Model):
     json_etag = UnicodeAttribute(null=True)
     json_chunks = NumberAttribute(null=True)
     private = BooleanAttribute(null=True)  # the project's, as the bodies were built: read only with access
+    links = UnicodeAttribute(null=True)  # the file URL the bodies link to (none: /packages/)
     html_etag = UnicodeAttribute(null=True)
     html_chunks = NumberAttribute(null=True)
     body = BinaryAttribute(null=True, legacy_encoding=False)

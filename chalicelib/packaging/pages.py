@@ -78,7 +78,7 @@ class Tag(NamedTuple):
 def current_etag(page: str, kind: str) -> Tag | None:
     """The stored page's ETag, and whether it is private, while it is current (one read of its
     head, not of its body)."""
-    fields = ["wanted", "built", f"{_form(kind)}_etag", "private"]
+    fields = ["wanted", "built", f"{_form(kind)}_etag", "private", "links"]
     raw = items.get(SimplePage, page, HEAD, attributes=fields)
     if raw is None or _stale(head := items.decode(SimplePage, raw, fields)):
         return None
@@ -96,14 +96,16 @@ def refresh(page: str) -> None:
 
 
 def _stale(head: dict[str, Any]) -> bool:
-    return head["built"] is None or head["built"] < (head["wanted"] or 0)
+    """Behind a change, or built with links to another file URL than the one files are served at now."""
+    return head["built"] is None or head["built"] < (head["wanted"] or 0) or (head["links"] or "") != \
+        get_settings().files_url
 
 
 def _read(page: str, kind: str) -> Page | None:
     form = _form(kind)
     prefix = PREFIX[form]
     low, high = (prefix, HEAD) if form == "json" else (HEAD, prefix + "~")
-    fields = ["part", "body", "wanted", "built", f"{form}_etag", f"{form}_chunks", "private"]
+    fields = ["part", "body", "wanted", "built", f"{form}_etag", f"{form}_chunks", "private", "links"]
     found = [items.decode(SimplePage, item, fields)
              for item in items.query(SimplePage, page, range_key_condition=SimplePage.part.between(low, high))]
     head = next((item for item in found if item["part"] == HEAD), None)
@@ -134,8 +136,8 @@ def _render(page: str) -> tuple[dict[str, str], bool] | None:
     except NotFound:
         return None
     found = catalog.offered(info)
-    return {"json": simple_api.project(found, simple_api.JSON, url),
-            "html": simple_api.project(found, simple_api.HTML, url)}, info.private
+    return {"json": simple_api.project(found, simple_api.JSON),
+            "html": simple_api.project(found, simple_api.HTML)}, info.private
 
 
 def _build(page: str) -> dict[str, Page] | None:
@@ -153,8 +155,10 @@ def _build(page: str) -> dict[str, Page] | None:
     built = {form: Page(body, _digest(body), private) for form, body in bodies.items()}
     try:
         with transaction() as t:
+            links = get_settings().files_url
             actions: list[Action] = [SimplePage.built.set(wanted),
-                                     SimplePage.private.set(True) if private else SimplePage.private.remove()]
+                                     SimplePage.private.set(True) if private else SimplePage.private.remove(),
+                                     SimplePage.links.set(links) if links else SimplePage.links.remove()]
             for form, rendered in built.items():
                 compressed = zlib.compress(rendered.body.encode(), 6)
                 chunks = [compressed[i:i + CHUNK] for i in range(0, len(compressed), CHUNK)]

@@ -23,7 +23,7 @@ from chalicelib.core.origin import Origin
 from chalicelib.core.translation import gettext
 from chalicelib.events.services import record
 from chalicelib.events.tags import Tag
-from chalicelib.packaging import catalog, changes, collaborators, holds, layout, permissions
+from chalicelib.packaging import catalog, changes, collaborators, exposure, holds, layout, permissions
 from chalicelib.packaging.catalog import ProjectInfo
 from chalicelib.packaging.models import File, Project, Release
 from chalicelib.packaging.names import normalize, ultra_guard
@@ -179,12 +179,14 @@ def _commit(found: ProjectInfo, writes: list[Write], last: Write, gone: bool = F
 
 
 def _remove_objects(files: list[catalog.FileInfo]) -> None:
-    for f in files:
-        for key in layout.objects_of(f.url_path.lstrip("/")):
-            try:
-                storage.delete(key)
-            except Exception:  # noqa: BLE001 - the record is gone; a leftover object is only logged
-                log.exception("could not remove %s after deleting it", key)
+    """The deleted files' objects go, and the CDN forgets them."""
+    keys = [key for f in files for key in layout.objects_of(f.url_path.lstrip("/"))]
+    for key in keys:
+        try:
+            storage.delete(key)
+        except Exception:  # noqa: BLE001 - the record is gone; a leftover object is only logged
+            log.exception("could not remove %s after deleting it", key)
+    exposure.forget(keys)
 
 
 def _tell_owners(found: ProjectInfo, what: str, name: str, actor: str, owners: list[str] | None = None) -> None:

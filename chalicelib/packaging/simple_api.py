@@ -52,12 +52,13 @@ def index(projects: list[tuple[str, str]], kind: str, url: str) -> str:
     return _page("Simple index", links)
 
 
-def project(found: ProjectFiles, kind: str, url: str) -> str:
+def project(found: ProjectFiles, kind: str) -> str:
+    """A project's page; its links are where the files are fetched (ProjectFiles.href)."""
     if kind == JSON:
-        return json.dumps(_project_json(found, url))
+        return json.dumps(_project_json(found))
     lines = []
     for f in found.files:
-        attributes = [f'href="{html.escape(url + f.url_path)}#sha256={f.sha256}"']
+        attributes = [f'href="{html.escape(found.href(f))}#sha256={f.sha256}"']
         if f.requires_python:
             attributes.append(f'data-requires-python="{html.escape(f.requires_python)}"')
         if f.metadata_sha256:
@@ -78,13 +79,13 @@ def _status_meta(found: ProjectFiles) -> str:
     return meta
 
 
-def _project_json(found: ProjectFiles, url: str) -> dict[str, object]:
+def _project_json(found: ProjectFiles) -> dict[str, object]:
     from packaging.version import Version
 
     files = []
     for f in found.files:
         metadata: dict[str, str] | bool = {"sha256": f.metadata_sha256} if f.metadata_sha256 else False
-        files.append({"filename": f.filename, "url": url + f.url_path, "hashes": {"sha256": f.sha256},
+        files.append({"filename": f.filename, "url": found.href(f), "hashes": {"sha256": f.sha256},
                       "requires-python": f.requires_python or None, "core-metadata": metadata,
                       "dist-info-metadata": metadata, "yanked": (f.yanked_reason or True) if f.yanked else False,
                       "size": f.size, "upload-time": f.uploaded_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")})

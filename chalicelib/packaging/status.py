@@ -16,7 +16,7 @@ from chalicelib.core.origin import Origin
 from chalicelib.core.translation import gettext
 from chalicelib.events.services import record
 from chalicelib.events.tags import Tag
-from chalicelib.packaging import changes, collaborators, permissions
+from chalicelib.packaging import changes, collaborators, exposure, permissions
 from chalicelib.packaging.catalog import ProjectInfo
 from chalicelib.packaging.models import Project
 from chalicelib.packaging.permissions import Permission, ProjectStatus
@@ -81,13 +81,17 @@ def _change(actor: str, found: ProjectInfo, before: ProjectStatus, after: Projec
                              else Project.status.remove(),
                              Project.status_reason.set(reason) if reason else Project.status_reason.remove(),
                              *more]
-    try:
-        with transaction() as t:
-            changes.mark(t, changes.Change(found.name), actions=actions, condition=Project.name.exists() & stored)
-            record(t, tag, origin, user=actor, project=found.history_key, detail=reason)
-            if also is not None:
-                also(t)
-    except TransactWriteError as exc:
-        raise Conflict(gettext("The project's status changed meanwhile: reload the page and try again.")) from exc
+
+    def write() -> None:
+        try:
+            with transaction() as t:
+                changes.mark(t, changes.Change(found.name), actions=actions, condition=Project.name.exists() & stored)
+                record(t, tag, origin, user=actor, project=found.history_key, detail=reason)
+                if also is not None:
+                    also(t)
+        except TransactWriteError as exc:
+            raise Conflict(gettext("The project's status changed meanwhile: reload the page and try again.")) \
+                from exc
+    exposure.around(found, exposure.withheld(found.private, after), write)
     changes.announce(changes.Change(found.name))
     collaborators.mail_owners(found, "project-status", actor=actor, status=after.value, reason=reason)

@@ -2,7 +2,8 @@
 their sessions and their API tokens with the Read permission) and public again. Each change
 bumps the serial and rebuilds the project's simple page and the index's (which lists public
 projects only), has the CDN forget both, is recorded in the actor's and the project's history,
-and is mailed to every Owner. Who may read what is chalicelib.packaging.permissions.sight()'s."""
+and is mailed to every Owner; a private project's files are withheld from the file URL
+(chalicelib.packaging.exposure). Who may read what is chalicelib.packaging.permissions.sight()'s."""
 from __future__ import annotations
 
 from pynamodb.exceptions import TransactWriteError
@@ -13,7 +14,7 @@ from chalicelib.core.origin import Origin
 from chalicelib.core.translation import gettext
 from chalicelib.events.services import record
 from chalicelib.events.tags import Tag
-from chalicelib.packaging import changes, collaborators, permissions
+from chalicelib.packaging import changes, collaborators, exposure, permissions
 from chalicelib.packaging.catalog import ProjectInfo
 from chalicelib.packaging.models import Project
 from chalicelib.packaging.permissions import Permission
@@ -35,14 +36,18 @@ def _change(actor: str, found: ProjectInfo, private: bool, origin: Origin) -> No
     if found.private == private:
         raise Conflict(gettext("The project's visibility changed meanwhile: reload the page and try again."))
     was = Project.private == True if found.private else Project.private.does_not_exist()  # noqa: E712
-    try:
-        with transaction() as t:
-            changes.mark(t, changes.Change(found.name, listing=True),
-                         actions=[Project.private.set(True) if private else Project.private.remove()],
-                         condition=Project.name.exists() & Project.deleting.does_not_exist() & was)
-            record(t, Tag.PROJECT_PRIVATE if private else Tag.PROJECT_PUBLIC, origin, user=actor,
-                   project=found.history_key)
-    except TransactWriteError as exc:
-        raise Conflict(gettext("The project's visibility changed meanwhile: reload the page and try again.")) from exc
+
+    def write() -> None:
+        try:
+            with transaction() as t:
+                changes.mark(t, changes.Change(found.name, listing=True),
+                             actions=[Project.private.set(True) if private else Project.private.remove()],
+                             condition=Project.name.exists() & Project.deleting.does_not_exist() & was)
+                record(t, Tag.PROJECT_PRIVATE if private else Tag.PROJECT_PUBLIC, origin, user=actor,
+                       project=found.history_key)
+        except TransactWriteError as exc:
+            raise Conflict(gettext("The project's visibility changed meanwhile: reload the page and try again.")) \
+                from exc
+    exposure.around(found, exposure.withheld(private, found.status), write)
     changes.announce(changes.Change(found.name, listing=True))
     collaborators.mail_owners(found, "project-visibility", actor=actor, private=private)

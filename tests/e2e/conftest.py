@@ -39,6 +39,11 @@ class LocalSite:
     process: subprocess.Popen[bytes]
     port: int
     moto_port: int
+    files_port: int  # the local file server's, which public files are linked to
+
+    @property
+    def files_url(self) -> str:
+        return f"http://127.0.0.1:{self.files_port}"
 
     @property
     def mailbox(self) -> Mailbox:
@@ -52,8 +57,9 @@ class LocalSite:
 
 def start_site(local_dir: Path, port: int | None = None, moto_port: int | None = None,
                **settings: str) -> LocalSite:
-    port, moto_port = port or free_port(), moto_port or free_port()
-    env = {**os.environ, "PORT": str(port), "MOTO_PORT": str(moto_port), "LOCAL_DIR": str(local_dir), **settings}
+    port, moto_port, files_port = port or free_port(), moto_port or free_port(), free_port()
+    env = {**os.environ, "PORT": str(port), "MOTO_PORT": str(moto_port), "FILES_PORT": str(files_port),
+           "LOCAL_DIR": str(local_dir), **settings}
     process = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "run_local.py")], env=env, cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
@@ -61,7 +67,7 @@ def start_site(local_dir: Path, port: int | None = None, moto_port: int | None =
         assert process.poll() is None, "the launcher exited early"
         try:
             urllib.request.urlopen(url + "/", timeout=2).close()
-            return LocalSite(url, local_dir, process, port, moto_port)
+            return LocalSite(url, local_dir, process, port, moto_port, files_port)
         except OSError:
             time.sleep(0.5)
     process.kill()

@@ -84,3 +84,13 @@ def test_the_index_is_public_unless_the_setting_makes_it_private(monkeypatch):
     assert settings(monkeypatch, CHEESESHOP_PRIVATE_INDEX="1").private_index is True
     with pytest.raises(config.ConfigurationError, match="CHEESESHOP_PRIVATE_INDEX"):
         settings(monkeypatch, CHEESESHOP_PRIVATE_INDEX="true")
+
+
+def test_files_are_linked_at_a_url_or_a_path_only_when_told(monkeypatch):
+    assert settings(monkeypatch).files_url == ""
+    assert settings(monkeypatch, CHEESESHOP_FILES_URL="off").files_url == ""
+    assert settings(monkeypatch, CHEESESHOP_FILES_URL="http://127.0.0.1:8001/").files_url == "http://127.0.0.1:8001"
+    assert settings(monkeypatch, CHEESESHOP_FILES_URL="/files").files_url == "/files"
+    for wrong in ("files.example", "ftp://files.example", "//files.example"):
+        with pytest.raises(config.ConfigurationError, match="CHEESESHOP_FILES_URL"):
+            settings(monkeypatch, CHEESESHOP_FILES_URL=wrong)

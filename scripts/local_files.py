@@ -1,0 +1,78 @@
+"""The local stack's file URL: the bucket's listed files served read-only, as the CDN serves them
+in a deployment (`make run` starts it and links public files to it; see CHEESESHOP_FILES_URL).
+
+Only GET and HEAD of objects under packages/, never one tagged withheld (a private or
+quarantined project's): those answer 404, as CloudFront's origin access is refused them.
+Run by scripts/run_local.py: `python scripts/local_files.py <port>` with the stack's environment.
+"""
+from __future__ import annotations
+
+import sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from botocore.exceptions import ClientError  # noqa: E402
+
+from chalicelib.core import aws, storage  # noqa: E402
+from chalicelib.core.config import get_settings  # noqa: E402
+from chalicelib.packaging import layout  # noqa: E402
+
+YEAR = 365 * 24 * 3600  # files are content-addressed: the bytes under a key never change
+
+
+class Files(BaseHTTPRequestHandler):
+    server_version = "cheeseshop-files"
+
+    def do_HEAD(self) -> None:  # noqa: N802 - http.server's name
+        self._serve(body=False)
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._serve(body=True)
+
+    def _serve(self, body: bool) -> None:
+        key = unquote(urlsplit(self.path).path).lstrip("/")
+        head = self._head(key) if key.startswith(layout.PACKAGES) and ".." not in key else None
+        if head is None:
+            self._answer(404, b"Not found.\n")
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", head.get("ContentType") or "application/octet-stream")
+        self.send_header("Content-Length", str(head["ContentLength"]))
+        self.send_header("ETag", head["ETag"])
+        self.send_header("Cache-Control", f"public, max-age={YEAR}, immutable")
+        self.end_headers()
+        if body:
+            for chunk in storage.chunks(key):
+                self.wfile.write(chunk)
+
+    @staticmethod
+    def _head(key: str) -> dict[str, object] | None:
+        try:
+            head = aws.client("s3").head_object(Bucket=get_settings().bucket, Key=key)
+            return None if storage.withheld(key) else head  # type: ignore[no-any-return]
+        except ClientError:
+            return None
+
+    def _answer(self, status: int, text: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(text)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(text)
+
+    def do_POST(self) -> None:  # noqa: N802 - read-only: every other method is refused
+        self._answer(405, b"Read-only.\n")
+
+    do_PUT = do_DELETE = do_PATCH = do_POST  # noqa: N815
+
+
+def main(port: int) -> None:
+    ThreadingHTTPServer(("127.0.0.1", port), Files).serve_forever()
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]))
