@@ -26,6 +26,10 @@ YEAR = 365 * 24 * 3600  # files are content-addressed: the bytes under a key nev
 class Files(BaseHTTPRequestHandler):
     server_version = "cheeseshop-files"
 
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - http.server's signature
+        """Each request on a line of its own, told from the app's by its prefix."""
+        sys.stderr.write("files: " + format % args + "\n")
+
     def do_HEAD(self) -> None:  # noqa: N802 - http.server's name
         self._serve(body=False)
 

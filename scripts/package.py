@@ -70,8 +70,10 @@ def policy(tables: list[str]) -> dict[str, Any]:
                                        "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem"],
          "Resource": table_arns + index_arns},
         # PutObject also signs the part URLs of upload sessions, whose uploaders act as this role.
+        # The tags withhold a private or quarantined project's files from the CDN (chalicelib.packaging.exposure).
         {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload",
-                                       "s3:ListMultipartUploadParts"],
+                                       "s3:ListMultipartUploadParts", "s3:GetObjectTagging", "s3:PutObjectTagging",
+                                       "s3:DeleteObjectTagging"],
          "Resource": {"Fn::Sub": "${FilesBucket.Arn}/*"}},
         {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": {"Fn::GetAtt": ["FilesBucket", "Arn"]},
          "Condition": {"StringLike": {"s3:prefix": ["packages/*"]}}},  # the hourly sweep of unlisted objects
@@ -94,10 +96,50 @@ CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 
 
+FILES_PATH = "/files"  # where the CDN serves the bucket's files: the app links public files there
+CACHE_A_YEAR = 365 * 24 * 3600
+STRIP_FILES_PATH = ("function handler(event) {\n  var request = event.request;\n"
+                    "  request.uri = request.uri.substring(" + str(len(FILES_PATH)) + ");\n  return request;\n}\n")
+
+
+def files_cdn() -> dict[str, Any]:
+    """The bucket behind the CDN at /files/ (origin access control): public files are fetched
+    there without waking the app, cached for a year (content-addressed, never changed; a
+    deleted or withheld file is invalidated). The bucket's policy lets CloudFront read objects
+    under packages/ only, and never one tagged withheld (a private or quarantined project's)."""
+    distribution = {"Fn::Sub": "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${Distribution}"}
+    cloudfront = {"Service": "cloudfront.amazonaws.com"}
+    packages = {"Fn::Sub": "${FilesBucket.Arn}/packages/*"}
+    return {
+        "FilesAccessControl": {"Type": "AWS::CloudFront::OriginAccessControl", "Condition": "UseCdn", "Properties": {
+            "OriginAccessControlConfig": {"Name": {"Fn::Sub": "${AWS::StackName}-files"},
+                                          "OriginAccessControlOriginType": "s3", "SigningBehavior": "always",
+                                          "SigningProtocol": "sigv4"}}},
+        "FilesPath": {"Type": "AWS::CloudFront::Function", "Condition": "UseCdn", "Properties": {
+            "Name": {"Fn::Sub": "${AWS::StackName}-files-path"}, "AutoPublish": True, "FunctionCode": STRIP_FILES_PATH,
+            "FunctionConfig": {"Comment": "/files/packages/... is the object packages/...",
+                               "Runtime": "cloudfront-js-2.0"}}},
+        "FilesCachePolicy": {"Type": "AWS::CloudFront::CachePolicy", "Condition": "UseCdn", "Properties": {
+            "CachePolicyConfig": {
+                "Name": {"Fn::Sub": "${AWS::StackName}-files"}, "MinTTL": CACHE_A_YEAR, "DefaultTTL": CACHE_A_YEAR,
+                "MaxTTL": CACHE_A_YEAR, "ParametersInCacheKeyAndForwardedToOrigin": {
+                    "EnableAcceptEncodingGzip": False, "EnableAcceptEncodingBrotli": False,
+                    "HeadersConfig": {"HeaderBehavior": "none"}, "CookiesConfig": {"CookieBehavior": "none"},
+                    "QueryStringsConfig": {"QueryStringBehavior": "none"}}}}},
+        "FilesBucketPolicy": {"Type": "AWS::S3::BucketPolicy", "Condition": "UseCdn", "Properties": {
+            "Bucket": {"Ref": "FilesBucket"}, "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": cloudfront, "Action": "s3:GetObject", "Resource": packages,
+                 "Condition": {"StringEquals": {"AWS:SourceArn": distribution}}},
+                {"Effect": "Deny", "Principal": cloudfront, "Action": "s3:GetObject", "Resource": packages,
+                 "Condition": {"StringEquals": {"s3:ExistingObjectTag/withheld": "1"}}}]}}},
+    }
+
+
 def cdn() -> dict[str, Any]:
     """CloudFront in front of API Gateway, when the Cdn parameter is "on": /simple/* and
     /packages/* cached as their responses say (Cache-Control, by Accept and Authorization), the
-    rest passed through uncached. The app invalidates a project's pages after each write."""
+    bucket's public files at /files/, the rest passed through uncached. The app invalidates a
+    project's pages after each write."""
     cached = {"TargetOriginId": "api", "ViewerProtocolPolicy": "redirect-to-https",
               "AllowedMethods": ["GET", "HEAD"], "CachedMethods": ["GET", "HEAD"], "Compress": True,
               "CachePolicyId": {"Ref": "SimpleCachePolicy"}}
@@ -119,13 +161,22 @@ def cdn() -> dict[str, Any]:
                 "Origins": [{"Id": "api", "OriginPath": "/api",
                              "DomainName": {"Fn::Sub": "${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}"},
                              "CustomOriginConfig": {"OriginProtocolPolicy": "https-only",
-                                                    "OriginSSLProtocols": ["TLSv1.2"]}}],
+                                                    "OriginSSLProtocols": ["TLSv1.2"]}},
+                            {"Id": "files", "DomainName": {"Fn::GetAtt": ["FilesBucket", "RegionalDomainName"]},
+                             "S3OriginConfig": {"OriginAccessIdentity": ""},
+                             "OriginAccessControlId": {"Fn::GetAtt": ["FilesAccessControl", "Id"]}}],
                 "DefaultCacheBehavior": {
                     "TargetOriginId": "api", "ViewerProtocolPolicy": "redirect-to-https",
                     "AllowedMethods": ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
                     "CachePolicyId": CACHING_DISABLED, "OriginRequestPolicyId": ALL_VIEWER_EXCEPT_HOST},
                 "CacheBehaviors": [{"PathPattern": "/simple/*", **cached}, {"PathPattern": "/simple", **cached},
-                                   {"PathPattern": "/packages/*", **cached}]}}},
+                                   {"PathPattern": "/packages/*", **cached},
+                                   {"PathPattern": FILES_PATH + "/packages/*", "TargetOriginId": "files",
+                                    "ViewerProtocolPolicy": "redirect-to-https", "AllowedMethods": ["GET", "HEAD"],
+                                    "CachedMethods": ["GET", "HEAD"], "Compress": False,
+                                    "CachePolicyId": {"Ref": "FilesCachePolicy"},
+                                    "FunctionAssociations": [{"EventType": "viewer-request", "FunctionARN": {
+                                        "Fn::GetAtt": ["FilesPath", "FunctionMetadata.FunctionARN"]}}]}]}}},
         "CdnParameter": {"Type": "AWS::SSM::Parameter", "Condition": "UseCdn", "Properties": {
             "Name": {"Fn::Sub": CDN_PARAMETER}, "Type": "String", "Value": {"Ref": "Distribution"},
             "Description": "The CloudFront distribution whose cached pages the app invalidates"}},
@@ -171,6 +222,7 @@ def merge_template() -> dict[str, Any]:
         "Resources": {
             **tables,
             **cdn(),
+            **files_cdn(),
             "FilesBucket": {"Type": "AWS::S3::Bucket", "DeletionPolicy": "Retain",
                             "UpdateReplacePolicy": "Retain", "Properties": {
                                 "PublicAccessBlockConfiguration": {
@@ -207,6 +259,7 @@ ENVIRONMENT = {  # every function's, besides the stage's own from .chalice/confi
     "CHEESESHOP_RECOVERY_WAIT_SECONDS": {"Ref": "RecoveryWait"},
     "CHEESESHOP_CONFIRM_NEW_DEVICES": {"Ref": "ConfirmNewDevices"},
     "CHEESESHOP_PRIVATE_INDEX": {"Ref": "PrivateIndex"},
+    "CHEESESHOP_FILES_URL": {"Fn::If": ["UseCdn", FILES_PATH, "off"]},  # public files from the CDN, when it is on
     "CHEESESHOP_CDN_PARAMETER": {"Fn::If": ["UseCdn", {"Fn::Sub": CDN_PARAMETER}, ""]},
     # Through the CDN, whose origin path is the stage's, public paths have no /api.
     "CHEESESHOP_PATH_PREFIX": {"Fn::If": ["UseCdn", "", "/api"]},

@@ -55,12 +55,14 @@ class LocalSite:
             self.process.wait(timeout=30)
 
 
-def start_site(local_dir: Path, port: int | None = None, moto_port: int | None = None,
+def start_site(local_dir: Path, port: int | None = None, moto_port: int | None = None, output: Any = None,
                **settings: str) -> LocalSite:
+    """`make run`'s launcher on free ports (output: a file its processes' logs go to)."""
     port, moto_port, files_port = port or free_port(), moto_port or free_port(), free_port()
     env = {**os.environ, "PORT": str(port), "MOTO_PORT": str(moto_port), "FILES_PORT": str(files_port),
            "LOCAL_DIR": str(local_dir), **settings}
-    process = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "run_local.py")], env=env, cwd=ROOT)
+    process = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "run_local.py")], env=env, cwd=ROOT,
+                               stdout=output, stderr=subprocess.STDOUT if output is not None else None)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:

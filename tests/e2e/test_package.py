@@ -174,6 +174,24 @@ def test_template_offers_a_cdn_that_caches_the_simple_index(package):
     assert ["cloudfront:CreateInvalidation"] in actions and ["ssm:GetParameter"] in actions
 
 
+def test_template_serves_public_files_from_the_bucket_through_the_cdn_and_never_withheld_ones(package):
+    template = json.loads((package / "sam.json").read_text())
+    resources = template["Resources"]
+    config = resources["Distribution"]["Properties"]["DistributionConfig"]
+    [files] = [b for b in config["CacheBehaviors"] if b["PathPattern"] == "/files/packages/*"]
+    [origin] = [o for o in config["Origins"] if o["Id"] == files["TargetOriginId"]]
+    assert origin["OriginAccessControlId"] == {"Fn::GetAtt": ["FilesAccessControl", "Id"]}
+    assert files["AllowedMethods"] == ["GET", "HEAD"]
+    policy = resources["FilesCachePolicy"]["Properties"]["CachePolicyConfig"]
+    assert policy["DefaultTTL"] == 365 * 24 * 3600  # content-addressed: the bytes under a key never change
+    statements = resources["FilesBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    [deny] = [s for s in statements if s["Effect"] == "Deny"]
+    assert deny["Condition"] == {"StringEquals": {"s3:ExistingObjectTag/withheld": "1"}}
+    assert all(s["Resource"] == {"Fn::Sub": "${FilesBucket.Arn}/packages/*"} for s in statements)
+    env = resources["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert env["CHEESESHOP_FILES_URL"] == {"Fn::If": ["UseCdn", "/files", "off"]}
+
+
 def test_template_lets_large_files_reach_the_bucket_and_clears_what_is_never_finished(package):
     template = json.loads((package / "sam.json").read_text())
     resources = template["Resources"]
