@@ -95,8 +95,8 @@ def test_upload_with_twine_and_install_with_pip(maintainer, site, tmp_path):
     local = {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
     assert {f["filename"]: f["hashes"]["sha256"] for f in data["files"]} == local
     [wheel] = [f for f in data["files"] if f["filename"].endswith(".whl")]
-    assert wheel["url"].startswith("/packages/")  # relative to the site, as PEP 691 allows
-    metadata = requests.get(site.url + wheel["url"] + ".metadata", timeout=10)
+    assert wheel["url"].startswith(site.files_url + "/packages/")  # public: straight from the file URL
+    metadata = requests.get(wheel["url"] + ".metadata", timeout=10)
     assert metadata.status_code == 200
     assert hashlib.sha256(metadata.content).hexdigest() == wheel["core-metadata"]["sha256"]
     assert b"Name: cheese-demo" in metadata.content
