@@ -3,7 +3,10 @@ project's first file, then new releases of it. Target: one S3 PUT per object, on
 transaction, at most two reads (the page builds that follow a committed upload are counted
 apart; a new project also reads the administrators' switches, at most every 30 s a
 container). moto is far slower than AWS, so the app's own time is given apart.
-Run: .venv/bin/python bench/upload_calls.py [uploads]
+With a size, each wheel carries that many incompressible bytes more (1048576: the 1 MiB wheel
+of the cost model), and the app's own time of one more upload is profiled (its top functions by
+their own time, the store's calls left out by moto's being counted apart).
+Run: .venv/bin/python bench/upload_calls.py [uploads] [extra bytes]
 """
 from __future__ import annotations
 
@@ -41,7 +44,7 @@ def _counting(self: Any, operation: str, params: dict[str, Any]) -> Any:
         store_seconds[0] += time.perf_counter() - start
 
 
-def main(count: int) -> None:
+def main(count: int, extra: int = 0) -> None:
     with mock_aws():
         from chalicelib import provision
         from chalicelib.core.config import get_settings
@@ -58,11 +61,15 @@ def main(count: int) -> None:
             real_refresh(page)
         pages.refresh = marked  # type: ignore[assignment]
         botocore.client.BaseClient._make_api_call = _counting  # type: ignore[method-assign]
-        print(f"uploads of small wheels, in-process over moto (median of {count - 1} new releases)")
+        size = f"wheels of {extra / 2**20:.2f} MiB" if extra else "small wheels"
+        print(f"uploads of {size}, in-process over moto (median of {count - 1} new releases)")
         own, stored = [], []
-        for n in range(count):
-            body, content_type = d.form(d.wheel("calls-demo", f"1.{n}"), d.wheel_name("calls-demo", f"1.{n}"),
-                                        name="calls-demo", version=f"1.{n}")
+        for n in range(count + (1 if extra else 0)):
+            body, content_type = d.form(d.wheel("calls-demo", f"1.{n}", extra=b"#" + os.urandom(extra)),
+                                        d.wheel_name("calls-demo", f"1.{n}"), name="calls-demo", version=f"1.{n}")
+            if n == count:  # one more, profiled
+                profile(authorization, content_type, body)
+                break
             calls.clear()
             store_seconds[0] = 0.0
             start = time.perf_counter()
@@ -85,5 +92,26 @@ def main(count: int) -> None:
               f"{statistics.median(stored) * 1000:.1f} ms, pages included")
 
 
+def profile(authorization: str, content_type: str, body: bytes) -> None:
+    import cProfile
+    import pstats
+
+    from chalicelib.core.origin import Origin
+    from chalicelib.forklift import pipeline
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    pipeline.upload(authorization=authorization, content_type=content_type, body=body, origin=Origin())
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    mine = ("chalicelib", "zipfile", "hashlib", "zlib", "packaging/", "multipart")
+    own = [(value[2], function) for function, value in stats.stats.items()  # type: ignore[attr-defined]
+           if any(part in function[0] or part in function[2] for part in mine)]
+    print("  where the app's own time goes (one upload, profiled: the app's, hashing's and the parsers' functions"
+          " by the time spent in them, not in what they call):")
+    for seconds, (file, line, name) in sorted(own, reverse=True)[:8]:
+        print(f"    {seconds * 1000:6.1f} ms  {name}  ({Path(file).name}:{line})")
+
+
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 11)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 11, int(sys.argv[2]) if len(sys.argv) > 2 else 0)

@@ -1,6 +1,8 @@
 """`twine upload` of 20 small wheels: cheeseshop under `make run` (moto server + chalice
 local) side by side with pypiserver on this machine. Goal: no slower (ratio <= 1).
-Run: .venv/bin/python bench/upload_vs_pypiserver.py [rounds]
+With a size, each wheel carries that many incompressible bytes more, and a count sets how many
+wheels a twine run uploads (1048576 1: one 1 MiB wheel a run).
+Run: .venv/bin/python bench/upload_vs_pypiserver.py [rounds] [extra bytes] [wheels]
 """
 from __future__ import annotations
 
@@ -55,12 +57,15 @@ def signed_up(site, username: str) -> tuple[str, requests.Session]:
     return re.search(r'<code id="new-token">([^<]+)</code>', made)[1], http
 
 
-def wheels(folder: Path, round_: int) -> list[Path]:
+def wheels(folder: Path, round_: int, extra: int = 0, count: int = WHEELS) -> list[Path]:
+    import os
+
     out = folder / f"round{round_}"
     out.mkdir()
-    for n in range(WHEELS):
+    for n in range(count):
         version = f"{round_}.{n}"
-        (out / d.wheel_name("bench-demo", version)).write_bytes(d.wheel("bench-demo", version))
+        (out / d.wheel_name("bench-demo", version)).write_bytes(d.wheel("bench-demo", version,
+                                                                        extra=b"#" + os.urandom(extra)))
     return sorted(out.iterdir())
 
 
@@ -72,7 +77,7 @@ def twine(url: str, user: str, password: str, files: list[Path]) -> float:
     return time.perf_counter() - start
 
 
-def main(rounds: int) -> None:
+def main(rounds: int, extra: int = 0, count: int = WHEELS) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         site = start_site(folder / "local")
@@ -86,18 +91,19 @@ def main(rounds: int) -> None:
             time.sleep(1)
             ours, theirs = [], []
             for round_ in range(rounds):  # interleaved, so background noise hits both alike
-                files = wheels(folder, round_)
+                files = wheels(folder, round_, extra, count)
                 ours.append(twine(site.url + "/legacy/", "__token__", token, files))
                 theirs.append(twine(f"http://127.0.0.1:{port}/", "bench", "bench", files))
         finally:
             pypiserver.send_signal(signal.SIGINT)
             pypiserver.wait(timeout=30)
             site.stop()
-    print(f"twine upload of {WHEELS} small wheels, one twine run each, median of {rounds}")
+    size = f"{count} wheels of {extra / 2**20:.2f} MiB" if extra else f"{count} small wheels"
+    print(f"twine upload of {size}, one twine run each, median of {rounds}")
     print(f"  cheeseshop (make run) : {statistics.median(ours):6.2f} s")
     print(f"  pypiserver            : {statistics.median(theirs):6.2f} s")
     print(f"  ratio                 : {statistics.median(ours) / statistics.median(theirs):6.2f}x   (goal <= 1.00x)")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 3)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 3, *(int(a) for a in sys.argv[2:4]))
