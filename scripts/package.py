@@ -136,8 +136,8 @@ def files_cdn() -> dict[str, Any]:
 
 
 def cdn() -> dict[str, Any]:
-    """CloudFront in front of API Gateway, when the Cdn parameter is "on": /simple/* and
-    /packages/* cached as their responses say (Cache-Control, by Accept and Authorization), the
+    """CloudFront in front of API Gateway, when the Cdn parameter is "on": /simple/*, /pypi/*
+    (the JSON API) and /packages/* cached as their responses say (Cache-Control, by Accept and Authorization), the
     bucket's public files at /files/, the rest passed through uncached. The app invalidates a
     project's pages after each write."""
     cached = {"TargetOriginId": "api", "ViewerProtocolPolicy": "redirect-to-https",
@@ -170,7 +170,7 @@ def cdn() -> dict[str, Any]:
                     "AllowedMethods": ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
                     "CachePolicyId": CACHING_DISABLED, "OriginRequestPolicyId": ALL_VIEWER_EXCEPT_HOST},
                 "CacheBehaviors": [{"PathPattern": "/simple/*", **cached}, {"PathPattern": "/simple", **cached},
-                                   {"PathPattern": "/packages/*", **cached},
+                                   {"PathPattern": "/packages/*", **cached}, {"PathPattern": "/pypi/*", **cached},
                                    {"PathPattern": FILES_PATH + "/packages/*", "TargetOriginId": "files",
                                     "ViewerProtocolPolicy": "redirect-to-https", "AllowedMethods": ["GET", "HEAD"],
                                     "CachedMethods": ["GET", "HEAD"], "Compress": False,

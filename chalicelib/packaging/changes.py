@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.core import cdn
 from chalicelib.packaging import pages
 from chalicelib.packaging.models import Project
 
@@ -35,7 +36,9 @@ def mark(t: TransactWrite, change: Change, *, bump: bool = True, condition: Any 
 
 
 def announce(change: Change) -> None:
-    """After the write committed: its pages are built, and forgotten by the CDN."""
+    """After the write committed: its pages are built, and the CDN forgets them and the
+    project's JSON API answers."""
     pages.refresh(change.project)
+    cdn.invalidate([f"/pypi/{change.project}/*"])
     if change.listing:
         pages.refresh(pages.INDEX)

@@ -158,7 +158,7 @@ def test_template_offers_a_cdn_that_caches_the_simple_index(package):
     assert resources["Distribution"]["Condition"] == "UseCdn"
     config = resources["Distribution"]["Properties"]["DistributionConfig"]
     cached = {b["PathPattern"]: b["CachePolicyId"] for b in config["CacheBehaviors"]}
-    assert cached["/simple/*"] == cached["/packages/*"] == {"Ref": "SimpleCachePolicy"}
+    assert cached["/simple/*"] == cached["/packages/*"] == cached["/pypi/*"] == {"Ref": "SimpleCachePolicy"}
     policy = resources["SimpleCachePolicy"]["Properties"]["CachePolicyConfig"]
     key = policy["ParametersInCacheKeyAndForwardedToOrigin"]
     # PEP 691 by Accept; and an answer made for one token's holder is never served to another caller

@@ -144,3 +144,16 @@ def test_a_deleted_files_objects_go_and_the_cdn_forgets_them(client, alice, publ
     assert deleted.status == 303, deleted.text
     assert [storage.get(key) for key in keys] == [None, None]
     assert set(forgotten) == {f"/files/{key}" for key in keys}
+
+
+def test_the_json_api_is_kept_by_caches_and_forgotten_by_the_cdn_when_the_project_changes(client, alice, published,
+                                                                                      monkeypatch):
+    told: list[str] = []
+    monkeypatch.setattr(exposure.cdn, "invalidate", lambda given: told.extend(given))
+    answer = client.http.get("/pypi/cheese-demo/json")
+    assert answer.headers["Cache-Control"] == "max-age=60, public"
+    assert "Cache-Control" not in client.http.get("/pypi/gone-nowhere/json").headers  # a 404 is not kept
+    page = alice.get(PROJECT + "releases/")
+    assert alice.post(PROJECT + "releases/yank/", {"version": "1.0", "reason": "broken"}, csrf=page.csrf()).status \
+        == 303
+    assert "/pypi/cheese-demo/*" in told and "/simple/cheese-demo/" in told
