@@ -180,7 +180,7 @@ def _people(req: web.WebRequest, found: catalog.ProjectInfo) -> dict[str, Any]:
 def _json(status: int, body: object, private: bool = False) -> Response:
     """A JSON API answer: a public one is kept by caches (the CDN too) as long as a simple page,
     and forgotten by the CDN when the project changes (chalicelib.packaging.changes)."""
-    headers = {"Content-Type": "application/json"}
+    headers: dict[str, str | list[str]] = {"Content-Type": "application/json"}
     if status == 200 and not private:
         headers["Cache-Control"] = f"max-age={get_settings().simple_max_age}, public"
     return _kept(Response(body=json.dumps(body), status_code=status, headers=headers), private)
