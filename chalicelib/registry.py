@@ -7,19 +7,20 @@ from pynamodb.models import Model
 
 from chalicelib.accounts import models as accounts
 from chalicelib.admin import models as admin
-from chalicelib.core import aws, db, ratelimit, switches
+from chalicelib.core import aws, db, namespace, ratelimit, switches
 from chalicelib.core.config import Settings
 from chalicelib.events import models as events
 from chalicelib.forklift import models as forklift
 from chalicelib.mfa import models as mfa
 from chalicelib.oidc import models as oidc
+from chalicelib.organizations import models as organizations
 from chalicelib.packaging import models as packaging
 from chalicelib.recovery import models as recovery
 from chalicelib.tokens import models as tokens
 
 MODELS: tuple[type[Model], ...] = (*accounts.MODELS, *events.MODELS, *mfa.MODELS, *packaging.MODELS,
                                    *tokens.MODELS, *oidc.MODELS, *admin.MODELS, *forklift.MODELS, *switches.MODELS,
-                                   *ratelimit.MODELS, *recovery.MODELS)
+                                   *ratelimit.MODELS, *recovery.MODELS, *namespace.MODELS, *organizations.MODELS)
 
 
 def bind(settings: Settings) -> None:

@@ -8,7 +8,7 @@ from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.accounts import mails, passwords
 from chalicelib.accounts.models import Email, EmailOwner, User
-from chalicelib.core import clock, mail, ratelimit, signing, switches, translation
+from chalicelib.core import clock, mail, namespace, ratelimit, signing, switches, translation
 from chalicelib.core.db import get_or_none, transaction
 from chalicelib.core.errors import Halted, InvalidLink, NotFound, ValidationError
 from chalicelib.core.origin import Origin
@@ -88,6 +88,7 @@ def register(*, username: str, full_name: str, email: str, password: str, confir
     try:
         with transaction() as t:
             t.save(user, condition=User.username.does_not_exist())
+            namespace.unclaimed(t, user.username)  # not an organization's name
             t.save(Email(key, email.lower(), address=email, created_at=now))
             record(t, Tag.ACCOUNT_CREATE, origin, user=key)
     except TransactWriteError as exc:  # lost a race for the same username

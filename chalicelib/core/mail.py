@@ -44,6 +44,8 @@ SUBJECTS = {
     "collaborator-recovered": N_("A collaborator's cheeseshop account was recovered"),
     "role-invitation": N_("You are invited to a project on cheeseshop"),
     "role-changed": N_("A role changed on a cheeseshop project"),
+    "organization-invitation": N_("You are invited to an organization on cheeseshop"),
+    "organization-role-changed": N_("A membership changed in a cheeseshop organization"),
     "project-deleted": N_("Something was deleted from a cheeseshop project"),
     "publisher-changed": N_("A trusted publisher changed on a cheeseshop project"),
     "pending-publisher-changed": N_("A pending trusted publisher changed on your cheeseshop account"),

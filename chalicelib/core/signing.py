@@ -24,8 +24,9 @@ KNOWN_DEVICE = "known-device"  # a browser that completed a login: strangers' fa
 RECOVERY_CANCEL = "recovery-cancel"  # "this was not me": any verified address of the account stops a recovery
 RECOVERY_COMPLETE = "recovery-complete"  # the recovered user's link, good once the wait has passed
 NEW_DEVICE_LOGIN = "new-device-login"  # a code login from an unseen browser, held until its mailed link
+ORGANIZATION_INVITATION = "organization-invitation"  # an invitation to join an organization
 MAX_AGE = {VERIFY_EMAIL: 24 * 3600, PASSWORD_RESET: 3600, TWO_FACTOR_LOGIN: 300, TOTP_PROVISION: 900,
-           ROLE_INVITATION: 3 * 24 * 3600, KNOWN_DEVICE: 365 * 24 * 3600,
+           ROLE_INVITATION: 3 * 24 * 3600, ORGANIZATION_INVITATION: 7 * 24 * 3600, KNOWN_DEVICE: 365 * 24 * 3600,
            RECOVERY_CANCEL: 60 * 24 * 3600, RECOVERY_COMPLETE: 60 * 24 * 3600,  # a recovery's own state decides too
            NEW_DEVICE_LOGIN: 900}  # (the setting CHEESESHOP_NEW_DEVICE_LINK_SECONDS decides that one)
 

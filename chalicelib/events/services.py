@@ -33,15 +33,23 @@ def project_subject(project: str, created_at: datetime | None) -> str:
     return f"project:{project}:{created_at.isoformat() if created_at else ''}"  # to the microsecond
 
 
+def organization_subject(name: str) -> str:
+    """The key of an organization's history."""
+    return f"organization:{name}"
+
+
 def record(t: TransactWrite | None, tag: Tag, origin: Origin, *, user: str | None = None, project: str | None = None,
-           actor: str | None = None, detail: str = "", roles: Sequence[str] = (), via: str | None = None) -> None:
+           actor: str | None = None, detail: str = "", roles: Sequence[str] = (), via: str | None = None,
+           organization: str | None = None) -> None:
     """The one way to record a security event: in the user's history, in a project's (its
-    project_subject; the event names who acted: `actor`, else the user), or in both. Inside the
+    project_subject) or an organization's (organization_subject; either names who acted: `actor`,
+    else the user), or in several. Inside the
     transaction `t` of the change it reports, so both are written or neither; with None, on its
     own (a failure, a refusal, a request: nothing else changes). A role event keeps the roles it
     names as data (`roles`: the role, or the role before and after), shown in the reader's language."""
     events = ([_event(user, tag, origin, detail, roles, actor, via)] if user else []) + \
-        ([_event(project, tag, origin, detail, roles, actor or user, via)] if project else [])
+        [_event(subject, tag, origin, detail, roles, actor or user, via) for subject in (project, organization)
+         if subject]
     for event in events:
         if t is None:
             event.save()

@@ -64,6 +64,13 @@ class Tag(enum.StrEnum):
     PROJECT_CREATE_BY_PUBLISHER = "project:create:publisher"
     PROJECT_ARCHIVE = "project:status:archive"
     PROJECT_UNARCHIVE = "project:status:unarchive"
+    ORG_CREATE = "organization:create"
+    ORG_INVITE = "organization:member:invite"
+    ORG_INVITE_REVOKE = "organization:member:invite:revoke"
+    ORG_INVITE_ACCEPT = "organization:member:invite:accept"
+    ORG_INVITE_DECLINE = "organization:member:invite:decline"
+    ORG_ROLE_CHANGE = "organization:member:change"
+    ORG_MEMBER_REMOVE = "organization:member:remove"
     PROJECT_PRIVATE = "project:visibility:private"
     PROJECT_PUBLIC = "project:visibility:public"
     PROJECT_QUARANTINE = "project:status:quarantine"
@@ -128,6 +135,13 @@ DESCRIPTIONS: dict[str, str] = {
     Tag.PROJECT_CREATE_BY_PUBLISHER: N_("Project created by a pending trusted publisher"),
     Tag.PROJECT_ARCHIVE: N_("Project archived"),
     Tag.PROJECT_UNARCHIVE: N_("Project unarchived"),
+    Tag.ORG_CREATE: N_("Organization created"),
+    Tag.ORG_INVITE: N_("Invited to the organization"),
+    Tag.ORG_INVITE_REVOKE: N_("Invitation to the organization revoked"),
+    Tag.ORG_INVITE_ACCEPT: N_("Invitation to the organization accepted"),
+    Tag.ORG_INVITE_DECLINE: N_("Invitation to the organization declined"),
+    Tag.ORG_ROLE_CHANGE: N_("Organization role changed"),
+    Tag.ORG_MEMBER_REMOVE: N_("Removed from the organization"),
     Tag.PROJECT_PRIVATE: N_("Project made private"),
     Tag.PROJECT_PUBLIC: N_("Project made public"),
     Tag.PROJECT_QUARANTINE: N_("Project quarantined by an administrator"),

@@ -199,3 +199,44 @@ def sight(reader: Reader, *, index_private: bool, private: bool = False, role: R
         return Sight.SHOWN
     covered = reader.projects is None or project in reader.projects
     return Sight.SHOWN if reader.reads and covered and may_as(role, Permission.READ) else Sight.HIDDEN
+
+
+class OrgRoleName(enum.StrEnum):
+    """Roles in an organization (chalicelib.organizations), as Warehouse names them."""
+
+    OWNER = "Owner"  # everything, Owners included
+    MANAGER = "Manager"  # members and teams, never Owners
+    MEMBER = "Member"
+
+
+class OrgPermission(enum.StrEnum):
+    VIEW = "view"  # the organization's settings page and its history
+    MEMBERS = "members"  # invite, change roles, remove members: never to or from Owner
+    OWNERS = "owners"  # make, unmake and remove Owners
+    LEAVE = "leave"  # give up one's own membership (never the last Owner's)
+
+
+ORG_TABLE: dict[OrgRoleName, frozenset[OrgPermission]] = {
+    OrgRoleName.OWNER: frozenset(OrgPermission),
+    OrgRoleName.MANAGER: frozenset({OrgPermission.VIEW, OrgPermission.MEMBERS, OrgPermission.LEAVE}),
+    OrgRoleName.MEMBER: frozenset({OrgPermission.VIEW, OrgPermission.LEAVE}),
+}
+
+
+def org_role_name(value: str | None) -> OrgRoleName | None:
+    try:
+        return OrgRoleName(value or "")
+    except ValueError:  # a role this code no longer knows grants nothing
+        return None
+
+
+def org_allows(role: OrgRoleName | None, permission: OrgPermission) -> bool:
+    return role is not None and permission in ORG_TABLE[role]
+
+
+def org_may_change(actor: OrgRoleName | None, before: OrgRoleName | None, after: OrgRoleName | None) -> bool:
+    """Whether a member of this role may take someone's membership from `before` to `after`
+    (None: not a member): an invitation, a change of role, a removal. Anything to or from Owner
+    is an Owner's."""
+    needed = OrgPermission.OWNERS if OrgRoleName.OWNER in (before, after) else OrgPermission.MEMBERS
+    return org_allows(actor, needed)

@@ -73,6 +73,14 @@ NOTICES: dict[str, str] = {
     "name-released": N_("Name released. Anyone may now make a project of it."),
     "project-archived": N_("Project archived. It takes no new uploads; its files can still be installed."),
     "project-unarchived": N_("Project unarchived. It takes new uploads again."),
+    "organization-created": N_("Organization created. You are its Owner: invite its members below."),
+    "member-invited": N_("Invitation sent. It works for 7 days."),
+    "member-changed": N_("Role changed."),
+    "member-removed": N_("Member removed."),
+    "left-organization": N_("You left the organization."),
+    "organization-joined": N_("Invitation accepted. You are now a member of this organization."),
+    "organization-needs-two-factor": N_("Set up two-factor authentication first: members of an organization need "
+                                        "it. Then open the invitation again."),
     "project-private": N_("Project made private. Only its collaborators can see and install it."),
     "project-public": N_("Project made public. Anyone can see and install it."),
 }
