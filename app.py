@@ -11,6 +11,7 @@ from chalicelib.mfa import views_keys as security_keys
 from chalicelib.oidc import views as oidc
 from chalicelib.oidc import views_manage as publishing
 from chalicelib.organizations import views as organizations
+from chalicelib.organizations import views_teams as teams
 from chalicelib.packaging import views as packaging
 from chalicelib.packaging import views_manage as project_settings
 from chalicelib.recovery import views as recovery
@@ -34,4 +35,5 @@ app.register_blueprint(packaging.routes.blueprint)
 app.register_blueprint(project_settings.routes.blueprint)
 app.register_blueprint(recovery.routes.blueprint)
 app.register_blueprint(organizations.routes.blueprint)
+app.register_blueprint(teams.routes.blueprint)
 app.register_blueprint(admin.routes.blueprint)

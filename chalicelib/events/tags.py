@@ -71,6 +71,13 @@ class Tag(enum.StrEnum):
     ORG_INVITE_DECLINE = "organization:member:invite:decline"
     ORG_ROLE_CHANGE = "organization:member:change"
     ORG_MEMBER_REMOVE = "organization:member:remove"
+    TEAM_CREATE = "organization:team:create"
+    TEAM_MEMBER_ADD = "organization:team:member:add"
+    TEAM_MEMBER_REMOVE = "organization:team:member:remove"
+    TEAM_GRANT = "organization:team:grant"
+    TEAM_REVOKE = "organization:team:revoke"
+    PROJECT_TRANSFER_IN = "project:organization:transfer-in"
+    PROJECT_TRANSFER_OUT = "project:organization:transfer-out"
     PROJECT_PRIVATE = "project:visibility:private"
     PROJECT_PUBLIC = "project:visibility:public"
     PROJECT_QUARANTINE = "project:status:quarantine"
@@ -142,6 +149,13 @@ DESCRIPTIONS: dict[str, str] = {
     Tag.ORG_INVITE_DECLINE: N_("Invitation to the organization declined"),
     Tag.ORG_ROLE_CHANGE: N_("Organization role changed"),
     Tag.ORG_MEMBER_REMOVE: N_("Removed from the organization"),
+    Tag.TEAM_CREATE: N_("Team created"),
+    Tag.TEAM_MEMBER_ADD: N_("Added to a team"),
+    Tag.TEAM_MEMBER_REMOVE: N_("Removed from a team"),
+    Tag.TEAM_GRANT: N_("Team granted a role on a project"),
+    Tag.TEAM_REVOKE: N_("Team's role on a project revoked"),
+    Tag.PROJECT_TRANSFER_IN: N_("Project transferred into an organization"),
+    Tag.PROJECT_TRANSFER_OUT: N_("Project transferred out of an organization"),
     Tag.PROJECT_PRIVATE: N_("Project made private"),
     Tag.PROJECT_PUBLIC: N_("Project made public"),
     Tag.PROJECT_QUARANTINE: N_("Project quarantined by an administrator"),

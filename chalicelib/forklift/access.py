@@ -18,7 +18,7 @@ from chalicelib.packaging import creation
 from chalicelib.packaging.filenames import canonical
 from chalicelib.packaging.models import File, FileIdentity, Project
 from chalicelib.packaging.names import normalize, ultra_guard
-from chalicelib.packaging.permissions import Permission, frozen, may_as, role_key, status_of
+from chalicelib.packaging.permissions import Permission, frozen, may_as, role_keys, status_of
 from chalicelib.tokens import credentials as tokens
 from chalicelib.tokens.models import Token
 
@@ -69,14 +69,14 @@ def authorize(presented: Presented, meta: Metadata, filenames: Sequence[str]) ->
                        *((File, filename, None) for filename in filenames),
                        *((FileIdentity, canonical(filename), None) for filename in filenames)]
     if username and not presented.token.publisher:
-        keys.append(role_key(username, name))
+        keys.extend(role_keys(username, name))
     found = get_many(keys)
     owner_items, (project, guard, *rest) = found[:len(owner_keys)], found[len(owner_keys):]
     count = len(filenames)
-    existing, identities, role = rest[:count], rest[count:2 * count], rest[2 * count:]
+    existing, identities, roles = rest[:count], rest[count:2 * count], rest[2 * count:]
     who = tokens.authorized(presented.token, presented.secret, owner_items)
     read = {name: project, ultra_guard(meta.name): guard}
-    authorized = _authorize(who, meta, project, role[0] if role else None, read)
+    authorized = _authorize(who, meta, project, roles, read)
     spelled: dict[str, str] = {}  # identity -> the first filename of this upload with it
     for filename, identity in zip(filenames, identities, strict=True):
         if (twin := spelled.setdefault(canonical(filename), filename)) != filename:
@@ -89,11 +89,11 @@ def authorize(presented: Presented, meta: Metadata, filenames: Sequence[str]) ->
     return who, authorized, existing
 
 
-def _authorize(who: tokens.Authorized, meta: Metadata, project: Project | None, role: Any,
+def _authorize(who: tokens.Authorized, meta: Metadata, project: Project | None, roles: list[Any],
                read: dict[str, Any]) -> Project | None:
     """The existing project (None: a new one) once this token may upload to it."""
     name = normalize(meta.name)
-    if project is not None and project.private and not who.publisher and not may_as(role, Permission.READ):
+    if project is not None and project.private and not who.publisher and not may_as(roles, Permission.READ):
         # a stranger learns that the name is taken (it cannot be theirs), never what holds it
         raise UploadRefused(f"Choose another name: the name '{meta.name}' is not available on this index.",
                             status=403)
@@ -130,7 +130,7 @@ def _authorize(who: tokens.Authorized, meta: Metadata, project: Project | None, 
     if not who.may_upload_to(name):
         raise UploadRefused(f"Use a token for '{project.display_name}': this API token is not scoped to the "
                             f"project '{project.display_name}'.", status=403)
-    if not may_as(role, Permission.UPLOAD):
+    if not may_as(roles, Permission.UPLOAD):
         raise UploadRefused(f"Ask an owner to invite you, or choose another name: the user '{who.username}' "
                             f"isn't allowed to upload to project '{project.display_name}'.", status=403)
     return project

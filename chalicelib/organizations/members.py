@@ -27,7 +27,8 @@ from chalicelib.core.origin import Origin
 from chalicelib.core.translation import N_, gettext
 from chalicelib.events.services import record
 from chalicelib.events.tags import Tag
-from chalicelib.organizations.models import Member, MemberInvitation, Organization
+from chalicelib.organizations import grants, teams
+from chalicelib.organizations.models import Member, MemberInvitation, Organization, OrgProject
 from chalicelib.organizations.services import OrgInfo, organization, role_of
 from chalicelib.packaging.permissions import OrgPermission, OrgRoleName, org_allows, org_may_change, org_role_name
 
@@ -162,6 +163,7 @@ def answer(username: str, *, accept: bool, origin: Origin, token: str = "", org:
     except TransactWriteError as exc:
         raise InvalidLink(gettext(
             "This invitation was answered or revoked, or the organization changed: try again.")) from exc
+    _owner_grants(found, username, None, org_role_name(item.role))
     _tell(found, "accepted", username, item.role)
     return found
 
@@ -179,6 +181,7 @@ def change_role(actor: str, found: OrgInfo, username: str, role: str, origin: Or
                  condition=Member.role == current.value)
     _write(found, change, current, chosen, actor=actor, user=username, tag=Tag.ORG_ROLE_CHANGE,
            roles=[current.value, chosen.value], origin=origin)
+    _owner_grants(found, username, current, chosen)
     _tell(found, "changed", username, chosen.value)
 
 
@@ -198,7 +201,19 @@ def remove(actor: str, found: OrgInfo, username: str, origin: Origin) -> None:
         t.delete(Member(found.name, username), condition=Member.role == current.value)
     _write(found, change, current, None, actor=actor, user=username, tag=Tag.ORG_MEMBER_REMOVE,
            roles=[current.value], origin=origin)
+    teams.leave_all(found.name, username)  # their membership is gone: so are their teams (PyPI #17957)
+    _owner_grants(found, username, current, None)
     _tell(found, "left" if actor == username else "removed", username, current.value)
+
+
+def _owner_grants(found: OrgInfo, username: str, before: OrgRoleName | None, after: OrgRoleName | None) -> None:
+    """An organization Owner is an Owner of each of its projects: from the moment they become one
+    until they stop being one (their role is written first)."""
+    owned = [p.project for p in OrgProject.query(found.name)]
+    if after is OrgRoleName.OWNER and before is not OrgRoleName.OWNER:
+        grants.add_owner(found.name, username, owned)
+    elif before is OrgRoleName.OWNER and after is not OrgRoleName.OWNER:
+        grants.remove(grants.org_source(found.name), [(project, username) for project in owned])
 
 
 def _owner_count(org: str) -> int:

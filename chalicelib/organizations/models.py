@@ -1,5 +1,6 @@
-"""Organizations' tables: the organization, its members (GSI by_user) and the invitations to
-become one (GSI by_user). An organization's name is claimed in core.namespace, which users and
+"""Organizations' tables: the organization, its members (GSI by_user), the invitations to
+become one (GSI by_user), its teams with their members (GSI by_user) and their roles on projects
+(GSI by_project), and the projects it owns. An organization's name is claimed in core.namespace, which users and
 organizations share."""
 from __future__ import annotations
 
@@ -70,4 +71,67 @@ class MemberInvitation(Model):
     by_user = InvitationsByUser()
 
 
-MODELS: tuple[type[Model], ...] = (Organization, Member, MemberInvitation)
+class Team(Model):
+    class Meta:
+        table_name = "organization-teams"
+
+    organization = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute(range_key=True)  # normalized
+    display_name = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+
+class TeamsByUser(GlobalSecondaryIndex["TeamMember"]):
+    class Meta:
+        index_name = "by_user"
+        projection = AllProjection()
+
+    username = UnicodeAttribute(hash_key=True)
+    team = UnicodeAttribute(range_key=True)
+
+
+class TeamMember(Model):
+    """A member of a team ("<organization>/<team>"); always a member of its organization."""
+
+    class Meta:
+        table_name = "organization-team-members"
+
+    team = UnicodeAttribute(hash_key=True)
+    username = UnicodeAttribute(range_key=True)
+    by_user = TeamsByUser()
+
+
+class TeamGrantsByProject(GlobalSecondaryIndex["TeamGrant"]):
+    class Meta:
+        index_name = "by_project"
+        projection = AllProjection()
+
+    project = UnicodeAttribute(hash_key=True)
+    team = UnicodeAttribute(range_key=True)
+
+
+class TeamGrant(Model):
+    """A team's role on one of its organization's projects (a permissions.RoleName)."""
+
+    class Meta:
+        table_name = "organization-team-grants"
+
+    team = UnicodeAttribute(hash_key=True)
+    project = UnicodeAttribute(range_key=True)
+    role = UnicodeAttribute()
+    by_project = TeamGrantsByProject()
+
+
+class OrgProject(Model):
+    """A project the organization owns (the project item names it too)."""
+
+    class Meta:
+        table_name = "organization-projects"
+
+    organization = UnicodeAttribute(hash_key=True)
+    project = UnicodeAttribute(range_key=True)
+    display_name = UnicodeAttribute()
+    since = UTCDateTimeAttribute()
+
+
+MODELS: tuple[type[Model], ...] = (Organization, Member, MemberInvitation, Team, TeamMember, TeamGrant, OrgProject)

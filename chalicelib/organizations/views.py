@@ -15,10 +15,12 @@ from chalicelib.packaging.permissions import OrgPermission, OrgRoleName, org_all
 from chalicelib.web import Response
 
 if TYPE_CHECKING:  # loaded by the first request to these pages, not by every cold start
-    from chalicelib.organizations import members, services
+    from chalicelib.organizations import members, projects, services, teams
 else:
     members = lazy("chalicelib.organizations.members")
+    projects = lazy("chalicelib.organizations.projects")
     services = lazy("chalicelib.organizations.services")
+    teams = lazy("chalicelib.organizations.teams")
 if TYPE_CHECKING:  # annotations only
     from chalicelib.organizations.services import OrgInfo
 
@@ -44,7 +46,7 @@ def public_page(name: str) -> Response:
         return web.page(req, "not-found.html", 404)
     if normalize(name) != name:
         return Response(body="", status_code=301, headers={"Location": web.url(f"/org/{found.name}/")})
-    return web.page(req, "organization.html", organization=found,
+    return web.page(req, "organization.html", organization=found, projects=projects.projects(found.name),
                     member=services.role_of(req.username, found.name) is not None)
 
 
@@ -92,6 +94,7 @@ def _settings_context(username: str, found: OrgInfo) -> dict[str, Any]:
     role = services.role_of(username, found.name)
     return {"organization": found, "role": role, "base": _base(found), "members": members.members(found.name),
             "invitations": members.pending(found.name), "history": events.history(found.history_key),
+            "teams": teams.teams(found.name), "projects": projects.projects(found.name),
             "roles": [r.value for r in OrgRoleName],
             "allowed": {p.value for p in OrgPermission if org_allows(role, p)}}
 
@@ -105,7 +108,7 @@ def settings(name: str) -> Response:
     return web.page(req, SETTINGS, **_settings_context(username, found))
 
 
-def _form(name: str, run: Run) -> Response:
+def settings_form(name: str, run: Run) -> Response:
     """A form of the settings page, in sudo mode: `run`, or the page again with why not."""
     opened = _opened(name)
     if isinstance(opened, Response):
@@ -123,7 +126,7 @@ def invite(name: str) -> Response:
         members.invite(username, found, username=req.form.get("username", ""), role=req.form.get("role", ""),
                        origin=req.origin)
         return web.redirect(req, _base(found), notice="member-invited")
-    return _form(name, run)
+    return settings_form(name, run)
 
 
 @route(BASE + "/revoke", methods=["POST"], content_types=FORM)
@@ -131,7 +134,7 @@ def revoke(name: str) -> Response:
     def run(req: web.WebRequest, username: str, found: OrgInfo) -> Response:
         members.revoke(username, found, req.form.get("username", ""), req.origin)
         return web.redirect(req, _base(found), notice="invitation-revoked")
-    return _form(name, run)
+    return settings_form(name, run)
 
 
 @route(BASE + "/change", methods=["POST"], content_types=FORM)
@@ -139,7 +142,7 @@ def change_role(name: str) -> Response:
     def run(req: web.WebRequest, username: str, found: OrgInfo) -> Response:
         members.change_role(username, found, req.form.get("username", ""), req.form.get("role", ""), req.origin)
         return web.redirect(req, _base(found), notice="member-changed")
-    return _form(name, run)
+    return settings_form(name, run)
 
 
 @route(BASE + "/remove", methods=["POST"], content_types=FORM)
@@ -150,7 +153,7 @@ def remove(name: str) -> Response:
         if removed == username:
             return web.redirect(req, "/manage/organizations/", notice="left-organization")
         return web.redirect(req, _base(found), notice="member-removed")
-    return _form(name, run)
+    return settings_form(name, run)
 
 
 def _answer(req: web.WebRequest, *, token: str = "", org: str = "") -> Response:

@@ -25,6 +25,7 @@ class ProjectInfo(NamedTuple):
     status: ProjectStatus = ProjectStatus.ACTIVE
     status_reason: str = ""
     private: bool = False  # read only by its collaborators
+    organization: str = ""  # the organization that owns it, if any
 
     @property
     def history_key(self) -> str:
@@ -101,7 +102,8 @@ def project(name: str) -> ProjectInfo:
     if found is None:
         raise NotFound(gettext("No project named '%(name)s'.", name=name))
     return ProjectInfo(found.name, found.display_name or found.name, int(found.serial), found.created_at,
-                       status_of(found.status), found.status_reason or "", bool(found.private))
+                       status_of(found.status), found.status_reason or "", bool(found.private),
+                       found.organization or "")
 
 
 LISTED = [name for name in FileInfo._fields if name != "url_path"] + ["path"]

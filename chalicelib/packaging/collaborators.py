@@ -113,7 +113,7 @@ def invite(actor: str, found: ProjectInfo, *, username: str, role: str, origin: 
         raise ValidationError({"username": gettext("No user has this username.")})
     if chosen is None:
         raise ValidationError({"role": gettext("Choose the role Owner or Maintainer.")})
-    if permissions.role_of(invitee.username, found.name) is not None:
+    if permissions.own_role(invitee.username, found.name) is not None:
         raise ValidationError({"username": gettext(
             "%(user)s is already a collaborator.", user=invitee.display_username)})
     now, nonce = clock.now(), secrets.token_urlsafe(16)
@@ -194,7 +194,7 @@ def answer(username: str, *, accept: bool, origin: Origin, token: str = "", proj
 
 def change_role(actor: str, found: ProjectInfo, username: str, role: str, origin: Origin) -> None:
     permissions.require(actor, Permission.COLLABORATORS, found.name)
-    chosen, current = permissions.role_name(role), permissions.role_of(username, found.name)
+    chosen, current = permissions.role_name(role), permissions.own_role(username, found.name)
     if current is None:
         raise NotFound(gettext("This user is not a collaborator on the project."))
     if chosen is None or chosen is current:
@@ -213,7 +213,7 @@ def change_role(actor: str, found: ProjectInfo, username: str, role: str, origin
 def remove(actor: str, found: ProjectInfo, username: str, origin: Origin) -> None:
     """Removes a collaborator; a user removing themselves leaves the project."""
     permissions.require(actor, Permission.LEAVE if actor == username else Permission.COLLABORATORS, found.name)
-    current = permissions.role_of(username, found.name)
+    current = permissions.own_role(username, found.name)
     if current is None:
         raise NotFound(gettext("This user is not a collaborator on the project."))
 

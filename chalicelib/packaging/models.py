@@ -20,6 +20,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     UTCDateTimeAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
@@ -118,6 +119,7 @@ class Project(Model):
     deleting = UTCDateTimeAttribute(null=True)  # set first by a deletion: uploads are refused from then on
     owners_suspended = BooleanAttribute(null=True)  # every Owner is suspended: no upload by any route
     private = BooleanAttribute(null=True)  # read only by its collaborators (chalicelib.packaging.visibility)
+    organization = UnicodeAttribute(null=True)  # the organization that owns it (chalicelib.organizations)
     # On a guard item, once its project was deleted: the name is held for its former Owners (holds.py).
     held_by = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]
     held_until = UTCDateTimeAttribute(null=True)  # none: until an administrator releases it
@@ -283,4 +285,16 @@ class SimplePage(Model):
     body = BinaryAttribute(null=True, legacy_encoding=False)
 
 
-MODELS: tuple[type[Model], ...] = (Role, RoleInvitation, Project, Release, File, FileIdentity, SimplePage)
+class Grant(Model):
+    """A user's roles on a project through organizations, each "<role> <source>" (source "team:<org>/<team>"
+    or "org:<org>", an organization Owner's); written by chalicelib.organizations, read by permissions."""
+
+    class Meta:
+        table_name = "project-grants"
+
+    project = UnicodeAttribute(hash_key=True)
+    username = UnicodeAttribute(range_key=True)
+    sources = UnicodeSetAttribute(null=True)
+
+
+MODELS: tuple[type[Model], ...] = (Role, RoleInvitation, Project, Release, File, FileIdentity, SimplePage, Grant)

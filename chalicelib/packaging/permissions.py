@@ -8,14 +8,15 @@ Writing roles (an accepted invitation, a change, a removal) is chalicelib.packag
 from __future__ import annotations
 
 import enum
-from typing import NamedTuple
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 from chalicelib.accounts.models import User
 from chalicelib.core import clock
-from chalicelib.core.db import get_or_none
+from chalicelib.core.db import Key, get_many, get_or_none
 from chalicelib.core.errors import CheeseshopError, NotFound
 from chalicelib.core.translation import N_, gettext
-from chalicelib.packaging.models import Role
+from chalicelib.packaging.models import Grant, Role
 
 
 class RoleName(enum.StrEnum):
@@ -34,6 +35,7 @@ class Permission(enum.StrEnum):
     PUBLISHERS = "publishers"  # trusted publishers
     ARCHIVE = "archive"  # archive the project, and undo it
     VISIBILITY = "visibility"  # make the project private, and public again
+    TRANSFER = "transfer"  # into an organization and out of it (chalicelib.organizations.projects)
     QUARANTINE = "quarantine"  # quarantine and release (administrators only)
 
 
@@ -55,7 +57,7 @@ FROZEN: dict[ProjectStatus, frozenset[Permission]] = {
     ProjectStatus.ACTIVE: frozenset(),
     ProjectStatus.ARCHIVED: frozenset({Permission.UPLOAD}),
     ProjectStatus.QUARANTINED: frozenset({Permission.UPLOAD, Permission.YANK, Permission.DELETE,
-                                          Permission.ARCHIVE, Permission.VISIBILITY}),
+                                          Permission.ARCHIVE, Permission.VISIBILITY, Permission.TRANSFER}),
 }
 # What an administrator may do to any project, whatever its status and their role on it.
 ADMINISTRATOR = frozenset({Permission.QUARANTINE, Permission.DELETE})
@@ -90,10 +92,34 @@ def role_name(value: str) -> RoleName | None:
         return None
 
 
-def role_of(username: str, project: str) -> RoleName | None:
-    """This user's role on a project (by normalized name), or None."""
+def own_role(username: str, project: str) -> RoleName | None:
+    """The role the user holds on the project themselves (a collaborator's), or None."""
     item = get_or_none(Role, project, username)
     return None if item is None else role_name(item.role)
+
+
+def role_of(username: str, project: str) -> RoleName | None:
+    """What the user may do to a project (by normalized name), as one role: the union of their
+    own role and the roles their organizations grant them (their teams', an organization
+    Owner's), read at once."""
+    return role_from(get_many(role_keys(username, project)))
+
+
+def role_keys(username: str, project: str) -> list[Key]:
+    """The items that make a user's role on a project, for a caller that reads them with other
+    items (an upload, a read); role_from() or may_as() then decides."""
+    return [(Role, project, username), (Grant, project, username)]
+
+
+def role_from(items: Sequence[Any]) -> RoleName | None:
+    """The strongest role among a user's own (a Role item) and the granted ones (a Grant item)."""
+    found: list[RoleName | None] = []
+    for item in items:
+        if isinstance(item, Role):
+            found.append(role_name(item.role))
+        elif isinstance(item, Grant):
+            found.extend(role_name(str(source).split(" ", 1)[0]) for source in item.sources or ())
+    return next((role for role in RoleName if role in found), None)  # RoleName lists the strongest first
 
 
 def status_of(value: str | None) -> ProjectStatus:
@@ -118,15 +144,9 @@ def may(username: str, permission: Permission, project: str, status: ProjectStat
     return allows(role_of(username, project), permission, status)
 
 
-def role_key(username: str, project: str) -> tuple[type[Role], str, str]:
-    """The key of this user's role item on a project, for a caller that reads it with other items
-    (an upload); may_as() then decides."""
-    return Role, project, username
-
-
-def may_as(role: Role | None, permission: Permission, status: ProjectStatus = ProjectStatus.ACTIVE) -> bool:
-    """may(), for the role item read by role_key()."""
-    return allows(None if role is None else role_name(role.role), permission, status)
+def may_as(items: Sequence[Any], permission: Permission, status: ProjectStatus = ProjectStatus.ACTIVE) -> bool:
+    """may(), for the items read by role_keys()."""
+    return allows(role_from(items), permission, status)
 
 
 def require(username: str, permission: Permission, project: str,
@@ -185,10 +205,10 @@ class Sight(enum.Enum):
     HIDDEN = "hidden"  # 404, exactly as for a name the index does not know
 
 
-def sight(reader: Reader, *, index_private: bool, private: bool = False, role: Role | None = None,
+def sight(reader: Reader, *, index_private: bool, private: bool = False, role: Sequence[Any] = (),
           project: str = "") -> Sight:
     """Whether this reader sees the index (project ""), or a project given its privacy and the
-    reader's role item on it (role_key()). A public project of a public index is everyone's;
+    reader's role items on it (role_keys()). A public project of a public index is everyone's;
     a private index is every active user's; a private project is its collaborators', through
     a session or a token with the Read permission that covers it."""
     if reader.refused or (index_private and reader.username is None):
@@ -212,13 +232,15 @@ class OrgRoleName(enum.StrEnum):
 class OrgPermission(enum.StrEnum):
     VIEW = "view"  # the organization's settings page and its history
     MEMBERS = "members"  # invite, change roles, remove members: never to or from Owner
-    OWNERS = "owners"  # make, unmake and remove Owners
+    OWNERS = "owners"  # make, unmake and remove Owners; grant a team Owner of a project; transfer projects
+    TEAMS = "teams"  # make teams, add and remove their members, grant them Maintainer of a project
     LEAVE = "leave"  # give up one's own membership (never the last Owner's)
 
 
 ORG_TABLE: dict[OrgRoleName, frozenset[OrgPermission]] = {
     OrgRoleName.OWNER: frozenset(OrgPermission),
-    OrgRoleName.MANAGER: frozenset({OrgPermission.VIEW, OrgPermission.MEMBERS, OrgPermission.LEAVE}),
+    OrgRoleName.MANAGER: frozenset({OrgPermission.VIEW, OrgPermission.MEMBERS, OrgPermission.TEAMS,
+                                    OrgPermission.LEAVE}),
     OrgRoleName.MEMBER: frozenset({OrgPermission.VIEW, OrgPermission.LEAVE}),
 }
 

@@ -18,7 +18,7 @@ from chalicelib.accounts.models import User
 from chalicelib.core import switches
 from chalicelib.core.db import Key, get_many, get_or_none
 from chalicelib.core.errors import TokenRefused
-from chalicelib.packaging.permissions import Reader, Sight, role_key, sight
+from chalicelib.packaging.permissions import Reader, Sight, role_keys, sight
 from chalicelib.tokens import credentials
 from chalicelib.tokens.models import Token
 
@@ -51,43 +51,42 @@ def verdict(caller: Caller, *, project: str = "", private: bool = False) -> Verd
     return Verdict(seen, index_private or private, reader.refused)
 
 
-def _reader(caller: Caller, project: str) -> tuple[Reader, Any]:
-    """The reader, and their role item on the project (when one is asked about)."""
+def _reader(caller: Caller, project: str) -> tuple[Reader, list[Any]]:
+    """The reader, and their role items on the project (when one is asked about)."""
     if caller.authorization:
         return _token_reader(caller.authorization, project)
     username = caller.session_user()
     if username is None:
-        return Reader(), None
-    user, *role = get_many([(User, username, None), *([role_key(username, project)] if project else [])])
+        return Reader(), []
+    user, *roles = get_many([(User, username, None), *(role_keys(username, project) if project else [])])
     if user is None or user.suspended_at is not None:
-        return Reader(), None
-    return Reader(username, reads=True), role[0] if role else None
+        return Reader(), []
+    return Reader(username, reads=True), roles
 
 
-def _token_reader(header: str, project: str) -> tuple[Reader, Any]:
+def _token_reader(header: str, project: str) -> tuple[Reader, list[Any]]:
     value = credentials.in_authorization(header)
     parsed = credentials.parse(value) if isinstance(value, str) else None
     if parsed is None:
-        return Reader(refused=ASK), None
+        return Reader(refused=ASK), []
     token_id, secret = parsed
     known = _owners.get(token_id) or _remember(get_or_none(Token, token_id))
     if known is None:
-        return Reader(refused=TokenRefused.message), None
+        return Reader(refused=TokenRefused.message), []
     owner_keys = credentials.owner_keys(known)
     keys: list[Key] = [(Token, token_id, None), *owner_keys]
     if project and known.username:
-        keys.append(role_key(known.username, project))
+        keys.extend(role_keys(known.username, project))
     found = get_many(keys)
-    token, owner_items, role = found[0], found[1:1 + len(owner_keys)], found[1 + len(owner_keys):]
+    token, owner_items, roles = found[0], found[1:1 + len(owner_keys)], found[1 + len(owner_keys):]
     try:
         who = credentials.authorized(credentials.verified(token, secret), secret, owner_items)
     except TokenRefused as exc:
-        return Reader(refused=exc.message), None
+        return Reader(refused=exc.message), []
     assert token is not None
     credentials.read_with(token)
     reads = credentials.Scope.READ in who.scopes
-    return (Reader(who.username or None, reads, None if who.projects is None else tuple(who.projects)),
-            role[0] if role else None)
+    return Reader(who.username or None, reads, None if who.projects is None else tuple(who.projects)), roles
 
 
 def _remember(token: Token | None) -> Token | None:

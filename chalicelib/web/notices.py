@@ -78,6 +78,10 @@ NOTICES: dict[str, str] = {
     "member-changed": N_("Role changed."),
     "member-removed": N_("Member removed."),
     "left-organization": N_("You left the organization."),
+    "team-created": N_("Team created. Add its members, then grant it roles on the organization's projects."),
+    "team-changed": N_("Team changed. Its members have its roles on its projects from now on."),
+    "project-transferred": N_("Project transferred into the organization."),
+    "project-transferred-out": N_("Project transferred out of the organization: the roles it granted are gone."),
     "organization-joined": N_("Invitation accepted. You are now a member of this organization."),
     "organization-needs-two-factor": N_("Set up two-factor authentication first: members of an organization need "
                                         "it. Then open the invitation again."),

@@ -34,6 +34,7 @@ AT_COLD_START = {
     "chalicelib.mfa.views_keys",
     "chalicelib.oidc", "chalicelib.oidc.models", "chalicelib.oidc.views", "chalicelib.oidc.views_manage",
     "chalicelib.organizations", "chalicelib.organizations.models", "chalicelib.organizations.views",
+    "chalicelib.organizations.views_teams",
     "chalicelib.packaging", "chalicelib.packaging.layout", "chalicelib.packaging.models", "chalicelib.packaging.names",
     "chalicelib.packaging.permissions", "chalicelib.packaging.views", "chalicelib.packaging.views_manage",
     "chalicelib.recovery", "chalicelib.recovery.models", "chalicelib.recovery.views",

@@ -80,7 +80,7 @@ def test_a_private_project_is_its_collaborators_through_a_credential_that_reads_
     from chalicelib.packaging.permissions import Reader, Sight, sight
 
     def seen(reader, role):
-        return sight(reader, index_private=False, private=True, role=role, project="cheese-demo")
+        return sight(reader, index_private=False, private=True, role=[role] if role else [], project="cheese-demo")
     assert seen(Reader("alice", True), _role("Owner")) is Sight.SHOWN
     assert seen(Reader("alice", True), _role("Maintainer")) is Sight.SHOWN
     assert seen(Reader("alice", True, ("cheese-demo",)), _role("Owner")) is Sight.SHOWN
@@ -107,3 +107,15 @@ def test_refused_credentials_are_asked_again_whatever_is_read():
     for index_private in (False, True):
         for private in (False, True):
             assert sight(refused, index_private=index_private, private=private, project="x") is Sight.ASK
+
+
+def test_a_users_role_is_the_strongest_of_their_own_and_what_their_organizations_grant():
+    from chalicelib.packaging.models import Grant
+    from chalicelib.packaging.permissions import role_from
+
+    granted = Grant("cheese-demo", "alice", sources={"Maintainer team:acme/release-eng"})
+    assert role_from([None, granted]) is RoleName.MAINTAINER
+    assert role_from([_role("Maintainer"), Grant("cheese-demo", "alice", sources={"Owner org:acme"})]) is RoleName.OWNER
+    assert role_from([_role("Owner"), granted]) is RoleName.OWNER
+    assert role_from([None, Grant("cheese-demo", "alice", sources=None)]) is None
+    assert role_from([None, Grant("cheese-demo", "alice", sources={"Janitor team:acme/x"})]) is None

@@ -1,0 +1,88 @@
+"""An organization's projects: an Owner of a project who is also an Owner of an organization
+transfers the project into it (the organization's Owners become Owners of it), or out of it
+(every role the organization granted on it, its teams' and its Owners', goes at once). Both need
+the user's own Owner role on the project, so the project always keeps an Owner of its own.
+Each transfer is in the project's, the organization's and the actor's history, and is mailed to
+the project's Owners."""
+from __future__ import annotations
+
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.core import clock
+from chalicelib.core.db import transaction
+from chalicelib.core.errors import Conflict, NotFound, ValidationError
+from chalicelib.core.origin import Origin
+from chalicelib.core.translation import gettext
+from chalicelib.events.services import record
+from chalicelib.events.tags import Tag
+from chalicelib.organizations import grants, members
+from chalicelib.organizations.models import OrgProject, TeamGrant
+from chalicelib.organizations.services import OrgInfo, organization, role_of
+from chalicelib.packaging import changes, collaborators
+from chalicelib.packaging.catalog import ProjectInfo
+from chalicelib.packaging.models import Project
+from chalicelib.packaging.permissions import OrgRoleName, RoleName, own_role
+
+
+def projects(org: str) -> list[OrgProject]:
+    return list(OrgProject.query(org))
+
+
+def _require(actor: str, found: ProjectInfo, org: OrgInfo) -> None:
+    if own_role(actor, found.name) is not RoleName.OWNER:
+        raise NotFound(gettext("Nothing here: you do not manage this project, or it does not exist."))
+    if role_of(actor, org.name) is not OrgRoleName.OWNER:
+        raise ValidationError({"organization": gettext("Only an Owner of the organization can transfer a project "
+                                                       "into it or out of it.")})
+
+
+def transfer_in(actor: str, found: ProjectInfo, name: str, origin: Origin) -> OrgInfo:
+    try:
+        org = organization(name.strip())
+    except NotFound as exc:
+        raise ValidationError({"organization": gettext("No organization has this name.")}) from exc
+    _require(actor, found, org)
+    if found.organization:
+        raise ValidationError({"organization": gettext("Transfer the project out of its organization first.")})
+    try:
+        with transaction() as t:
+            changes.mark(t, changes.Change(found.name), actions=[Project.organization.set(org.name)],
+                         condition=Project.name.exists() & Project.organization.does_not_exist()
+                         & Project.deleting.does_not_exist())
+            t.save(OrgProject(org.name, found.name, display_name=found.display_name, since=clock.now()))
+            _events(t, actor, found, org, Tag.PROJECT_TRANSFER_IN, origin)
+    except TransactWriteError as exc:
+        raise Conflict(gettext("The project changed at the same time: reload the page and try again.")) from exc
+    changes.announce(changes.Change(found.name))
+    for owner in members.owners(org.name):
+        grants.add_owner(org.name, owner, [found.name])
+    collaborators.mail_owners(found, "project-transferred", organization=org.display_name, into=True, actor=actor)
+    return org
+
+
+def transfer_out(actor: str, found: ProjectInfo, origin: Origin) -> None:
+    if not found.organization:
+        raise ValidationError({"organization": gettext("The project belongs to no organization.")})
+    org = organization(found.organization)
+    _require(actor, found, org)
+    teams = [g for g in TeamGrant.by_project.query(found.name) if g.team.startswith(f"{org.name}/")]
+    try:
+        with transaction() as t:
+            changes.mark(t, changes.Change(found.name), actions=[Project.organization.remove()],
+                         condition=Project.name.exists() & (Project.organization == org.name))
+            t.delete(OrgProject(org.name, found.name))
+            for team_grant in teams:
+                t.delete(team_grant)
+            _events(t, actor, found, org, Tag.PROJECT_TRANSFER_OUT, origin)
+    except TransactWriteError as exc:
+        raise Conflict(gettext("The project changed at the same time: reload the page and try again.")) from exc
+    changes.announce(changes.Change(found.name))
+    grants.remove_from_project(found.name, f"team:{org.name}/")
+    grants.remove_from_project(found.name, grants.org_source(org.name))
+    collaborators.mail_owners(found, "project-transferred", organization=org.display_name, into=False, actor=actor)
+
+
+def _events(t: TransactWrite, actor: str, found: ProjectInfo, org: OrgInfo, tag: Tag, origin: Origin) -> None:
+    record(t, tag, origin, user=actor, project=found.history_key, organization=org.history_key,
+           detail=f"{found.display_name} ({org.display_name})")
