@@ -7,10 +7,11 @@ the project's Owners."""
 from __future__ import annotations
 
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.core import clock
-from chalicelib.core.db import transaction
+from chalicelib.core.db import Write, deleting, get_or_none, transaction
 from chalicelib.core.errors import Conflict, NotFound, ValidationError
 from chalicelib.core.origin import Origin
 from chalicelib.core.translation import gettext
@@ -21,12 +22,23 @@ from chalicelib.organizations.models import OrgProject, TeamGrant
 from chalicelib.organizations.services import OrgInfo, organization, role_of
 from chalicelib.packaging import changes, collaborators
 from chalicelib.packaging.catalog import ProjectInfo
-from chalicelib.packaging.models import Project
+from chalicelib.packaging.models import Grant, Project
 from chalicelib.packaging.permissions import OrgRoleName, RoleName, own_role
 
 
 def projects(org: str) -> list[OrgProject]:
     return list(OrgProject.query(org))
+
+
+def removal_writes(project: str) -> list[Write]:
+    """What organizations keep of a deleted project, removed in its deletion's transactions: its
+    place in an organization, its teams' roles on it and every role granted on it, so a project
+    made again under the name inherits none of them."""
+    items: list[Model] = [*TeamGrant.by_project.query(project), *Grant.query(project)]
+    owner = get_or_none(Project, project)
+    if owner is not None and owner.organization:
+        items.append(OrgProject(owner.organization, project))
+    return [deleting(item) for item in items]
 
 
 def _require(actor: str, found: ProjectInfo, org: OrgInfo) -> None:

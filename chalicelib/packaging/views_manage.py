@@ -19,10 +19,12 @@ from chalicelib.web import Response
 if TYPE_CHECKING:  # loaded by the first request to these pages, not by every cold start
     from chalicelib.forklift import upload_sessions as upload_sessions
     from chalicelib.oidc import pending
+    from chalicelib.organizations import projects as organization_projects
     from chalicelib.packaging import catalog, collaborators, retraction, status, visibility
 else:
     visibility = lazy("chalicelib.packaging.visibility")
     pending = lazy("chalicelib.oidc.pending")
+    organization_projects = lazy("chalicelib.organizations.projects")
     upload_sessions = lazy("chalicelib.forklift.upload_sessions")
     collaborators = lazy("chalicelib.packaging.collaborators")
     retraction = lazy("chalicelib.packaging.retraction")
@@ -148,8 +150,9 @@ def delete_file(name: str) -> Response:
 
 def project_dependents() -> tuple[retraction.Dependents, ...]:
     """What other domains keep of a project, removed with it by its deletion (an Owner's or an
-    administrator's): its trusted publishers and pending ones naming it, its open upload sessions."""
-    return (pending.removal_writes, upload_sessions.removal_writes)
+    administrator's): its trusted publishers and pending ones naming it, its open upload sessions,
+    its organization's hold on it and the roles organizations grant on it."""
+    return (pending.removal_writes, upload_sessions.removal_writes, organization_projects.removal_writes)
 
 
 @route(BASE + "/delete", methods=["POST"], content_types=FORM)

@@ -159,3 +159,17 @@ def test_only_an_owner_of_both_transfers(client, mailbox, owner, token):
     stranger_org = act(owner, "/manage/project/gouda/", "/manage/project/gouda/transfer/", {"organization": "nope"})
     assert stranger_org.status == 400 and "No organization has this name" in stranger_org.text
     assert catalog.project("gouda").organization == ""
+
+
+def test_a_deleted_project_made_again_inherits_no_organization_role(client, owner, release_eng):
+    page = "/manage/project/brie/"
+    assert act(owner, page, page + "delete/", {"confirm_name": "brie"}).status == 303
+    assert list(TeamGrant.by_project.query("brie")) == [] and list(Grant.query("brie")) == []
+    # The name is held for its former Owners: alice makes a new brie, outside the organization.
+    assert upload_wheel(client, make_token(owner, "again"), name="brie", version="9.0")[0] == 200
+    assert role_of("bob", "brie") is None  # the team's role went with the old project
+    join_again = act(owner, TEAM, TEAM + "remove/", {"username": "bob"})
+    assert join_again.status == 303
+    assert act(owner, TEAM, TEAM + "add/", {"username": "bob"}).status == 303
+    assert role_of("bob", "brie") is None  # rejoining the team grants nothing on the new brie
+    assert catalog.project("brie").organization == ""
