@@ -1,0 +1,104 @@
+"""Organizations end to end, two users in Chromium and real twine against `make run`: an Owner
+makes an organization, transfers two projects into it, invites a Member by mail, makes team
+release-eng with them in it, Maintainer of both projects; the member uploads both with an
+all-projects token; a Member cannot invite; removed from the team, their next upload is
+refused; transferred out, a project takes the team's role with it; the history says each."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests import distributions as d
+from tests.e2e.conftest import own_site
+from tests.e2e.test_account_journey import signed_up
+from tests.e2e.test_publish_and_install import make_token, twine
+
+MANAGE = "/manage/organization/acme/"
+TEAM = MANAGE + "team/release-eng/"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    yield from own_site(tmp_path_factory)
+
+
+def wheel(folder: Path, name: str, version: str) -> list[Path]:
+    path = folder / d.wheel_name(name, version)
+    path.write_bytes(d.wheel(name, version))
+    return [path]
+
+
+def upload(site, token: str, folder: Path, name: str, version: str) -> tuple[int, str]:
+    done = twine(site, token, wheel(folder, name, version))
+    return done.returncode, done.stdout + done.stderr
+
+
+def test_teams_grant_publishing_and_take_it_back_at_once(chromium, site, tmp_path):
+    owner_context, olga = signed_up(chromium, site, "olga")
+    member_context, maxim = signed_up(chromium, site, "maxim")
+    try:
+        token = make_token(olga, site, "olga-ci")
+        for name in ("cheese-a", "cheese-b"):
+            assert upload(site, token, tmp_path, name, "1.0")[0] == 0
+
+        olga.goto(site.url + "/manage/organizations/")
+        olga.get_by_label("Organization name").fill("acme")
+        olga.get_by_label("Display name").fill("Acme Cheese Co.")
+        olga.get_by_role("button", name="Create organization").click()
+        expect(olga.get_by_role("status")).to_contain_text("Organization created")
+        for name in ("cheese-a", "cheese-b"):
+            olga.goto(site.url + f"/manage/project/{name}/")
+            olga.get_by_label("Organization", exact=True).fill("acme")
+            olga.get_by_role("button", name="Transfer", exact=True).click()
+            expect(olga.get_by_role("status")).to_contain_text("Project transferred into the organization")
+
+        olga.goto(site.url + MANAGE)
+        olga.get_by_label("Username").fill("maxim")
+        olga.locator("#invite-role").select_option("Member")
+        olga.get_by_role("button", name="Invite", exact=True).click()
+        expect(olga.get_by_role("status")).to_contain_text("Invitation sent")
+        maxim.goto(site.url + site.mailbox.last_link("maxim@example.com", "/account/organization-invitation/"))
+        maxim.get_by_role("button", name="Accept").click()
+        expect(maxim.get_by_role("status")).to_contain_text("You are now a member of this organization")
+        expect(maxim.get_by_role("button", name="Invite", exact=True)).to_have_count(0)  # a Member invites nobody
+
+        olga.goto(site.url + MANAGE)
+        olga.get_by_label("Team name").fill("release-eng")
+        olga.get_by_role("button", name="Create team").click()
+        expect(olga.get_by_role("status")).to_contain_text("Team created")
+        olga.get_by_label("Username").fill("maxim")
+        olga.get_by_role("button", name="Add member").click()
+        for name in ("cheese-a", "cheese-b"):
+            olga.get_by_label("Project", exact=True).select_option(name)
+            olga.get_by_label("Role").select_option("Maintainer")
+            olga.get_by_role("button", name="Grant").click()
+            expect(olga.get_by_role("status")).to_contain_text("Team changed")
+
+        everything = make_token(maxim, site, "maxim-ci")
+        for name in ("cheese-a", "cheese-b"):
+            code, output = upload(site, everything, tmp_path, name, "2.0")
+            assert code == 0, output
+
+        olga.goto(site.url + TEAM)
+        olga.get_by_role("button", name="Remove maxim").click()
+        code, output = upload(site, everything, tmp_path, "cheese-a", "3.0")
+        assert code != 0 and "isn't allowed to upload" in output
+
+        olga.get_by_label("Username").fill("maxim")
+        olga.get_by_role("button", name="Add member").click()
+        olga.goto(site.url + "/manage/project/cheese-b/")
+        olga.get_by_role("button", name="Transfer out").click()
+        expect(olga.get_by_role("status")).to_contain_text("Project transferred out")
+        assert upload(site, everything, tmp_path, "cheese-b", "3.0")[0] != 0
+        assert upload(site, everything, tmp_path, "cheese-a", "3.0")[0] == 0
+
+        olga.goto(site.url + MANAGE)
+        history = olga.locator("#history-heading + table, #history-heading ~ table").first
+        for entry in ("Team created", "Added to a team", "Team granted a role on a project",
+                      "Project transferred out of an organization", "Invitation to the organization accepted"):
+            expect(history).to_contain_text(entry)
+    finally:
+        owner_context.close()
+        member_context.close()
