@@ -50,7 +50,7 @@ def test_teams_grant_publishing_and_take_it_back_at_once(chromium, site, tmp_pat
         expect(olga.get_by_role("status")).to_contain_text("Organization created")
         for name in ("cheese-a", "cheese-b"):
             olga.goto(site.url + f"/manage/project/{name}/")
-            olga.get_by_label("Organization", exact=True).fill("acme")
+            olga.get_by_role("textbox", name="Organization").fill("acme")
             olga.get_by_role("button", name="Transfer", exact=True).click()
             expect(olga.get_by_role("status")).to_contain_text("Project transferred into the organization")
 
