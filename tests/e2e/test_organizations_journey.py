@@ -72,7 +72,7 @@ def test_teams_grant_publishing_and_take_it_back_at_once(chromium, site, tmp_pat
         olga.get_by_role("button", name="Add member").click()
         for name in ("cheese-a", "cheese-b"):
             olga.get_by_label("Project", exact=True).select_option(name)
-            olga.get_by_label("Role").select_option("Maintainer")
+            olga.get_by_label("Role", exact=True).select_option("Maintainer")
             olga.get_by_role("button", name="Grant").click()
             expect(olga.get_by_role("status")).to_contain_text("Team changed")
 
