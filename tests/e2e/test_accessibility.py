@@ -190,6 +190,18 @@ def test_two_factor_pages(audit_page, site):
     check(page)
     page.goto(site.url + "/manage/account/publishing/")
     check(page)
+    page.goto(site.url + "/manage/project/grace-project/")
+    check(page)  # the settings: visibility, organization, archive, delete
+    page.goto(site.url + "/manage/organizations/")
+    check(page)
+    page.get_by_label("Organization name").fill("grace-org")
+    page.get_by_role("button", name="Create organization").click()
+    check(page)  # the organization's settings: members, invitations, teams, projects, history
+    page.get_by_label("Team name").fill("audit-team")
+    page.get_by_role("button", name="Create team").click()
+    check(page)  # a team's members and project roles
+    page.goto(site.url + "/org/grace-org/")
+    check(page)
     page.goto(site.url + "/")
     check(page)  # the home page, listing projects
     page.get_by_role("button", name="Log out").click()
