@@ -277,10 +277,11 @@ def functions() -> list[str]:
 # What no request reads: the build machine's bytecode caches, install records, type stubs, the
 # tooling that makes local tables and migrates stored data (run from a machine, not the Lambda),
 # the catalogs' sources (the site reads the compiled .mo files), the C parser cffi needs only to
-# build bindings (argon2's are compiled ahead), docutils' words for other languages and its
+# build bindings (argon2's are compiled ahead), the ASN.1 modules of RFCs py_webauthn never reads
+# (it reads certificates with rfc5280's alone), docutils' words for other languages and its
 # writers other than the HTML one descriptions use.
 UNREAD = re.compile(r"(^|/)__pycache__/|\.dist-info/RECORD$|\.pyi$|^chalicelib/(provision|admin/migrations)\.py$"
-                    r"|^chalicelib/i18n/(.*\.pot?|babel\.cfg)$|^pycparser/"
+                    r"|^chalicelib/i18n/(.*\.pot?|babel\.cfg)$|^pycparser/|^pyasn1_modules/(?!(__init__|rfc5280)\.py$)"
                     r"|^docutils/(parsers/rst/)?languages/(?!(en|__init__)\.py$)"
                     r"|^docutils/writers/(latex2e|xetex|odf_odt|s5_html|manpage|pep_html|docutils_xml|pseudoxml)")
 
