@@ -13,7 +13,6 @@ from typing import Any, NamedTuple
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.core import cdn
 from chalicelib.packaging import pages
 from chalicelib.packaging.models import Project
 
@@ -38,7 +37,6 @@ def mark(t: TransactWrite, change: Change, *, bump: bool = True, condition: Any 
 def announce(change: Change) -> None:
     """After the write committed: its pages are built, and the CDN forgets them and the
     project's JSON API answers."""
-    pages.refresh(change.project)
-    cdn.invalidate([f"/pypi/{change.project}/*"])
+    pages.refresh(change.project, also=[f"/pypi/{change.project}/*"])
     if change.listing:
         pages.refresh(pages.INDEX)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import zlib
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from pynamodb.exceptions import TransactWriteError
@@ -85,14 +86,14 @@ def current_etag(page: str, kind: str) -> Tag | None:
     return Tag(_etag(head[fields[2]], kind), bool(head["private"])) if head[fields[2]] else None
 
 
-def refresh(page: str) -> None:
-    """After a write: builds and stores the page, and has the CDN (if any) forget it. Never
-    fails the write that called it."""
+def refresh(page: str, also: Sequence[str] = ()) -> None:
+    """After a write: builds and stores the page, and has the CDN (if any) forget it, and `also`
+    these paths (in the same invalidation). Never fails the write that called it."""
     try:
         _build(page)
     except Exception:  # noqa: BLE001 - the page stays stale, and the next read builds it
         log.exception("could not refresh the simple page of %s", page)
-    cdn.invalidate(["/simple/", "/simple"] if page == INDEX else [f"/simple/{page}/"])
+    cdn.invalidate((["/simple/", "/simple"] if page == INDEX else [f"/simple/{page}/"]) + list(also))
 
 
 def _stale(head: dict[str, Any]) -> bool:

@@ -53,7 +53,7 @@ CHANGES: dict[str, tuple[str, dict[str, str], int]] = {
     "yank": ("releases/yank/", {"version": "1.0", "reason": "broken"}, 12),
     "delete file": ("files/delete/", {"filename": d.wheel_name()}, 16),
     "delete release": ("releases/delete/", {"version": "1.0"}, 19),
-    "delete project": ("delete/", {"confirm_name": "cheese-demo"}, 31),
+    "delete project": ("delete/", {"confirm_name": "cheese-demo"}, 34),
 }
 SESSION_STEPS = {"complete": 14, "publish": 14}
 

@@ -176,9 +176,10 @@ def test_with_a_cdn_each_write_invalidates_its_pages(published, token, monkeypat
             "InvalidationBatch"]["Paths"]["Items"] for item in listed)
 
     assert upload_wheel(published, token, version="2.0")[0] == 200
-    assert invalidated() == [["/simple/cheese-demo/"]]
+    assert invalidated() == [["/simple/cheese-demo/", "/pypi/cheese-demo/*"]]  # its page and its JSON, at once
     assert upload_wheel(published, token, "brie")[0] == 200
-    assert invalidated() == [["/simple/", "/simple"], ["/simple/brie/"], ["/simple/cheese-demo/"]]
+    assert invalidated() == [["/simple/", "/simple"], ["/simple/brie/", "/pypi/brie/*"],
+                             ["/simple/cheese-demo/", "/pypi/cheese-demo/*"]]
 
 
 def test_without_a_cdn_nothing_is_invalidated(published, token, monkeypatch):
