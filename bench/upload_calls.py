@@ -56,9 +56,9 @@ def main(count: int, extra: int = 0) -> None:
         authorization = d.basic(maintainer.token())
         real_refresh = pages.refresh
 
-        def marked(page: str) -> None:  # the page builds that follow a committed upload, counted apart
+        def marked(page: str, also: Any = ()) -> None:  # the page builds that follow a committed upload, counted apart
             calls.append("|")
-            real_refresh(page)
+            real_refresh(page, also)
         pages.refresh = marked  # type: ignore[assignment]
         botocore.client.BaseClient._make_api_call = _counting  # type: ignore[method-assign]
         size = f"wheels of {extra / 2**20:.2f} MiB" if extra else "small wheels"

@@ -163,7 +163,7 @@ def test_a_project_made_by_a_pending_publisher_announces_its_pages_as_an_upload_
     add_pending(alice)
     refreshed = []
     real = pages.refresh
-    monkeypatch.setattr(pages, "refresh", lambda page: (refreshed.append(page), real(page)))
+    monkeypatch.setattr(pages, "refresh", lambda page, also=(): (refreshed.append(page), real(page, also)))
     assert mint(client, issuer.github_token())[0] == 200
     assert sorted(refreshed) == ["/", "brand-new"]  # its page and the index's, built and forgotten by the CDN
     assert "brand-new" in client.http.get("/simple/").body.decode()
