@@ -95,6 +95,10 @@ class Mailbox:
     def to(self, address: str) -> list[email.message.EmailMessage]:
         return [m for m in self.messages() if address.lower() in str(m["To"]).lower()]
 
+    def last_text(self, address: str) -> str:
+        """The plain text of the last mail to `address`, its lines joined (mails wrap at 76)."""
+        return " ".join(self.to(address)[-1].get_body(preferencelist=("plain",)).get_content().split())
+
     def last_link(self, address: str, path: str) -> str:
         """The last link to `path` mailed to `address`, as a site path with its query."""
         for message in reversed(self.to(address)):

@@ -23,6 +23,10 @@ class Action(enum.StrEnum):
     ALLOW_PROJECTS = "admin:projects:allow"
     PRIVATE_INDEX = "admin:index:private"
     PUBLIC_INDEX = "admin:index:public"
+    REVIEW_ORGANIZATIONS = "admin:organizations:review"
+    OPEN_ORGANIZATIONS = "admin:organizations:open"
+    APPROVE_ORGANIZATION = "admin:organization:approve"
+    DECLINE_ORGANIZATION = "admin:organization:decline"
     SUSPEND = "admin:user:suspend"
     RESTORE = "admin:user:restore"
     END_SESSIONS = "admin:user:end-sessions"
@@ -44,6 +48,10 @@ DESCRIPTIONS: dict[str, str] = {
     Action.ALLOW_PROJECTS: N_("Allowed new projects"),
     Action.PRIVATE_INDEX: N_("Made the index private"),
     Action.PUBLIC_INDEX: N_("Made the index public"),
+    Action.REVIEW_ORGANIZATIONS: N_("Required approval of new organizations"),
+    Action.OPEN_ORGANIZATIONS: N_("Stopped requiring approval of new organizations"),
+    Action.APPROVE_ORGANIZATION: N_("Approved an organization"),
+    Action.DECLINE_ORGANIZATION: N_("Declined an organization"),
     Action.SUSPEND: N_("Suspended a user"),
     Action.RESTORE: N_("Restored a user"),
     Action.END_SESSIONS: N_("Ended every session of a user"),

@@ -1,5 +1,6 @@
 """What an administrator changes for the whole index: the switches that halt new accounts and
-new projects and make the index private, the names nobody may register, and the held names of deleted projects."""
+new projects, make the index private and hold new organizations for approval, the names nobody
+may register, and the held names of deleted projects."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -24,18 +25,21 @@ LIST = "prohibited"
 
 
 def set_switches(administrator: str, *, registrations: bool, projects: bool, private: bool,
-                 origin: Origin) -> None:
+                 review_organizations: bool, origin: Origin) -> None:
     """Saves the switches; each one that changed is a line in the admin log. A change of the
     index's privacy also has the CDN forget what it keeps of the index and its files."""
     before = switches.current(fresh=True)  # the cache may be another container's news late
     changed = [(on, off_action, on_action) for was, on, off_action, on_action in (
         (before.registrations, registrations, log.Action.HALT_REGISTRATIONS, log.Action.ALLOW_REGISTRATIONS),
         (before.projects, projects, log.Action.HALT_PROJECTS, log.Action.ALLOW_PROJECTS),
-        (before.private, private, log.Action.PUBLIC_INDEX, log.Action.PRIVATE_INDEX)) if was != on]
+        (before.private, private, log.Action.PUBLIC_INDEX, log.Action.PRIVATE_INDEX),
+        (before.review_organizations, review_organizations, log.Action.OPEN_ORGANIZATIONS,
+         log.Action.REVIEW_ORGANIZATIONS)) if was != on]
     if not changed:
         return
     with transaction() as t:
-        state = switches.save(t, registrations=registrations, projects=projects, private=private, by=administrator)
+        state = switches.save(t, registrations=registrations, projects=projects, private=private,
+                               review_organizations=review_organizations, by=administrator)
         for on, off_action, on_action in changed:
             t.save(log.entry(on_action if on else off_action, administrator, origin))
     switches.remember(state)

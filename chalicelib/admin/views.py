@@ -18,6 +18,8 @@ from chalicelib.web import Response
 if TYPE_CHECKING:  # loaded by the first request to these pages, not by every cold start
     from chalicelib.admin import log, moderation, site, users
     from chalicelib.core import switches
+    from chalicelib.organizations import review
+    from chalicelib.organizations import services as organizations
     from chalicelib.packaging import catalog as packaging
     from chalicelib.recovery import services as recovery
 else:
@@ -28,6 +30,8 @@ else:
     switches = lazy("chalicelib.core.switches")
     users = lazy("chalicelib.admin.users")
     recovery = lazy("chalicelib.recovery.services")
+    review = lazy("chalicelib.organizations.review")
+    organizations = lazy("chalicelib.organizations.services")
 
 routes = web.Routes(__name__)
 route = routes.route
@@ -81,6 +85,7 @@ def save_switches() -> Response:
     def run(req: web.WebRequest, administrator: str) -> Response:
         site.set_switches(administrator, registrations=req.form.get("registrations") == "on",
                           projects=req.form.get("projects") == "on", origin=req.origin,
+                          review_organizations=req.form.get("review_organizations") == "on",
                           # the box is disabled (and sent by no browser) while the setting decides
                           private=switches.current().private if get_settings().private_index
                           else req.form.get("private") == "on")
@@ -143,6 +148,29 @@ def change_recovery(recovery_id: str, change: str) -> Response:
             return web.redirect(req, "/admin/recoveries/", notice="admin-recovery-cancelled")
         raise NotFound()
     return _form("admin/recoveries.html", "/admin/recoveries/", run, _recoveries)
+
+
+def _organizations(_req: web.WebRequest) -> dict[str, Any]:
+    return {"awaiting": organizations.awaiting(), "reviewing": switches.current(fresh=True).review_organizations}
+
+
+@route("/admin/organizations", methods=["GET"])
+def organizations_awaiting() -> Response:
+    return _show("admin/organizations.html", _organizations)
+
+
+@route("/admin/organizations/{name}/{change}", methods=["POST"], content_types=FORM)
+def review_organization(name: str, change: str) -> Response:
+    """change: "approve" or "decline" (with the reason mailed to its creator)."""
+    def run(req: web.WebRequest, administrator: str) -> Response:
+        if change == "approve":
+            review.approve(administrator, name, req.origin)
+            return web.redirect(req, "/admin/organizations/", notice="organization-approved")
+        if change == "decline":
+            review.decline(administrator, name, req.form.get("reason", ""), req.origin)
+            return web.redirect(req, "/admin/organizations/", notice="organization-declined")
+        raise NotFound()
+    return _form("admin/organizations.html", "/admin/organizations/", run, _organizations)
 
 
 @route("/admin/projects", methods=["GET"])

@@ -49,6 +49,8 @@ SUBJECTS = {
     "team-membership-changed": N_("Your teams changed in a cheeseshop organization"),
     "team-role-changed": N_("A team's role changed on a cheeseshop project"),
     "project-transferred": N_("A cheeseshop project was transferred"),
+    "organization-project-created": N_("A project was created in a cheeseshop organization"),
+    "organization-reviewed": N_("An administrator reviewed your cheeseshop organization"),
     "project-deleted": N_("Something was deleted from a cheeseshop project"),
     "publisher-changed": N_("A trusted publisher changed on a cheeseshop project"),
     "pending-publisher-changed": N_("A pending trusted publisher changed on your cheeseshop account"),

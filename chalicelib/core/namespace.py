@@ -27,3 +27,8 @@ def claim(t: TransactWrite, name: str, by: str) -> None:
 def unclaimed(t: TransactWrite, name: str) -> None:
     """A condition of the transaction: nothing claimed this name."""
     t.condition_check(ClaimedName, name.lower(), condition=ClaimedName.name.does_not_exist())
+
+
+def release(t: TransactWrite, name: str) -> None:
+    """Frees a name whose claimant is gone (an organization an administrator declined)."""
+    t.delete(ClaimedName(name.lower()))

@@ -1,5 +1,6 @@
-"""The switches that halt new accounts and new projects, and the one that makes the whole
-index private (an administrator sets them; accounts, packaging and readers obey them), read
+"""The switches that halt new accounts and new projects, the one that makes the whole index
+private, and the one that holds new organizations for an administrator's approval (an
+administrator sets them; accounts, packaging, readers and organizations obey them), read
 through a short cache: a container reads them at most once every CACHE_FOR seconds, so a change
 reaches every other container within that time, and the container that made it sees it at once.
 Their table, one item ("site"), is defined here."""
@@ -29,6 +30,7 @@ class Switches(Model):
     registrations = BooleanAttribute(default=True)
     projects = BooleanAttribute(default=True)
     private = BooleanAttribute(null=True)  # every read needs a credential
+    review_organizations = BooleanAttribute(null=True)  # new organizations wait for an administrator
     changed_at = UTCDateTimeAttribute(null=True)
     changed_by = UnicodeAttribute(null=True)
 
@@ -40,12 +42,14 @@ class Switch(enum.StrEnum):
     REGISTRATIONS = "registrations"  # "Allow new registrations"
     PROJECTS = "projects"  # "Allow new projects"
     PRIVATE = "private"  # "Private index"
+    REVIEW_ORGANIZATIONS = "review_organizations"  # "Approve new organizations"
 
 
 class State(NamedTuple):
     registrations: bool = True
     projects: bool = True
     private: bool = False
+    review_organizations: bool = False
     changed_at: datetime | None = None
     changed_by: str = ""
 
@@ -61,7 +65,8 @@ def current(fresh: bool = False) -> State:
         return cached[1]
     item = get_or_none(Switches, KEY)
     state = State() if item is None else State(bool(item.registrations), bool(item.projects), bool(item.private),
-                                               item.changed_at, item.changed_by or "")
+                                               bool(item.review_organizations), item.changed_at,
+                                               item.changed_by or "")
     _cache[KEY] = (now, state)
     return state
 
@@ -75,11 +80,12 @@ def index_private() -> bool:
     return get_settings().private_index or current().private
 
 
-def save(t: TransactWrite, *, registrations: bool, projects: bool, private: bool, by: str) -> State:
+def save(t: TransactWrite, *, registrations: bool, projects: bool, private: bool, review_organizations: bool,
+         by: str) -> State:
     """Adds the new switches to the transaction; remember() them once it committed."""
-    state = State(registrations, projects, private, clock.now(), by)
+    state = State(registrations, projects, private, review_organizations, clock.now(), by)
     t.save(Switches(KEY, registrations=registrations, projects=projects, private=private,
-                    changed_at=state.changed_at, changed_by=by))
+                    review_organizations=review_organizations, changed_at=state.changed_at, changed_by=by))
     return state
 
 

@@ -65,6 +65,10 @@ class Tag(enum.StrEnum):
     PROJECT_ARCHIVE = "project:status:archive"
     PROJECT_UNARCHIVE = "project:status:unarchive"
     ORG_CREATE = "organization:create"
+    ORG_SETTINGS = "organization:settings"
+    ORG_APPROVE = "organization:approve"
+    ORG_DECLINE = "organization:decline"
+    ORG_PROJECT_CREATE = "project:organization:create"
     ORG_INVITE = "organization:member:invite"
     ORG_INVITE_REVOKE = "organization:member:invite:revoke"
     ORG_INVITE_ACCEPT = "organization:member:invite:accept"
@@ -143,6 +147,10 @@ DESCRIPTIONS: dict[str, str] = {
     Tag.PROJECT_ARCHIVE: N_("Project archived"),
     Tag.PROJECT_UNARCHIVE: N_("Project unarchived"),
     Tag.ORG_CREATE: N_("Organization created"),
+    Tag.ORG_SETTINGS: N_("Organization settings changed"),
+    Tag.ORG_APPROVE: N_("Organization approved by an administrator"),
+    Tag.ORG_DECLINE: N_("Organization declined by an administrator"),
+    Tag.ORG_PROJECT_CREATE: N_("Project created in an organization"),
     Tag.ORG_INVITE: N_("Invited to the organization"),
     Tag.ORG_INVITE_REVOKE: N_("Invitation to the organization revoked"),
     Tag.ORG_INVITE_ACCEPT: N_("Invitation to the organization accepted"),

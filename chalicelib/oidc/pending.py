@@ -28,7 +28,7 @@ from chalicelib.events.services import record
 from chalicelib.events.tags import Tag
 from chalicelib.oidc import publishers
 from chalicelib.oidc.models import OidcState, Publisher
-from chalicelib.oidc.publishers import FIELDS, NAME_PROBLEMS, PENDING, PublisherInfo, describe
+from chalicelib.oidc.publishers import FIELDS, PENDING, PublisherInfo, describe
 from chalicelib.packaging import creation
 
 SLOTS = 3  # pending publishers one account may hold at once
@@ -69,10 +69,8 @@ def add(username: str, project_name: str, kind: str, form: dict[str, str], origi
     twofactor.require_two_factor(username)
     project_name = project_name.strip()
     errors = publishers.problems(kind, form)
-    if creation.halted():
-        errors["project_name"] = gettext("New projects cannot be created right now. Please try again later.")
-    elif problem := creation.name_problem(project_name, username):
-        errors["project_name"] = NAME_PROBLEMS[problem]()
+    if refusal := creation.refusal(project_name, username):
+        errors["project_name"] = refusal
     if errors:
         raise ValidationError(errors)
     item = publishers.build(kind, form, PENDING + username, username, pending_name=project_name)

@@ -18,7 +18,7 @@ from chalicelib.core.translation import gettext
 from chalicelib.events.services import record
 from chalicelib.events.tags import Tag
 from chalicelib.oidc.models import Publisher
-from chalicelib.packaging import collaborators, creation
+from chalicelib.packaging import collaborators
 from chalicelib.packaging.catalog import ProjectInfo
 from chalicelib.packaging.names import normalize
 
@@ -134,15 +134,3 @@ def remove(username: str, found: ProjectInfo, publisher_id: str, origin: Origin)
     collaborators.mail_owners(found, "publisher-changed", change="removed", actor=username,
                               publisher=describe(item))
 
-
-NAME_PROBLEMS = {
-    creation.NameProblem.INVALID: lambda: gettext(
-        "Names start and end with a letter or digit and contain only letters, digits, '.', '_' and '-'."),
-    creation.NameProblem.STDLIB: lambda: gettext("This name is a module of the Python standard library."),
-    creation.NameProblem.TAKEN: lambda: gettext("A project has this name already."),
-    creation.NameProblem.SIMILAR: lambda: gettext("This name is too similar to an existing project's."),
-    creation.NameProblem.PROHIBITED: lambda: gettext("This name is prohibited on this index."),
-    creation.NameProblem.HELD: lambda: gettext(
-        "A project of this name was deleted: its name is held for its former owners until an administrator "
-        "releases it."),
-}

@@ -29,7 +29,7 @@ from chalicelib.events.services import record
 from chalicelib.events.tags import Tag
 from chalicelib.organizations import grants, teams
 from chalicelib.organizations.models import Member, MemberInvitation, Organization, OrgProject
-from chalicelib.organizations.services import OrgInfo, organization, role_of
+from chalicelib.organizations.services import OrgInfo, active, organization, role_of
 from chalicelib.packaging.permissions import OrgPermission, OrgRoleName, org_allows, org_may_change, org_role_name
 
 LIFETIME = timedelta(seconds=signing.MAX_AGE[signing.ORGANIZATION_INVITATION])
@@ -74,11 +74,13 @@ def invitations_for(username: str) -> list[Invitation]:
     return [_invitation(i) for i in MemberInvitation.by_user.query(username) if i.expires > clock.now()]
 
 
-def _refuse_change(actor: str, org: str, before: OrgRoleName | None, after: OrgRoleName | None) -> None:
-    """NotFound to a stranger; a refusal that says why to a member whose role may not do this."""
-    role = role_of(actor, org)
+def _refuse_change(actor: str, found: OrgInfo, before: OrgRoleName | None, after: OrgRoleName | None) -> None:
+    """NotFound to a stranger; a refusal that says why to a member whose role may not do this, or
+    while the organization awaits approval."""
+    role = role_of(actor, found.name)
     if role is None:
         raise NotFound(gettext("Nothing here: you are not a member of this organization, or it does not exist."))
+    active(found)
     if not org_may_change(role, before, after):
         raise ValidationError({"role": gettext("Only an Owner can make, change or remove an Owner.")
                                if org_allows(role, OrgPermission.MEMBERS) else
@@ -89,7 +91,7 @@ def invite(actor: str, found: OrgInfo, *, username: str, role: str, origin: Orig
     chosen = org_role_name(role)
     if chosen is None:
         raise ValidationError({"role": gettext("Choose the role Owner, Manager or Member.")})
-    _refuse_change(actor, found.name, None, chosen)
+    _refuse_change(actor, found, None, chosen)
     invitee = get_or_none(User, username.strip().lower()) if username.strip() else None
     if invitee is None:
         raise ValidationError({"username": gettext("No user has this username.")})
@@ -113,7 +115,7 @@ def invite(actor: str, found: OrgInfo, *, username: str, role: str, origin: Orig
 
 def revoke(actor: str, found: OrgInfo, username: str, origin: Origin) -> None:
     item = get_or_none(MemberInvitation, found.name, username)
-    _refuse_change(actor, found.name, None, org_role_name(item.role) if item else None)
+    _refuse_change(actor, found, None, org_role_name(item.role) if item else None)
     if item is None:
         raise NotFound(gettext("There is no pending invitation for this user."))
     with transaction() as t:
@@ -174,7 +176,7 @@ def change_role(actor: str, found: OrgInfo, username: str, role: str, origin: Or
         raise NotFound(gettext("This user is not a member of the organization."))
     if chosen is None or chosen is current:
         raise ValidationError({"role": gettext("Choose a different role.")})
-    _refuse_change(actor, found.name, current, chosen)
+    _refuse_change(actor, found, current, chosen)
 
     def change(t: TransactWrite) -> None:
         t.update(Member(found.name, username), actions=[Member.role.set(chosen.value)],
@@ -194,7 +196,7 @@ def remove(actor: str, found: OrgInfo, username: str, origin: Origin) -> None:
     else:
         if current is None:
             raise NotFound(gettext("This user is not a member of the organization."))
-        _refuse_change(actor, found.name, current, None)
+        _refuse_change(actor, found, current, None)
     assert current is not None
 
     def change(t: TransactWrite) -> None:

@@ -4,7 +4,7 @@ become one (GSI by_user), its teams with their members (GSI by_user) and their r
 organizations share."""
 from __future__ import annotations
 
-from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -20,6 +20,7 @@ class Organization(Model):
     created_at = UTCDateTimeAttribute()
     created_by = UnicodeAttribute()
     owners = NumberAttribute(default=1)  # how many Owners: a condition keeps it above zero
+    pending = BooleanAttribute(null=True)  # made while new organizations need approval, and not yet approved
 
 
 class MembersByUser(GlobalSecondaryIndex["Member"]):

@@ -1,7 +1,9 @@
-"""An organization's projects: an Owner of a project who is also an Owner of an organization
-transfers the project into it (the organization's Owners become Owners of it), or out of it
-(every role the organization granted on it, its teams' and its Owners', goes at once). Both need
-the user's own Owner role on the project, so the project always keeps an Owner of its own.
+"""An organization's projects: an Owner of the organization creates one on its page (and is
+the project's first Owner, as a first upload makes its uploader), or an Owner of a project who
+is also an Owner of an organization transfers the project into it (the organization's Owners
+become Owners of it), or out of it (every role the organization granted on it, its teams' and
+its Owners', goes at once). Transfers need the user's own Owner role on the project, so the
+project always keeps an Owner of its own.
 Each transfer is in the project's, the organization's and the actor's history, and is mailed to
 the project's Owners."""
 from __future__ import annotations
@@ -10,20 +12,23 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.core import clock
+from chalicelib.accounts import mails
+from chalicelib.accounts.models import User
+from chalicelib.core import clock, ratelimit
 from chalicelib.core.db import Write, deleting, get_or_none, transaction
 from chalicelib.core.errors import Conflict, NotFound, ValidationError
 from chalicelib.core.origin import Origin
 from chalicelib.core.translation import gettext
-from chalicelib.events.services import record
+from chalicelib.events.services import project_subject, record
 from chalicelib.events.tags import Tag
 from chalicelib.organizations import grants, members
 from chalicelib.organizations.models import OrgProject, TeamGrant
-from chalicelib.organizations.services import OrgInfo, organization, role_of
-from chalicelib.packaging import changes, collaborators
+from chalicelib.organizations.services import OrgInfo, active, organization, require, role_of
+from chalicelib.packaging import catalog, changes, collaborators, creation
 from chalicelib.packaging.catalog import ProjectInfo
 from chalicelib.packaging.models import Grant, Project
-from chalicelib.packaging.permissions import OrgRoleName, RoleName, own_role
+from chalicelib.packaging.names import normalize
+from chalicelib.packaging.permissions import OrgPermission, OrgRoleName, RoleName, own_role
 
 
 def projects(org: str) -> list[OrgProject]:
@@ -41,12 +46,44 @@ def removal_writes(project: str) -> list[Write]:
     return [deleting(item) for item in items]
 
 
+def create(actor: str, org: OrgInfo, name: str, origin: Origin) -> ProjectInfo:
+    """A new project of the organization, with no release yet: its first upload fills it. The
+    actor, an Owner of the organization, is the project's own Owner; the organization's other
+    Owners are Owners of it through the organization."""
+    require(actor, org, OrgPermission.SETTINGS)
+    name = name.strip()
+    if refusal := creation.refusal(name, actor):
+        raise ValidationError({"project": refusal})
+    now = clock.now()
+    try:
+        with transaction() as t:
+            creation.create(t, name, actor, now, organization=org.name)
+            t.save(OrgProject(org.name, normalize(name), display_name=name, since=now))
+            record(t, Tag.ORG_PROJECT_CREATE, origin, user=actor, project=project_subject(normalize(name), now),
+                   organization=org.history_key, detail=f"{name} ({org.display_name})")
+    except TransactWriteError as exc:
+        if (limited := ratelimit.exceeded(ratelimit.NEW_PROJECTS_PER_USER, actor)) is not None:
+            raise limited from exc
+        raise ValidationError({"project": creation.refusal(name, actor) or gettext(
+            "The name was taken at the same time: choose another.")}) from exc
+    changes.announce(changes.Change(normalize(name), listing=True))
+    for owner in members.owners(org.name):
+        if owner != actor:
+            grants.add_owner(org.name, owner, [normalize(name)])
+    for owner in members.owners(org.name):
+        if (user := get_or_none(User, owner)) is not None:
+            mails.to_user(user, "organization-project-created", project=name, organization=org.display_name,
+                          actor=actor)
+    return catalog.project(name)
+
+
 def _require(actor: str, found: ProjectInfo, org: OrgInfo) -> None:
     if own_role(actor, found.name) is not RoleName.OWNER:
         raise NotFound(gettext("Nothing here: you do not manage this project, or it does not exist."))
     if role_of(actor, org.name) is not OrgRoleName.OWNER:
         raise ValidationError({"organization": gettext("Only an Owner of the organization can transfer a project "
                                                        "into it or out of it.")})
+    active(org)
 
 
 def transfer_in(actor: str, found: ProjectInfo, name: str, origin: Origin) -> OrgInfo:

@@ -60,7 +60,7 @@ def team(org: str, name: str) -> TeamInfo:
 
 
 def create(actor: str, found: OrgInfo, name: str, origin: Origin) -> str:
-    require(actor, found.name, OrgPermission.TEAMS)
+    require(actor, found, OrgPermission.TEAMS)
     name = name.strip()
     if not name or len(name) > NAME_MAX or not NAME_RE.match(name):
         raise ValidationError({"team": gettext("Team names start and end with a letter or digit and contain only "
@@ -76,7 +76,7 @@ def create(actor: str, found: OrgInfo, name: str, origin: Origin) -> str:
 
 
 def add_member(actor: str, found: OrgInfo, chosen: TeamInfo, username: str, origin: Origin) -> None:
-    require(actor, found.name, OrgPermission.TEAMS)
+    require(actor, found, OrgPermission.TEAMS)
     username = username.strip().lower()
     if get_or_none(Member, found.name, username) is None:
         raise ValidationError({"username": gettext("Invite them to the organization first: only its members join "
@@ -94,7 +94,7 @@ def add_member(actor: str, found: OrgInfo, chosen: TeamInfo, username: str, orig
 
 
 def remove_member(actor: str, found: OrgInfo, chosen: TeamInfo, username: str, origin: Origin) -> None:
-    require(actor, found.name, OrgPermission.TEAMS)
+    require(actor, found, OrgPermission.TEAMS)
     if username not in chosen.members:
         raise NotFound(gettext("This user is not in the team."))
     with transaction() as t:
@@ -118,7 +118,7 @@ def grant(actor: str, found: OrgInfo, chosen: TeamInfo, project: str, role: str,
     wanted = role_name(role)
     if wanted is None:
         raise ValidationError({"role": gettext("Choose the role Owner or Maintainer.")})
-    role = require(actor, found.name, OrgPermission.TEAMS)
+    role = require(actor, found, OrgPermission.TEAMS)
     if wanted is RoleName.OWNER and not org_allows(role, OrgPermission.OWNERS):
         raise ValidationError({"role": gettext("Only an Owner of the organization can make a team Owner of a "
                                                "project.")})
@@ -144,7 +144,7 @@ def revoke(actor: str, found: OrgInfo, chosen: TeamInfo, project: str, origin: O
     if project not in chosen.projects:
         raise NotFound(gettext("The team has no role on this project."))
     role = role_name(chosen.projects[project])
-    require(actor, found.name, OrgPermission.OWNERS if role is RoleName.OWNER else OrgPermission.TEAMS)
+    require(actor, found, OrgPermission.OWNERS if role is RoleName.OWNER else OrgPermission.TEAMS)
     info = catalog.project(project)
     with transaction() as t:
         t.delete(TeamGrant(chosen.key, project))

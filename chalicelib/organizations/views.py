@@ -42,6 +42,8 @@ def public_page(name: str) -> Response:
     req = routes.web_request()
     try:
         found = services.organization(name)
+        if found.pending:  # awaiting an administrator's approval: not public yet
+            raise NotFound()
     except NotFound:
         return web.page(req, "not-found.html", 404)
     if normalize(name) != name:
@@ -84,7 +86,7 @@ def _opened(name: str) -> tuple[web.WebRequest, str, OrgInfo] | Response:
     username = req.require_user()
     try:
         found = services.organization(name)
-        services.require(username, found.name, OrgPermission.VIEW)
+        services.require(username, found, OrgPermission.VIEW)
     except NotFound:
         return web.page(req, "not-found.html", 404)
     return req, username, found
@@ -118,6 +120,23 @@ def settings_form(name: str, run: Run) -> Response:
         return gate
     return web.form_action(req, SETTINGS, lambda: run(req, username, found),
                            lazy_context=lambda: _settings_context(username, found))
+
+
+@route(BASE + "/settings", methods=["POST"], content_types=FORM)
+def edit(name: str) -> Response:
+    def run(req: web.WebRequest, username: str, found: OrgInfo) -> Response:
+        services.edit(username, found, display_name=req.form.get("display_name", ""), url=req.form.get("url", ""),
+                      description=req.form.get("description", ""), origin=req.origin)
+        return web.redirect(req, _base(found), notice="organization-saved")
+    return settings_form(name, run)
+
+
+@route(BASE + "/projects", methods=["POST"], content_types=FORM)
+def create_project(name: str) -> Response:
+    def run(req: web.WebRequest, username: str, found: OrgInfo) -> Response:
+        made = projects.create(username, found, req.form.get("project", ""), req.origin)
+        return web.redirect(req, f"/manage/project/{made.name}/", notice="organization-project-created")
+    return settings_form(name, run)
 
 
 @route(BASE + "/invite", methods=["POST"], content_types=FORM)

@@ -44,7 +44,7 @@ def _opened(name: str, team: str) -> tuple[web.WebRequest, str, OrgInfo, TeamInf
     username = req.require_user()
     try:
         found = services.organization(name)
-        services.require(username, found.name, OrgPermission.VIEW)
+        services.require(username, found, OrgPermission.VIEW)
         chosen = teams.team(found.name, team)
     except NotFound:
         return web.page(req, "not-found.html", 404)

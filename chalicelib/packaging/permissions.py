@@ -235,6 +235,7 @@ class OrgPermission(enum.StrEnum):
     OWNERS = "owners"  # make, unmake and remove Owners; grant a team Owner of a project; transfer projects
     TEAMS = "teams"  # make teams, add and remove their members, grant them Maintainer of a project
     LEAVE = "leave"  # give up one's own membership (never the last Owner's)
+    SETTINGS = "settings"  # the display name, URL and description; create projects in the organization
 
 
 ORG_TABLE: dict[OrgRoleName, frozenset[OrgPermission]] = {

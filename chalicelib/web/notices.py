@@ -74,6 +74,11 @@ NOTICES: dict[str, str] = {
     "project-archived": N_("Project archived. It takes no new uploads; its files can still be installed."),
     "project-unarchived": N_("Project unarchived. It takes new uploads again."),
     "organization-created": N_("Organization created. You are its Owner: invite its members below."),
+    "organization-saved": N_("Organization settings saved."),
+    "organization-project-created": N_("Project created in the organization: its first upload adds its first "
+                                       "release."),
+    "organization-approved": N_("Organization approved: its creator was mailed."),
+    "organization-declined": N_("Organization declined and removed: its creator was mailed the reason."),
     "member-invited": N_("Invitation sent. It works for 7 days."),
     "member-changed": N_("Role changed."),
     "member-removed": N_("Member removed."),

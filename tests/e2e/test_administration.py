@@ -20,7 +20,7 @@ from tests.e2e.test_account_journey import PASSWORD, log_in, signed_up
 from tests.e2e.test_publish_and_install import make_token, twine
 
 ADMIN_PAGES = ["/admin/", "/admin/users/", "/admin/users/root/", "/admin/projects/cheddar/", "/admin/recoveries/",
-               "/admin/prohibited-names/", "/admin/log/"]
+               "/admin/organizations/", "/admin/prohibited-names/", "/admin/log/"]
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from tests import distributions as d
 from tests.e2e.conftest import own_site
+from tests.e2e.test_accessibility import serious_violations
 from tests.e2e.test_account_journey import signed_up
 from tests.e2e.test_publish_and_install import make_token, twine
 
@@ -102,3 +103,38 @@ def test_teams_grant_publishing_and_take_it_back_at_once(chromium, site, tmp_pat
     finally:
         owner_context.close()
         member_context.close()
+
+
+def test_an_owner_makes_a_project_on_the_organizations_page_and_twine_fills_it(chromium, site, tmp_path):
+    context, petra = signed_up(chromium, site, "petra", bypass_csp=True)
+    try:
+        petra.goto(site.url + "/manage/organizations/")
+        petra.get_by_label("Organization name").fill("dairy")
+        petra.get_by_label("Display name").fill("Dairy Guild")
+        petra.get_by_role("button", name="Create organization").click()
+        expect(petra.get_by_role("status")).to_contain_text("Organization created")
+        base = "/manage/organization/dairy/"
+        petra.get_by_label("URL").fill("javascript:alert(1)")
+        petra.get_by_role("button", name="Save").click()
+        expect(petra.locator("#url-error")).to_contain_text("starts with https://")
+        petra.get_by_label("URL").fill("https://dairy.example")
+        petra.get_by_label("Description").fill("Cheese makers together.")
+        petra.get_by_role("button", name="Save").click()
+        expect(petra.get_by_role("status")).to_contain_text("Organization settings saved")
+        petra.wait_for_load_state("load")
+        assert serious_violations(petra) == []
+
+        petra.get_by_label("Project name").fill("dairy-tools")
+        petra.get_by_role("button", name="Create project").click()
+        expect(petra.get_by_role("status")).to_contain_text("Project created in the organization")
+        assert petra.url.endswith("/manage/project/dairy-tools/?notice=organization-project-created")
+        code, output = upload(site, make_token(petra, site, "petra-ci"), tmp_path, "dairy-tools", "1.0")
+        assert code == 0, output
+
+        petra.goto(site.url + "/org/dairy/")
+        expect(petra.get_by_role("link", name="dairy-tools")).to_be_visible()
+        expect(petra.get_by_role("link", name="https://dairy.example")).to_be_visible()
+        petra.goto(site.url + base)
+        expect(petra.locator("#history-heading ~ table").first).to_contain_text("Project created in an organization")
+    finally:
+        context.close()

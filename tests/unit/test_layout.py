@@ -147,7 +147,7 @@ EDGES = {
     "admin": {"accounts", "core", "events", "oidc", "packaging"},
     "recovery": {"accounts", "admin", "core", "events", "mfa", "packaging", "tokens"},
     "readers": {"accounts", "core", "packaging", "tokens"},
-    "organizations": {"accounts", "core", "events", "packaging"},
+    "organizations": {"accounts", "admin", "core", "events", "packaging"},
     "web": {"accounts", "core", "events", "registry"},
 }
 AT_THE_EDGE = {"chalicelib", "registry", "provision"}

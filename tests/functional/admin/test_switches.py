@@ -53,7 +53,8 @@ def test_other_containers_see_a_change_within_30_seconds(frozen, client, mailbox
     token = make_token(alice)
     assert cache.allowed(cache.Switch.PROJECTS)  # read, and cached, in this container
     with transaction() as t:  # another container halts new projects
-        cache.save(t, registrations=True, projects=False, private=False, by="elsewhere")
+        cache.save(t, registrations=True, projects=False, private=False, review_organizations=False,
+                       by="elsewhere")
     frozen.tick(29)
     assert upload(client, d.basic(token), d.wheel(), d.wheel_name())[0] == 200  # not seen yet: allowed
     frozen.tick(2)

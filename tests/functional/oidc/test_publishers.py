@@ -131,14 +131,16 @@ def test_halted_new_projects_and_prohibited_names_refuse_pending_publishers(clie
     site.prohibit("root", "Evil.Pkg", "Typosquat", Origin())
     refused = add_pending(alice, project="evil_pkg")
     assert refused.status == 400 and "This name is prohibited on this index." in refused.text
-    site.set_switches("root", registrations=True, projects=False, private=False, origin=Origin())
+    site.set_switches("root", registrations=True, projects=False, private=False, review_organizations=False,
+                      origin=Origin())
     refused = add_pending(alice, project="other-new")
     assert refused.status == 400 and "New projects cannot be created right now." in refused.text
     status, answer = mint(client, issuer.github_token())
     assert status == 422 and code_of(answer) == "invalid-pending-publisher"
     assert "new projects cannot be created" in answer["errors"][0]["description"]
     assert Project.count("brand-new") == 0
-    site.set_switches("root", registrations=True, projects=True, private=False, origin=Origin())
+    site.set_switches("root", registrations=True, projects=True, private=False, review_organizations=False,
+                      origin=Origin())
     assert mint(client, issuer.github_token())[0] == 200
 
 

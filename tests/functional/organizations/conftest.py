@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.functional.admin.conftest import act
+from tests.functional.admin.conftest import act, root  # noqa: F401 (a fixture)
 from tests.functional.packaging.conftest import user
 from tests.helpers import Browser
 
