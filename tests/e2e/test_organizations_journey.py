@@ -1,8 +1,11 @@
 """Organizations end to end, two users in Chromium and real twine against `make run`: an Owner
 makes an organization, transfers two projects into it, invites a Member by mail, makes team
 release-eng with them in it, Maintainer of both projects; the member uploads both with an
-all-projects token; a Member cannot invite; removed from the team, their next upload is
-refused; transferred out, a project takes the team's role with it; the history says each."""
+all-projects token and with one scoped to a project; a Member cannot invite; removed from the
+team, their next upload is refused with either token; transferred out, a project takes the
+team's role with it; removed from the organization, the member loses every team role; the
+history says each and the member is mailed. Then an Owner makes a project on the organization's
+page and twine uploads its first release."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -82,10 +85,14 @@ def test_teams_grant_publishing_and_take_it_back_at_once(chromium, site, tmp_pat
             code, output = upload(site, everything, tmp_path, name, "2.0")
             assert code == 0, output
 
+        scoped = make_token(maxim, site, "maxim-a", scope="cheese-a")
+        assert upload(site, scoped, tmp_path, "cheese-a", "2.1")[0] == 0
+
         olga.goto(site.url + TEAM)
         olga.get_by_role("button", name="Remove maxim").click()
-        code, output = upload(site, everything, tmp_path, "cheese-a", "3.0")
-        assert code != 0 and "isn't allowed to upload" in output
+        for key in (everything, scoped):
+            code, output = upload(site, key, tmp_path, "cheese-a", "3.0")
+            assert code != 0 and "isn't allowed to upload" in output
 
         olga.get_by_label("Username").fill("maxim")
         olga.get_by_role("button", name="Add member").click()
@@ -100,6 +107,18 @@ def test_teams_grant_publishing_and_take_it_back_at_once(chromium, site, tmp_pat
         for entry in ("Team created", "Added to a team", "Team granted a role on a project",
                       "Project transferred out of an organization", "Invitation to the organization accepted"):
             expect(history).to_contain_text(entry)
+
+        # removed from the organization, the member loses every team role at once (PyPI #17957)
+        olga.get_by_role("button", name="Remove maxim").click()
+        expect(olga.get_by_role("status")).to_contain_text("Member removed")
+        for key in (everything, scoped):
+            code, output = upload(site, key, tmp_path, "cheese-a", "4.0")
+            assert code != 0 and "isn't allowed to upload" in output
+        olga.goto(site.url + TEAM)
+        expect(olga.get_by_role("button", name="Remove maxim")).to_have_count(0)
+        told = [str(m["Subject"]) for m in site.mailbox.to("maxim@example.com")]
+        assert "Your teams changed in a cheeseshop organization" in told
+        assert "A membership changed in a cheeseshop organization" in told
     finally:
         owner_context.close()
         member_context.close()
