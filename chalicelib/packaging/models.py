@@ -2,6 +2,7 @@
 
 - roles: a project's collaborators (by project); GSI by_user for a user's projects.
 - role-invitations: pending invitations (by project); GSI by_user for a user's.
+- project-grants: the roles organizations give a user on a project; GSI by_user for a user's.
 - projects (GSI all: every project by name), releases (by project and version),
   files (by filename; GSI by_project for the simple index), file-identities (a file's identity
   whatever its spelling: filenames.canonical).
@@ -27,7 +28,9 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 
-class RolesByUser(GlobalSecondaryIndex["Role"]):
+class ByUser(GlobalSecondaryIndex[Any]):
+    """A user's items of a table kept by project and user: roles, invitations, grants."""
+
     class Meta:
         index_name = "by_user"
         projection = AllProjection()
@@ -47,16 +50,7 @@ class Role(Model):
     role = UnicodeAttribute()
     project_name = UnicodeAttribute()  # as first uploaded
     created_at = UTCDateTimeAttribute()
-    by_user = RolesByUser()
-
-
-class InvitationsByUser(GlobalSecondaryIndex["RoleInvitation"]):
-    class Meta:
-        index_name = "by_user"
-        projection = AllProjection()
-
-    username = UnicodeAttribute(hash_key=True)
-    project = UnicodeAttribute(range_key=True)
+    by_user = ByUser()
 
 
 class RoleInvitation(Model):
@@ -74,7 +68,7 @@ class RoleInvitation(Model):
     nonce = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
     expires = TTLAttribute()  # answers check it too: correctness never waits for TTL deletion
-    by_user = InvitationsByUser()
+    by_user = ByUser()
 
 
 class AllProjects(GlobalSecondaryIndex["Project"]):
@@ -295,6 +289,7 @@ class Grant(Model):
     project = UnicodeAttribute(hash_key=True)
     username = UnicodeAttribute(range_key=True)
     sources = UnicodeSetAttribute(null=True)
+    by_user = ByUser()
 
 
 MODELS: tuple[type[Model], ...] = (Role, RoleInvitation, Project, Release, File, FileIdentity, SimplePage, Grant)

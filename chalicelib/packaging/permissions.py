@@ -16,7 +16,7 @@ from chalicelib.core import clock
 from chalicelib.core.db import Key, get_many, get_or_none
 from chalicelib.core.errors import CheeseshopError, NotFound
 from chalicelib.core.translation import N_, gettext
-from chalicelib.packaging.models import Grant, Role
+from chalicelib.packaging.models import Grant, Project, Role
 
 
 class RoleName(enum.StrEnum):
@@ -180,7 +180,22 @@ def creator_role(username: str, project: str, display_name: str) -> Role:
 
 
 def projects_of(username: str) -> list[ProjectRole]:
-    return [ProjectRole(role.project, role.project_name, role.role) for role in Role.by_user.query(username)]
+    """The projects a user may act on, each with the strongest of their own role and the roles
+    their organizations grant them (a team's member scopes tokens to the team's projects too)."""
+    items: dict[str, list[Any]] = {}
+    names: dict[str, str] = {}
+    for role in Role.by_user.query(username):
+        items.setdefault(role.project, []).append(role)
+        names[role.project] = role.project_name
+    for grant in Grant.by_user.query(username):
+        items.setdefault(grant.project, []).append(grant)
+    unnamed = [project for project in items if project not in names]
+    for start in range(0, len(unnamed), 100):  # a BatchGetItem takes 100 keys
+        for found in get_many([(Project, project, None) for project in unnamed[start:start + 100]]):
+            if found is not None:
+                names[found.name] = found.display_name or found.name
+    return sorted((ProjectRole(project, names.get(project, project), role.value) for project, held in items.items()
+                   if (role := role_from(held)) is not None), key=lambda p: p.project)
 
 
 def has_projects(username: str) -> bool:

@@ -85,7 +85,7 @@ def test_teams_grant_publishing_and_take_it_back_at_once(chromium, site, tmp_pat
             code, output = upload(site, everything, tmp_path, name, "2.0")
             assert code == 0, output
 
-        scoped = make_token(maxim, site, "maxim-a", scope="cheese-a")
+        scoped = make_token(maxim, site, "maxim-a", scope="Only cheese-a")
         assert upload(site, scoped, tmp_path, "cheese-a", "2.1")[0] == 0
 
         olga.goto(site.url + TEAM)

@@ -173,3 +173,15 @@ def test_a_deleted_project_made_again_inherits_no_organization_role(client, owne
     assert act(owner, TEAM, TEAM + "add/", {"username": "bob"}).status == 303
     assert role_of("bob", "brie") is None  # rejoining the team grants nothing on the new brie
     assert catalog.project("brie").organization == ""
+
+
+def test_a_teams_member_sees_the_teams_projects_where_tokens_are_scoped_and_projects_listed(client, owner,
+                                                                                             release_eng):
+    tokens_page = release_eng.get("/manage/account/token/").text
+    for project in ("brie", "cheese-demo"):
+        assert f'<option value="{project}"' in tokens_page
+    listed = release_eng.get("/manage/projects/").text
+    assert "/manage/project/brie/" in listed and "Maintainer" in listed
+    assert act(owner, TEAM, TEAM + "revoke/", {"project": "brie"}).status == 303
+    tokens_page = release_eng.get("/manage/account/token/").text
+    assert '<option value="brie"' not in tokens_page and '<option value="cheese-demo"' in tokens_page
