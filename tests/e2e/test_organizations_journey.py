@@ -1,7 +1,8 @@
 """Organizations end to end, two users in Chromium and real twine against `make run`: an Owner
 makes an organization, transfers two projects into it, invites a Member by mail, makes team
 release-eng with them in it, Maintainer of both projects; the member uploads both with an
-all-projects token and with one scoped to a project; a Member cannot invite; removed from the
+all-projects token and with one scoped to a project; a Member cannot invite, a Manager makes
+nobody Owner and removes no Owner; removed from the
 team, their next upload is refused with either token; transferred out, a project takes the
 team's role with it; removed from the organization, the member loses every team role; the
 history says each and the member is mailed. Then an Owner makes a project on the organization's
@@ -42,6 +43,7 @@ def upload(site, token: str, folder: Path, name: str, version: str) -> tuple[int
 def test_teams_grant_publishing_and_take_it_back_at_once(chromium, site, tmp_path):
     owner_context, olga = signed_up(chromium, site, "olga")
     member_context, maxim = signed_up(chromium, site, "maxim")
+    manager_context, mara = signed_up(chromium, site, "mara")
     try:
         token = make_token(olga, site, "olga-ci")
         for name in ("cheese-a", "cheese-b"):
@@ -67,6 +69,20 @@ def test_teams_grant_publishing_and_take_it_back_at_once(chromium, site, tmp_pat
         maxim.get_by_role("button", name="Accept").click()
         expect(maxim.get_by_role("status")).to_contain_text("You are now a member of this organization")
         expect(maxim.get_by_role("button", name="Invite", exact=True)).to_have_count(0)  # a Member invites nobody
+
+        # a Manager makes nobody Owner and removes no Owner (PyPI #19610)
+        olga.goto(site.url + MANAGE)
+        olga.get_by_label("Username").fill("mara")
+        olga.locator("#invite-role").select_option("Manager")
+        olga.get_by_role("button", name="Invite", exact=True).click()
+        mara.goto(site.url + site.mailbox.last_link("mara@example.com", "/account/organization-invitation/"))
+        mara.get_by_role("button", name="Accept").click()
+        expect(mara.get_by_role("status")).to_contain_text("You are now a member of this organization")
+        mara.get_by_label("New role of maxim").select_option("Owner")
+        mara.get_by_role("button", name="Change role of maxim").click()
+        expect(mara.get_by_role("alert")).to_contain_text("Only an Owner can make, change or remove an Owner.")
+        mara.get_by_role("button", name="Remove olga").click()
+        expect(mara.get_by_role("alert")).to_contain_text("Only an Owner can make, change or remove an Owner.")
 
         olga.goto(site.url + MANAGE)
         olga.get_by_label("Team name").fill("release-eng")
@@ -122,6 +138,7 @@ def test_teams_grant_publishing_and_take_it_back_at_once(chromium, site, tmp_pat
     finally:
         owner_context.close()
         member_context.close()
+        manager_context.close()
 
 
 def test_an_owner_makes_a_project_on_the_organizations_page_and_twine_fills_it(chromium, site, tmp_path):
