@@ -1,7 +1,7 @@
 """An administrator's review of the organizations made while new ones need approval
 (core.switches): approving one lets it take members, teams and projects and gives it a public
-page; declining one removes it, its creator's membership and its claim on the name. Both are in
-the admin log and the organization's creator's history, and mailed to the creator."""
+page; declining one removes it, its creator's membership, its history and its claim on the
+name. Both are in the admin log and the creator's history, and mailed to the creator."""
 from __future__ import annotations
 
 from pynamodb.exceptions import TransactWriteError
@@ -14,6 +14,7 @@ from chalicelib.core.db import get_or_none, transaction
 from chalicelib.core.errors import Conflict, NotFound, ValidationError
 from chalicelib.core.origin import Origin
 from chalicelib.core.translation import gettext
+from chalicelib.events.models import Event
 from chalicelib.events.services import record
 from chalicelib.events.tags import Tag
 from chalicelib.organizations.models import Member, Organization
@@ -56,6 +57,8 @@ def decline(administrator: str, name: str, reason: str, origin: Origin) -> None:
             for member in Member.query(found.name):  # its creator: nobody else joins before approval
                 t.delete(member)
             namespace.release(t, found.name)
+            for event in Event.query(found.history_key, limit=50):  # a new organization of the name starts afresh
+                t.delete(event)
             t.save(log.entry(log.Action.DECLINE_ORGANIZATION, administrator, origin, target=found.name,
                              reason=reason))
             record(t, Tag.ORG_DECLINE, origin, user=item.created_by, actor=administrator, detail=found.name)

@@ -143,6 +143,7 @@ def test_a_declined_organization_is_gone_and_its_name_free(client, mailbox, root
     act(root, "/admin/", "/admin/", {"registrations": "on", "projects": "on"})
     again = act(alice, "/manage/organizations/", "/manage/organizations/", {"name": "ACME", "display_name": "A"})
     assert again.status == 303 and Organization.get("acme").pending is None
+    assert tags("organization:acme") == ["organization:create"]  # nothing of the declined one's history
 
 
 def test_only_administrators_review(client, mailbox, root, owner):
