@@ -209,6 +209,12 @@ def merge_template() -> dict[str, Any]:
             "RecoveryWait": {"Type": "Number", "Default": 48 * 3600, "MinValue": 0,
                              "Description": "Seconds from an administrator's start of an account recovery until "
                                             "the user's mailed link works (every verified address may cancel it)."},
+            "UpstreamIndex": {"Type": "String", "Default": "", "AllowedPattern": "^(|https://.+)$",
+                              "Description": "A simple index (usually https://pypi.org/simple/) whose projects this "
+                                             "one serves for names it does not hold; empty: none."},
+            "UpstreamCopy": {"Type": "String", "AllowedValues": ["1", "0"], "Default": "0",
+                             "Description": "1: an upstream file is copied to this index's bucket at its first "
+                                            "download, so installs keep working while the upstream is down."},
             "PrivateIndex": {"Type": "String", "AllowedValues": ["1", "0"], "Default": "0",
                              "Description": "1: every read (pages, the simple index, downloads, the JSON API, "
                                             "feeds) needs a login or an API token with the Read permission."},
@@ -259,6 +265,8 @@ ENVIRONMENT = {  # every function's, besides the stage's own from .chalice/confi
     "CHEESESHOP_RECOVERY_WAIT_SECONDS": {"Ref": "RecoveryWait"},
     "CHEESESHOP_CONFIRM_NEW_DEVICES": {"Ref": "ConfirmNewDevices"},
     "CHEESESHOP_PRIVATE_INDEX": {"Ref": "PrivateIndex"},
+    "CHEESESHOP_UPSTREAM_INDEX": {"Ref": "UpstreamIndex"},
+    "CHEESESHOP_UPSTREAM_COPY": {"Ref": "UpstreamCopy"},
     "CHEESESHOP_FILES_URL": {"Fn::If": ["UseCdn", FILES_PATH, "off"]},  # public files from the CDN, when it is on
     "CHEESESHOP_CDN_PARAMETER": {"Fn::If": ["UseCdn", {"Fn::Sub": CDN_PARAMETER}, ""]},
     # Through the CDN, whose origin path is the stage's, public paths have no /api.

@@ -18,7 +18,7 @@ from chalicelib.web import Response
 if TYPE_CHECKING:  # loaded by the first request to these pages, not by every cold start
     from chalicelib.admin import log, moderation, site, users
     from chalicelib.core import switches
-    from chalicelib.organizations import review
+    from chalicelib.admin import organizations as review
     from chalicelib.organizations import services as organizations
     from chalicelib.packaging import catalog as packaging
     from chalicelib.recovery import services as recovery
@@ -30,7 +30,7 @@ else:
     switches = lazy("chalicelib.core.switches")
     users = lazy("chalicelib.admin.users")
     recovery = lazy("chalicelib.recovery.services")
-    review = lazy("chalicelib.organizations.review")
+    review = lazy("chalicelib.admin.organizations")
     organizations = lazy("chalicelib.organizations.services")
 
 routes = web.Routes(__name__)

@@ -36,6 +36,8 @@ ENV_NAMES = (
     "CHEESESHOP_NEW_DEVICE_LINK_SECONDS",
     "CHEESESHOP_PRIVATE_INDEX",
     "CHEESESHOP_FILES_URL",
+    "CHEESESHOP_UPSTREAM_INDEX",
+    "CHEESESHOP_UPSTREAM_COPY",
     "AWS_ENDPOINT_URL",
     "AWS_DEFAULT_REGION",
     "PORT",
@@ -78,6 +80,8 @@ class Settings(NamedTuple):
     new_device_link_seconds: int  # how long that link works
     private_index: bool  # every read needs a credential (an administrator can also switch it on: core.switches)
     files_url: str  # where public files are linked directly (a URL, or a path on this host); "": by /packages/
+    upstream_index: str  # a simple index whose projects this one passes through (chalicelib.upstream); "": off
+    upstream_copy: bool  # upstream files are copied to this index's bucket at their first download
 
     @property
     def is_local(self) -> bool:
@@ -141,6 +145,8 @@ def _settings(values: tuple[str | None, ...]) -> Settings:
                                        15 * 60, "seconds"),
         private_index=_switch("CHEESESHOP_PRIVATE_INDEX", env["CHEESESHOP_PRIVATE_INDEX"], False),
         files_url=_files_url(env["CHEESESHOP_FILES_URL"]),
+        upstream_index=_upstream(stage, env["CHEESESHOP_UPSTREAM_INDEX"]),
+        upstream_copy=_switch("CHEESESHOP_UPSTREAM_COPY", env["CHEESESHOP_UPSTREAM_COPY"], False),
         **_relying_party(env["CHEESESHOP_BASE_URL"] or f"http://127.0.0.1:{port}",
                          env["CHEESESHOP_WEBAUTHN_RP_ID"], env["CHEESESHOP_WEBAUTHN_ORIGIN"]),
     )
@@ -173,6 +179,20 @@ def _files_url(value: str | None) -> str:
     if not ((parts.scheme in ("http", "https") and parts.hostname) or (value.startswith("/") and not parts.netloc)):
         raise ConfigurationError(f"CHEESESHOP_FILES_URL must be an http(s) URL, a path, or 'off', not '{value}'")
     return value
+
+
+def _upstream(stage: str, value: str | None) -> str:
+    """The upstream simple index, ending in "/": https, or in the local stages also plain http on
+    the loopback interface (a test's own index); empty or "off": no pass-through."""
+    value = (value or "").strip()
+    if value in ("", "off"):
+        return ""
+    parts = urlsplit(value)
+    loopback = parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost") and stage in LOCAL_STAGES
+    if not ((parts.scheme == "https" and parts.hostname) or loopback) or parts.query or parts.fragment:
+        raise ConfigurationError("CHEESESHOP_UPSTREAM_INDEX must be an https URL of a simple index (in the local "
+                                 f"stage also http://127.0.0.1:<port>/...), or 'off', not '{value}'")
+    return value.rstrip("/") + "/"
 
 
 def _hold(value: str | None) -> int | None:

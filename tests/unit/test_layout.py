@@ -144,10 +144,10 @@ EDGES = {
     "tokens": {"accounts", "core", "events", "packaging"},
     "forklift": {"accounts", "core", "events", "packaging", "tokens"},
     "oidc": {"accounts", "core", "events", "packaging", "tokens"},
-    "admin": {"accounts", "core", "events", "oidc", "packaging"},
+    "admin": {"accounts", "core", "events", "oidc", "organizations", "packaging"},
     "recovery": {"accounts", "admin", "core", "events", "mfa", "packaging", "tokens"},
     "readers": {"accounts", "core", "packaging", "tokens"},
-    "organizations": {"accounts", "admin", "core", "events", "packaging"},
+    "organizations": {"accounts", "core", "events", "packaging"},
     "web": {"accounts", "core", "events", "registry"},
 }
 AT_THE_EDGE = {"chalicelib", "registry", "provision"}
