@@ -16,6 +16,7 @@ from chalicelib.packaging import views as packaging
 from chalicelib.packaging import views_manage as project_settings
 from chalicelib.recovery import views as recovery
 from chalicelib.tokens import views as tokens
+from chalicelib.upstream import views as upstream
 from chalicelib.web import views as common
 
 app = Chalice(app_name="cheeseshop")
@@ -36,4 +37,5 @@ app.register_blueprint(project_settings.routes.blueprint)
 app.register_blueprint(recovery.routes.blueprint)
 app.register_blueprint(organizations.routes.blueprint)
 app.register_blueprint(teams.routes.blueprint)
+app.register_blueprint(upstream.routes.blueprint)
 app.register_blueprint(admin.routes.blueprint)

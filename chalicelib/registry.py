@@ -15,12 +15,15 @@ from chalicelib.mfa import models as mfa
 from chalicelib.oidc import models as oidc
 from chalicelib.organizations import models as organizations
 from chalicelib.packaging import models as packaging
+from chalicelib.packaging import namespaces
 from chalicelib.recovery import models as recovery
 from chalicelib.tokens import models as tokens
+from chalicelib.upstream import models as upstream
 
 MODELS: tuple[type[Model], ...] = (*accounts.MODELS, *events.MODELS, *mfa.MODELS, *packaging.MODELS,
                                    *tokens.MODELS, *oidc.MODELS, *admin.MODELS, *forklift.MODELS, *switches.MODELS,
-                                   *ratelimit.MODELS, *recovery.MODELS, *namespace.MODELS, *organizations.MODELS)
+                                   *ratelimit.MODELS, *recovery.MODELS, *namespace.MODELS, *organizations.MODELS,
+                                   *namespaces.MODELS, *upstream.MODELS)
 
 
 def bind(settings: Settings) -> None:

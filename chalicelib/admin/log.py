@@ -38,6 +38,13 @@ class Action(enum.StrEnum):
     QUARANTINE = "admin:project:quarantine"
     LIFT_QUARANTINE = "admin:project:release"
     DELETE_PROJECT = "admin:project:delete"
+    NAMESPACE_GRANT = "admin:namespace:grant"
+    NAMESPACE_REVOKE = "admin:namespace:revoke"
+    BLOCK = "admin:upstream:block"
+    UNBLOCK = "admin:upstream:unblock"
+    COOLDOWN = "admin:upstream:cooldown"
+    UPSTREAM_REFUSED = "upstream:download:refused"  # a blocked or too young upstream file (no administrator)
+    NAMESPACE_REFUSED = "namespace:upload:refused"  # a new project in a namespace granted to others
 
 
 DESCRIPTIONS: dict[str, str] = {
@@ -63,6 +70,13 @@ DESCRIPTIONS: dict[str, str] = {
     Action.QUARANTINE: N_("Quarantined a project"),
     Action.LIFT_QUARANTINE: N_("Released a project from quarantine"),
     Action.DELETE_PROJECT: N_("Deleted a project"),
+    Action.NAMESPACE_GRANT: N_("Granted a namespace"),
+    Action.NAMESPACE_REVOKE: N_("Revoked a namespace"),
+    Action.BLOCK: N_("Blocked an upstream name or version"),
+    Action.UNBLOCK: N_("Unblocked an upstream name or version"),
+    Action.COOLDOWN: N_("Set the cooldown of upstream files"),
+    Action.UPSTREAM_REFUSED: N_("Refused the download of an upstream file"),
+    Action.NAMESPACE_REFUSED: N_("Refused a new project in a granted namespace"),
 }
 
 

@@ -17,8 +17,8 @@ from chalicelib.web import Response
 
 if TYPE_CHECKING:  # loaded by the first request to these pages, not by every cold start
     from chalicelib.admin import log, moderation, site, users
-    from chalicelib.core import switches
     from chalicelib.admin import organizations as review
+    from chalicelib.core import switches
     from chalicelib.organizations import services as organizations
     from chalicelib.packaging import catalog as packaging
     from chalicelib.recovery import services as recovery

@@ -49,7 +49,7 @@ def index(projects: list[tuple[str, str]], kind: str, url: str) -> str:
                            "projects": [{"name": display} for _, display in projects]})
     links = "".join(f'<a href="{html.escape(url + "/simple/" + name + "/")}">{html.escape(display)}</a><br>\n'
                     for name, display in projects)
-    return _page("Simple index", links)
+    return html_document("Simple index", links)
 
 
 def project(found: ProjectFiles, kind: str) -> str:
@@ -67,7 +67,7 @@ def project(found: ProjectFiles, kind: str) -> str:
         if f.yanked:
             attributes.append(f'data-yanked="{html.escape(f.yanked_reason)}"')
         lines.append(f'<a {" ".join(attributes)}>{html.escape(f.filename)}</a><br>\n')
-    return _page(f"Links for {found.display_name}", "".join(lines), _status_meta(found))
+    return html_document(f"Links for {found.display_name}", "".join(lines), _status_meta(found))
 
 
 def _status_meta(found: ProjectFiles) -> str:
@@ -97,7 +97,7 @@ def _project_json(found: ProjectFiles) -> dict[str, object]:
             "versions": versions}
 
 
-def _page(title: str, body: str, meta: str = "") -> str:
+def html_document(title: str, body: str, meta: str = "") -> str:
     return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta name="pypi:repository-version" '
             f'content="{API_VERSION}">\n{meta}<title>{html.escape(title)}</title>\n</head>\n<body>\n'
             f"<h1>{html.escape(title)}</h1>\n{body}</body>\n</html>\n")

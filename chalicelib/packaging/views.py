@@ -19,7 +19,9 @@ from chalicelib.web import Response
 if TYPE_CHECKING:  # loaded by the first request to these pages, not by every cold start
     from chalicelib.packaging import catalog, collaborators, feeds, json_api, pages, simple_api
     from chalicelib.readers import views as readers
+    from chalicelib.upstream import views as upstream
 else:
+    upstream = lazy("chalicelib.upstream.views")
     readers = lazy("chalicelib.readers.views")
     collaborators = lazy("chalicelib.packaging.collaborators")
     feeds = lazy("chalicelib.packaging.feeds")
@@ -68,9 +70,11 @@ def _no_project(name: str) -> Response:
     return web.plain(404, f"No project named '{name}' on this index.")
 
 
-def _simple(page: str, kind: str, hidden: Callable[[], Response]) -> Response:
+def _simple(page: str, kind: str, hidden: Callable[[], Response],
+            missing: Callable[[bool], Response] | None = None) -> Response:
     """A stored simple page (one read), to a reader who may read it: 304 when the client's copy
-    is current. `hidden`: the answer for no such page, and for a page this reader may not know of."""
+    is current. `hidden`: the answer for no such page, and for a page this reader may not know
+    of; `missing`, when given, for no such page (told whether the answer is this reader's only)."""
     asked = routes.request.headers.get("if-none-match")
     tag = pages.current_etag(page, kind) if asked else None
     seen = _verdict(page, tag.private) if tag is not None else None
@@ -82,8 +86,11 @@ def _simple(page: str, kind: str, hidden: Callable[[], Response]) -> Response:
     found = pages.get(page, kind)
     if seen is None or (found is not None and found.private and not seen.private):  # made private meanwhile
         seen = _verdict(page, found is not None and found.private)
-    return readers.for_tool(seen, hidden) or (hidden() if found is None else
-                                              _simple_response(found, kind, seen.private))
+    if (refused := readers.for_tool(seen, hidden)) is not None:
+        return refused
+    if found is None:
+        return missing(seen.private) if missing is not None else hidden()
+    return _simple_response(found, kind, seen.private)
 
 
 @route("/simple", for_tools=True, methods=["GET", "HEAD"])
@@ -103,7 +110,11 @@ def simple_project(name: str) -> Response:
     if canonical != name:  # PEP 503: one URL per project
         return Response(body="", status_code=301, headers={"Location": web.url(f"/simple/{canonical}/"),
                                                            "Vary": "Accept"})
-    return _simple(name, kind, lambda: _no_project(name))  # never a fall-through to another index
+    # A name this index holds (even one this reader may not know of) never falls through to
+    # the upstream; one it does not hold is the upstream's when pass-through is on.
+    passing = upstream.simple if get_settings().upstream_index else None
+    return _simple(name, kind, lambda: _no_project(name),
+                   (lambda private: passing(name, kind, private)) if passing else None)
 
 
 @route("/packages/{a}/{b}/{c}/{filename}", for_tools=True, methods=["GET"])
