@@ -45,6 +45,8 @@ class Action(enum.StrEnum):
     COOLDOWN = "admin:upstream:cooldown"
     UPSTREAM_REFUSED = "upstream:download:refused"  # a blocked or too young upstream file (no administrator)
     NAMESPACE_REFUSED = "namespace:upload:refused"  # a new project in a namespace granted to others
+    UPSTREAM_NAME_REFUSED = "upstream:upload:refused"  # a new project under a name that came from upstream
+    ALLOW_LOCAL = "admin:upstream:allow-local"  # a name from upstream may be uploaded here
 
 
 DESCRIPTIONS: dict[str, str] = {
@@ -77,6 +79,8 @@ DESCRIPTIONS: dict[str, str] = {
     Action.COOLDOWN: N_("Set the cooldown of upstream files"),
     Action.UPSTREAM_REFUSED: N_("Refused the download of an upstream file"),
     Action.NAMESPACE_REFUSED: N_("Refused a new project in a granted namespace"),
+    Action.UPSTREAM_NAME_REFUSED: N_("Refused a new project under a name from the upstream index"),
+    Action.ALLOW_LOCAL: N_("Allowed uploads of a name from the upstream index"),
 }
 
 

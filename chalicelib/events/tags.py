@@ -64,6 +64,8 @@ class Tag(enum.StrEnum):
     PROJECT_CREATE_BY_PUBLISHER = "project:create:publisher"
     PROJECT_ARCHIVE = "project:status:archive"
     PROJECT_UNARCHIVE = "project:status:unarchive"
+    NAMESPACE_REFUSED = "account:project:namespace-refused"  # a new project in a namespace granted to others
+    UPSTREAM_NAME_REFUSED = "account:project:upstream-name-refused"  # a new project under an upstream name
     ORG_CREATE = "organization:create"
     ORG_SETTINGS = "organization:settings"
     ORG_APPROVE = "organization:approve"
@@ -146,6 +148,8 @@ DESCRIPTIONS: dict[str, str] = {
     Tag.PROJECT_CREATE_BY_PUBLISHER: N_("Project created by a pending trusted publisher"),
     Tag.PROJECT_ARCHIVE: N_("Project archived"),
     Tag.PROJECT_UNARCHIVE: N_("Project unarchived"),
+    Tag.NAMESPACE_REFUSED: N_("Upload refused: the name is in a namespace granted to others"),
+    Tag.UPSTREAM_NAME_REFUSED: N_("Upload refused: the name comes from the upstream index"),
     Tag.ORG_CREATE: N_("Organization created"),
     Tag.ORG_SETTINGS: N_("Organization settings changed"),
     Tag.ORG_APPROVE: N_("Organization approved by an administrator"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
+from chalicelib.admin import log
 from chalicelib.core.db import Key, get_many
 from chalicelib.core.errors import UploadRefused
 from chalicelib.core.origin import Origin
@@ -14,6 +15,7 @@ from chalicelib.events import services as events
 from chalicelib.events.services import project_subject
 from chalicelib.events.tags import Tag
 from chalicelib.forklift.metadata import Metadata
+from chalicelib.organizations.services import namespace_refusal
 from chalicelib.packaging import creation
 from chalicelib.packaging.filenames import canonical
 from chalicelib.packaging.models import File, FileIdentity, Project
@@ -21,6 +23,7 @@ from chalicelib.packaging.names import normalize, ultra_guard
 from chalicelib.packaging.permissions import Permission, frozen, may_as, role_keys, status_of
 from chalicelib.tokens import credentials as tokens
 from chalicelib.tokens.models import Token
+from chalicelib.upstream.models import UpstreamPage
 
 
 class Recorded(UploadRefused):
@@ -28,12 +31,15 @@ class Recorded(UploadRefused):
     project's): someone tried to reach a project they may not."""
 
     def __init__(self, message: str, *, status: int, tag: Tag, user: str | None, project: str | None = None,
-                 detail: str) -> None:
+                 detail: str, logged: log.Action | None = None) -> None:
         super().__init__(message, status=status)
-        self.tag, self.user, self.project, self.detail = tag, user, project, detail
+        self.tag, self.user, self.project, self.detail, self.logged = tag, user, project, detail, logged
 
     def record(self, origin: Origin) -> None:
+        """In the histories it names, and (logged: a rule of the administrators') the admin log."""
         events.record(None, self.tag, origin, user=self.user, project=self.project, detail=self.detail)
+        if self.logged is not None:
+            log.entry(self.logged, "", origin, target=self.detail, reason=self.message).save()
 
 
 class Presented(NamedTuple):
@@ -66,17 +72,19 @@ def authorize(presented: Presented, meta: Metadata, filenames: Sequence[str]) ->
     name, username = normalize(meta.name), presented.token.username
     owner_keys = tokens.owner_keys(presented.token)
     keys: list[Key] = [*owner_keys, (Project, name, None), (Project, ultra_guard(meta.name), None),
-                       *((File, filename, None) for filename in filenames),
+                       (UpstreamPage, name, None), *((File, filename, None) for filename in filenames),
                        *((FileIdentity, canonical(filename), None) for filename in filenames)]
     if username and not presented.token.publisher:
         keys.extend(role_keys(username, name))
     found = get_many(keys)
-    owner_items, (project, guard, *rest) = found[:len(owner_keys)], found[len(owner_keys):]
+    owner_items, (project, guard, upstream, *rest) = found[:len(owner_keys)], found[len(owner_keys):]
     count = len(filenames)
     existing, identities, roles = rest[:count], rest[count:2 * count], rest[2 * count:]
     who = tokens.authorized(presented.token, presented.secret, owner_items)
     read = {name: project, ultra_guard(meta.name): guard}
     authorized = _authorize(who, meta, project, roles, read)
+    if authorized is None:
+        _may_create(who, meta, upstream)
     spelled: dict[str, str] = {}  # identity -> the first filename of this upload with it
     for filename, identity in zip(filenames, identities, strict=True):
         if (twin := spelled.setdefault(canonical(filename), filename)) != filename:
@@ -134,6 +142,20 @@ def _authorize(who: tokens.Authorized, meta: Metadata, project: Project | None, 
         raise UploadRefused(f"Ask an owner to invite you, or choose another name: the user '{who.username}' "
                             f"isn't allowed to upload to project '{project.display_name}'.", status=403)
     return project
+
+
+def _may_create(who: tokens.Authorized, meta: Metadata, upstream: UpstreamPage | None) -> None:
+    """Refuses a new project whose name came from the upstream index (unless an administrator
+    allowed it), or lies in a PEP 752 namespace granted to others."""
+    if upstream is not None and not upstream.local_allowed:
+        raise Recorded(f"Choose another name, or ask an administrator: the name '{meta.name}' comes from the "
+                       "upstream index, and no project of it is made here unless an administrator allows it.",
+                       status=403, tag=Tag.UPSTREAM_NAME_REFUSED, user=who.username, detail=meta.name,
+                       logged=log.Action.UPSTREAM_NAME_REFUSED)
+    if (grant := namespace_refusal(meta.name, who.username)) is not None:
+        raise Recorded(f"The name '{meta.name}' is in the namespace '{grant.prefix}', reserved for {grant.holders}: "
+                       "only they may create projects in it (PEP 752).", status=409, tag=Tag.NAMESPACE_REFUSED,
+                       user=who.username, detail=meta.name, logged=log.Action.NAMESPACE_REFUSED)
 
 
 def _takes_files(project: Project, who: tokens.Authorized) -> None:

@@ -23,12 +23,13 @@ from chalicelib.events.services import project_subject, record
 from chalicelib.events.tags import Tag
 from chalicelib.organizations import grants, members
 from chalicelib.organizations.models import OrgProject, TeamGrant
-from chalicelib.organizations.services import OrgInfo, active, organization, require, role_of
+from chalicelib.organizations.services import OrgInfo, active, namespace_refusal, organization, require, role_of
 from chalicelib.packaging import catalog, changes, collaborators, creation
 from chalicelib.packaging.catalog import ProjectInfo
 from chalicelib.packaging.models import Grant, Project
 from chalicelib.packaging.names import normalize
 from chalicelib.packaging.permissions import OrgPermission, OrgRoleName, RoleName, own_role
+from chalicelib.upstream.services import origin_refusal
 
 
 def projects(org: str) -> list[OrgProject]:
@@ -52,8 +53,11 @@ def create(actor: str, org: OrgInfo, name: str, origin: Origin) -> ProjectInfo:
     Owners are Owners of it through the organization."""
     require(actor, org, OrgPermission.SETTINGS)
     name = name.strip()
-    if refusal := creation.refusal(name, actor):
+    if refusal := creation.refusal(name, actor) or origin_refusal(name):
         raise ValidationError({"project": refusal})
+    if (grant := namespace_refusal(name, actor)) is not None:
+        raise ValidationError({"project": gettext("This name is in the namespace “%(prefix)s”, reserved for "
+                                                  "%(holders)s.", prefix=grant.prefix, holders=grant.holders)})
     now = clock.now()
     try:
         with transaction() as t:

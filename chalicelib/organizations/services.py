@@ -21,6 +21,7 @@ from chalicelib.core.translation import N_, gettext
 from chalicelib.events.services import organization_subject, record
 from chalicelib.events.tags import Tag
 from chalicelib.organizations.models import Member, Organization
+from chalicelib.packaging import namespaces
 from chalicelib.packaging.names import NAME_RE, normalize
 from chalicelib.packaging.permissions import OrgPermission, OrgRoleName, org_allows, org_role_name
 
@@ -164,3 +165,15 @@ def awaiting() -> list[OrgInfo]:
     administrator's page: few, and read rarely)."""
     return sorted((_info(item) for item in Organization.scan(Organization.pending == True)),  # noqa: E712
                   key=lambda found: found.created_at)
+
+
+def namespace_refusal(name: str, username: str) -> namespaces.Grant | None:
+    """The PEP 752 namespace grant that keeps this user from creating a project of this name (a
+    closed grant held by others: neither one of its users nor a member of its organization), or
+    None."""
+    grant = namespaces.covering(name)
+    if grant is None or grant.open or username in grant.owners:
+        return None
+    if grant.organization and role_of(username, grant.organization) is not None:
+        return None
+    return grant

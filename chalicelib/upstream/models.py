@@ -2,7 +2,8 @@
 upstream listed them, compressed, with the upstream's ETag and when it was last confirmed), and
 the administrators' rules: per name its blocks, and under COOLDOWN the minimum age of upstream
 files. A page's item outlives its freshness: it is the stale copy served while the upstream is
-down, and the record that the name came from upstream."""
+down, and the record that the name came from upstream (no project of the name is made here
+until an administrator allows it)."""
 from __future__ import annotations
 
 from pynamodb.attributes import (
@@ -27,6 +28,7 @@ class UpstreamPage(Model):
     checked_at = UTCDateTimeAttribute()  # when the upstream last confirmed this copy
     first_seen = UTCDateTimeAttribute()
     copied = UnicodeSetAttribute(null=True)  # filenames whose bytes this index keeps (CHEESESHOP_UPSTREAM_COPY)
+    local_allowed = UnicodeAttribute(null=True)  # the administrator who let the name be uploaded here
 
 
 class Rules(Model):

@@ -10,11 +10,9 @@ import json
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from chalicelib.admin import log
 from chalicelib.core import clock, storage
 from chalicelib.core.config import get_settings
-from chalicelib.core.db import Key, get_many, transaction
-from chalicelib.core.origin import Origin
+from chalicelib.core.db import Key, get_many, get_or_none
 from chalicelib.packaging.models import Project
 from chalicelib.packaging.names import normalize, ultra_guard
 from chalicelib.packaging.namespaces import Namespace, prefixes
@@ -61,6 +59,17 @@ def blocks_of(rules: Rules | None) -> list[policy.Block]:
     return [policy.Block(**entry) for entry in json.loads(rules.blocks)] if rules is not None and rules.blocks else []
 
 
+def origin_refusal(name: str) -> str | None:
+    """Why a page may not make a project of this name: it came from the upstream index, and no
+    administrator allowed it here (uploads say so in twine's words); None otherwise."""
+    from chalicelib.core.translation import gettext
+
+    found = get_or_none(UpstreamPage, normalize(name)) if name.strip() else None
+    if found is None or found.local_allowed:
+        return None
+    return gettext("This name comes from the upstream index: ask an administrator to allow it here.")
+
+
 def enabled() -> bool:
     return bool(get_settings().upstream_index)
 
@@ -103,9 +112,9 @@ class Download(NamedTuple):
     url: str  # where the bytes are: the upstream's URL, or a short-lived link to this index's copy
 
 
-def download(name: str, filename: str, origin: Origin) -> Download | None:
+def download(name: str, filename: str) -> Download | None:
     """Where an upstream file (or its .metadata) is fetched from; None: 404; Refused: 403 with
-    the reason (a blocked or too young file: each refusal is in the admin log)."""
+    the reason (a blocked or too young file)."""
     name, metadata = normalize(name), filename.endswith(".metadata")
     read, now = _read(name), clock.now()
     if read.local or read.page is None:
@@ -115,8 +124,6 @@ def download(name: str, filename: str, origin: Origin) -> Download | None:
     if file is None or (metadata and not file.core_metadata):
         return None
     if (refusal := policy.refusal(file, name, read.blocks, read.cooldown, now)) is not None:
-        with transaction() as t:
-            t.save(log.entry(log.Action.UPSTREAM_REFUSED, "", origin, target=f"{name}/{filename}", reason=refusal))
         raise Refused(refusal)
     if metadata:
         return Download(file.url + ".metadata")

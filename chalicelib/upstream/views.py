@@ -11,9 +11,11 @@ from chalicelib.core.lazy import lazy
 from chalicelib.web import Response
 
 if TYPE_CHECKING:  # loaded by the first pass-through request, not by every cold start
+    from chalicelib.admin import upstream as rules
     from chalicelib.readers import views as readers
     from chalicelib.upstream import pages, services
 else:
+    rules = lazy("chalicelib.admin.upstream")
     readers = lazy("chalicelib.readers.views")
     pages = lazy("chalicelib.upstream.pages")
     services = lazy("chalicelib.upstream.services")
@@ -56,8 +58,9 @@ def download(name: str, filename: str) -> Response:
     if (refused := readers.for_tool(seen, hidden)) is not None:
         return refused
     try:
-        found = services.download(name, filename, web.parse_origin_only(routes.request))
+        found = services.download(name, filename)
     except services.Refused as exc:
+        rules.record_refusal(f"{name}/{filename}", exc.message, web.parse_origin_only(routes.request))
         return web.plain(403, exc.message)
     except services.Unavailable:
         return web.plain(503, "The upstream index is not answering: try again shortly.", {"Retry-After": "30"})

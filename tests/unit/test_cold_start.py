@@ -36,9 +36,11 @@ AT_COLD_START = {
     "chalicelib.organizations", "chalicelib.organizations.models", "chalicelib.organizations.views",
     "chalicelib.organizations.views_teams",
     "chalicelib.packaging", "chalicelib.packaging.layout", "chalicelib.packaging.models", "chalicelib.packaging.names",
+    "chalicelib.packaging.namespaces",
     "chalicelib.packaging.permissions", "chalicelib.packaging.views", "chalicelib.packaging.views_manage",
     "chalicelib.recovery", "chalicelib.recovery.models", "chalicelib.recovery.views",
     "chalicelib.tokens", "chalicelib.tokens.models", "chalicelib.tokens.views",
+    "chalicelib.upstream", "chalicelib.upstream.models", "chalicelib.upstream.views",
     "chalicelib.web", "chalicelib.web.forms", "chalicelib.web.jsonapi", "chalicelib.web.notices",
     "chalicelib.web.request", "chalicelib.web.responses", "chalicelib.web.routing", "chalicelib.web.views",
 }

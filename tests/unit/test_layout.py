@@ -142,12 +142,13 @@ EDGES = {
     "packaging": {"accounts", "core", "events"},
     "mfa": {"accounts", "core", "events", "packaging"},
     "tokens": {"accounts", "core", "events", "packaging"},
-    "forklift": {"accounts", "core", "events", "packaging", "tokens"},
-    "oidc": {"accounts", "core", "events", "packaging", "tokens"},
-    "admin": {"accounts", "core", "events", "oidc", "organizations", "packaging"},
+    "forklift": {"accounts", "admin", "core", "events", "organizations", "packaging", "tokens", "upstream"},
+    "oidc": {"accounts", "core", "events", "organizations", "packaging", "tokens", "upstream"},
+    "admin": {"accounts", "core", "events", "oidc", "organizations", "packaging", "upstream"},
     "recovery": {"accounts", "admin", "core", "events", "mfa", "packaging", "tokens"},
     "readers": {"accounts", "core", "packaging", "tokens"},
-    "organizations": {"accounts", "core", "events", "packaging"},
+    "organizations": {"accounts", "core", "events", "packaging", "upstream"},
+    "upstream": {"core", "packaging"},
     "web": {"accounts", "core", "events", "registry"},
 }
 AT_THE_EDGE = {"chalicelib", "registry", "provision"}

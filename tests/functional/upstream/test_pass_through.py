@@ -10,11 +10,11 @@ from datetime import timedelta
 
 import pytest
 
+from chalicelib.admin import upstream as rules
 from chalicelib.admin.models import AdminAction
 from chalicelib.core import aws, clock
 from chalicelib.core.config import get_settings
 from chalicelib.core.origin import Origin
-from chalicelib.upstream import rules
 from chalicelib.upstream.models import UpstreamPage
 from chalicelib.upstream.views import STALE
 from tests import distributions as d

@@ -19,7 +19,7 @@ from chalicelib.organizations.models import Organization
 from chalicelib.packaging.names import NAME_RE, normalize
 from chalicelib.packaging.namespaces import Namespace
 from chalicelib.upstream import policy
-from chalicelib.upstream.models import COOLDOWN, Rules
+from chalicelib.upstream.models import COOLDOWN, Rules, UpstreamPage
 from chalicelib.upstream.services import blocks_of
 
 REASON_MAX = 500
@@ -119,6 +119,25 @@ def set_cooldown(administrator: str, days: str, exempt: str, origin: Origin) -> 
                                            Rules.exempt.set(names) if names else Rules.exempt.remove()])
         t.save(log.entry(log.Action.COOLDOWN, administrator, origin, target=f"{days} days",
                          reason=", ".join(sorted(names))))
+
+
+def allow_local(administrator: str, name: str, origin: Origin) -> None:
+    """Lets a name that came from the upstream be uploaded here (its first upload then makes a
+    local project, which shadows the upstream's from then on)."""
+    key = normalize(name.strip()) if name.strip() else ""
+    try:
+        with transaction() as t:
+            t.update(UpstreamPage(key), actions=[UpstreamPage.local_allowed.set(administrator)],
+                     condition=UpstreamPage.name.exists())
+            t.save(log.entry(log.Action.ALLOW_LOCAL, administrator, origin, target=key))
+    except TransactWriteError as exc:
+        raise ValidationError({"name": gettext("No name of this spelling came from the upstream index.")}) from exc
+
+
+def record_refusal(target: str, reason: str, origin: Origin) -> None:
+    """A download the rules refused, in the admin log (no administrator acted: the rules did)."""
+    with transaction() as t:
+        t.save(log.entry(log.Action.UPSTREAM_REFUSED, "", origin, target=target, reason=reason))
 
 
 def cooldown() -> policy.Cooldown:
