@@ -1,0 +1,64 @@
+"""Who may make a project under a name: a PEP 752 namespace keeps everyone but its holders out
+(409, and the admin log says so), unless the grant is open; a name that came from the upstream
+is nobody's here until an administrator allows it (403). Tried by upload, by a pending trusted
+publisher and on an organization's page."""
+from __future__ import annotations
+
+from chalicelib.admin import upstream as rules
+from chalicelib.admin.models import AdminAction
+from chalicelib.core.origin import Origin
+from chalicelib.packaging.models import Project
+from tests import distributions as d
+from tests.functional.admin.conftest import act
+from tests.functional.conftest import make_token
+from tests.functional.forklift.test_upload import upload_wheel
+from tests.functional.organizations.conftest import MANAGE, owner  # noqa: F401 (a fixture)
+from tests.functional.oidc.test_publishers import add_pending
+from tests.functional.packaging.conftest import user
+from tests.functional.upstream.conftest import get
+
+
+def logged() -> list[str]:
+    return [a.action for a in AdminAction.query("log")]
+
+
+def test_a_namespace_of_an_organization_keeps_others_out(client, mailbox, owner, token):  # noqa: F811
+    rules.grant_namespace("root", "acme", "acme", False, Origin())
+    bob = make_token(user(client, mailbox, "bob"), "bobs")
+    for name in ("acme", "acme-tools", "Acme.Cloud"):
+        status, text = upload_wheel(client, bob, name=name)
+        assert status == 409 and "is in the namespace 'acme', reserved for acme" in text, name
+    assert logged()[-1] == "namespace:upload:refused"
+    assert upload_wheel(client, bob, name="acmes")[0] == 200  # not acme, not acme-*
+    assert upload_wheel(client, token, name="acme-tools")[0] == 200  # alice is a member of acme
+    made = act(owner, MANAGE, MANAGE + "projects/", {"project": "acme-cli"})
+    assert made.status == 303  # the organization's own page too
+
+
+def test_a_namespace_of_users_and_an_open_one(client, mailbox, alice, token):
+    bob_browser = user(client, mailbox, "bob")
+    bob = make_token(bob_browser, "bobs")
+    rules.grant_namespace("root", "brie", "bob", False, Origin())
+    assert upload_wheel(client, token, name="brie-x")[0] == 409
+    assert upload_wheel(client, bob, name="brie-x")[0] == 200
+    rules.grant_namespace("root", "gouda", "bob", True, Origin())
+    assert upload_wheel(client, token, name="gouda-x")[0] == 200  # open: anyone may
+
+
+def test_a_pending_publisher_cannot_claim_a_name_in_someone_elses_namespace(client, mailbox, alice, token):
+    user(client, mailbox, "bob")
+    rules.grant_namespace("root", "acme", "bob", False, Origin())
+    refused = add_pending(alice, project="acme-new")
+    assert refused.status == 400 and "reserved for bob" in refused.text
+
+
+def test_a_name_from_the_upstream_is_nobodys_here_until_an_administrator_allows_it(client, upstream, token):
+    upstream.add("gouda", "gouda-1.0-py3-none-any.whl", d.wheel("gouda", "1.0"))
+    assert get(client, "/simple/gouda/").status_code == 200
+    status, text = upload_wheel(client, token, name="gouda", version="2.0")
+    assert status == 403 and "comes from the upstream index" in text
+    assert Project.count("gouda") == 0 and logged()[-1] == "upstream:upload:refused"
+    rules.allow_local("root", "Gouda", Origin())
+    assert upload_wheel(client, token, name="gouda", version="2.0")[0] == 200
+    assert [f["filename"] for f in get(client, "/simple/gouda/").json_body["files"]] == \
+        ["gouda-2.0-py3-none-any.whl"]  # local now: the upstream's files are gone from the page
