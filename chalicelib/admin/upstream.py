@@ -17,7 +17,7 @@ from chalicelib.core.origin import Origin
 from chalicelib.core.translation import gettext
 from chalicelib.organizations.models import Organization
 from chalicelib.packaging.names import NAME_RE, normalize
-from chalicelib.packaging.namespaces import Namespace
+from chalicelib.packaging.namespaces import Grant, Namespace, all_grants
 from chalicelib.upstream import policy
 from chalicelib.upstream.models import COOLDOWN, Rules, UpstreamPage
 from chalicelib.upstream.services import blocks_of
@@ -143,6 +143,10 @@ def record_refusal(target: str, reason: str, origin: Origin) -> None:
 def cooldown() -> policy.Cooldown:
     item = get_or_none(Rules, COOLDOWN)
     return policy.Cooldown(int(item.days or 0), frozenset(item.exempt or ())) if item else policy.Cooldown()
+
+
+def grants() -> list[Grant]:
+    return all_grants()
 
 
 def all_blocks() -> list[policy.Block]:

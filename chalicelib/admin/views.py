@@ -16,7 +16,7 @@ from chalicelib.packaging.views_manage import project_dependents
 from chalicelib.web import Response
 
 if TYPE_CHECKING:  # loaded by the first request to these pages, not by every cold start
-    from chalicelib.admin import log, moderation, site, users
+    from chalicelib.admin import log, moderation, site, upstream, users
     from chalicelib.admin import organizations as review
     from chalicelib.core import switches
     from chalicelib.organizations import services as organizations
@@ -31,6 +31,7 @@ else:
     users = lazy("chalicelib.admin.users")
     recovery = lazy("chalicelib.recovery.services")
     review = lazy("chalicelib.admin.organizations")
+    upstream = lazy("chalicelib.admin.upstream")
     organizations = lazy("chalicelib.organizations.services")
 
 routes = web.Routes(__name__)
@@ -171,6 +172,41 @@ def review_organization(name: str, change: str) -> Response:
             return web.redirect(req, "/admin/organizations/", notice="organization-declined")
         raise NotFound()
     return _form("admin/organizations.html", "/admin/organizations/", run, _organizations)
+
+
+def _upstream(_req: web.WebRequest) -> dict[str, Any]:
+    return {"upstream": get_settings().upstream_index, "grants": upstream.grants(),
+            "blocks": upstream.all_blocks(), "cooldown": upstream.cooldown()}
+
+
+@route("/admin/upstream", methods=["GET"])
+def upstream_rules() -> Response:
+    return _show("admin/upstream.html", _upstream)
+
+
+@route("/admin/upstream/{change}", methods=["POST"], content_types=FORM)
+def change_upstream(change: str) -> Response:
+    """change: "grant" or "revoke" (a namespace), "block" or "unblock", "cooldown", or "allow" (a
+    name from the upstream may be uploaded here)."""
+    def run(req: web.WebRequest, administrator: str) -> Response:
+        form = req.form
+        if change == "grant":
+            upstream.grant_namespace(administrator, form.get("prefix", ""), form.get("owners", ""),
+                                     form.get("open") == "on", req.origin)
+        elif change == "revoke":
+            upstream.revoke_namespace(administrator, form.get("prefix", ""), req.origin)
+        elif change == "block":
+            upstream.block(administrator, form.get("requirement", ""), form.get("reason", ""), req.origin)
+        elif change == "unblock":
+            upstream.unblock(administrator, form.get("requirement", ""), req.origin)
+        elif change == "cooldown":
+            upstream.set_cooldown(administrator, form.get("days", ""), form.get("exempt", ""), req.origin)
+        elif change == "allow":
+            upstream.allow_local(administrator, form.get("name", ""), req.origin)
+        else:
+            raise NotFound()
+        return web.redirect(req, "/admin/upstream/", notice="admin-saved")
+    return _form("admin/upstream.html", "/admin/upstream/", run, _upstream)
 
 
 @route("/admin/projects", methods=["GET"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tests.functional.admin.conftest import root  # noqa: F401 (a fixture)
+from tests.functional.organizations.conftest import owner  # noqa: F401 (a fixture)
 from tests.upstream import Upstream
 
 JSON = "application/vnd.pypi.simple.v1+json"

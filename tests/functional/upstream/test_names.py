@@ -12,8 +12,8 @@ from tests import distributions as d
 from tests.functional.admin.conftest import act
 from tests.functional.conftest import make_token
 from tests.functional.forklift.test_upload import upload_wheel
-from tests.functional.organizations.conftest import MANAGE, owner  # noqa: F401 (a fixture)
 from tests.functional.oidc.test_publishers import add_pending
+from tests.functional.organizations.conftest import MANAGE
 from tests.functional.packaging.conftest import user
 from tests.functional.upstream.conftest import get
 
@@ -22,7 +22,7 @@ def logged() -> list[str]:
     return [a.action for a in AdminAction.query("log")]
 
 
-def test_a_namespace_of_an_organization_keeps_others_out(client, mailbox, owner, token):  # noqa: F811
+def test_a_namespace_of_an_organization_keeps_others_out(client, mailbox, owner, token):
     rules.grant_namespace("root", "acme", "acme", False, Origin())
     bob = make_token(user(client, mailbox, "bob"), "bobs")
     for name in ("acme", "acme-tools", "Acme.Cloud"):
@@ -62,3 +62,26 @@ def test_a_name_from_the_upstream_is_nobodys_here_until_an_administrator_allows_
     assert upload_wheel(client, token, name="gouda", version="2.0")[0] == 200
     assert [f["filename"] for f in get(client, "/simple/gouda/").json_body["files"]] == \
         ["gouda-2.0-py3-none-any.whl"]  # local now: the upstream's files are gone from the page
+
+
+def test_administrators_keep_the_rules_on_one_page_and_each_change_is_logged(client, mailbox, root, alice):
+    page = "/admin/upstream/"
+    assert root.get(page).status == 200
+    assert alice.get(page).status == 404  # not an administrator
+    for change, data in (("grant", {"prefix": "acme", "owners": "alice", "open": "on"}),
+                         ("block", {"requirement": "evil>=1.0", "reason": "Malware"}),
+                         ("cooldown", {"days": "3", "exempt": "urllib3, certifi"})):
+        assert act(root, page, page + change + "/", data).status == 303, change
+    shown = root.get(page).text
+    assert "acme" in shown and "evil&gt;=1.0" in shown and "Malware" in shown and 'value="certifi urllib3"' in shown
+    for change, data, message in (("grant", {"prefix": "acme", "owners": "alice"}, "granted already"),
+                                  ("grant", {"prefix": "beta", "owners": "nobody-here"}, "Name one organization"),
+                                  ("block", {"requirement": "evil; os_name=='nt'", "reason": "x"}, "version specifier"),
+                                  ("cooldown", {"days": "-1", "exempt": ""}, "whole number of days"),
+                                  ("allow", {"name": "never-seen"}, "No name of this spelling")):
+        refused = act(root, page, page + change + "/", data)
+        assert refused.status == 400 and message in refused.text, change
+    assert act(root, page, page + "unblock/", {"requirement": "evil>=1.0"}).status == 303
+    assert act(root, page, page + "revoke/", {"prefix": "acme"}).status == 303
+    assert logged()[-5:] == ["admin:namespace:grant", "admin:upstream:block", "admin:upstream:cooldown",
+                             "admin:upstream:unblock", "admin:namespace:revoke"]
