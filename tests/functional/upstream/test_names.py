@@ -85,3 +85,16 @@ def test_administrators_keep_the_rules_on_one_page_and_each_change_is_logged(cli
     assert act(root, page, page + "revoke/", {"prefix": "acme"}).status == 303
     assert logged()[-5:] == ["admin:namespace:grant", "admin:upstream:block", "admin:upstream:cooldown",
                              "admin:upstream:unblock", "admin:namespace:revoke"]
+
+
+def test_the_json_api_names_a_projects_namespace_as_pep_752_does(client, mailbox, owner, token):
+    bob = make_token(user(client, mailbox, "bob"), "bobs")
+    rules.grant_namespace("root", "acme", "acme", True, Origin())  # open: bob may publish too
+    assert act(owner, MANAGE, MANAGE + "projects/", {"project": "acme-cli"}).status == 303
+    assert upload_wheel(client, token, name="acme-cli")[0] == 200
+    assert upload_wheel(client, bob, name="acme-fan")[0] == 200
+    assert upload_wheel(client, bob, name="gouda")[0] == 200
+    official = client.http.get("/pypi/acme-cli/json").json_body
+    assert official["namespace"] == {"prefix": "acme", "open": True, "authorized": True}
+    assert client.http.get("/pypi/acme-fan/json").json_body["namespace"]["authorized"] is False
+    assert "namespace" not in client.http.get("/pypi/gouda/json").json_body
