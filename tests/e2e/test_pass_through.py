@@ -59,7 +59,7 @@ def uv(site, target: Path, *names: str) -> subprocess.CompletedProcess[str]:
 
 
 def versions(target: Path) -> dict[str, str]:
-    return {p.name.split("-")[0]: p.name.split("-")[1].removesuffix(".dist-info")
+    return {p.name.split("-")[0]: p.name.removesuffix(".dist-info").split("-")[1]
             for p in target.glob("*.dist-info")}
 
 
