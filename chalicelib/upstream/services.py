@@ -117,6 +117,8 @@ def download(name: str, filename: str) -> Download | None:
     the reason (a blocked or too young file)."""
     name, metadata = normalize(name), filename.endswith(".metadata")
     read, now = _read(name), clock.now()
+    if not read.local and read.page is None and page(name) is not None:  # a link followed before its page
+        read = _read(name)
     if read.local or read.page is None:
         return None
     wanted = filename.removesuffix(".metadata") if metadata else filename

@@ -144,6 +144,13 @@ def test_too_young_files_wait_and_a_file_without_an_upload_time_fails_closed(fro
     assert len(files_of(get(client, "/simple/brie-x/"))) == 3
 
 
+def test_a_file_link_followed_before_its_page_was_read_is_checked_all_the_same(client, upstream):
+    upstream.add("cheddar", "cheddar-2.0-py3-none-any.whl", d.wheel("cheddar", "2.0"))
+    rules.block("root", "cheddar==2.0", "Compromised release", Origin())
+    refused = client.http.get("/upstream-files/cheddar/cheddar-2.0-py3-none-any.whl")
+    assert refused.status_code == 403 and b"Compromised release" in refused.body
+
+
 def test_copies_are_checked_against_the_sha256_and_outlive_the_upstream(client, upstream, monkeypatch):
     monkeypatch.setenv("CHEESESHOP_UPSTREAM_COPY", "1")
     data = d.wheel("gouda", "1.0")
