@@ -70,11 +70,9 @@ def _no_project(name: str) -> Response:
     return web.plain(404, f"No project named '{name}' on this index.")
 
 
-def _simple(page: str, kind: str, hidden: Callable[[], Response],
-            missing: Callable[[bool], Response] | None = None) -> Response:
+def _simple(page: str, kind: str, hidden: Callable[[], Response]) -> Response:
     """A stored simple page (one read), to a reader who may read it: 304 when the client's copy
-    is current. `hidden`: the answer for no such page, and for a page this reader may not know
-    of; `missing`, when given, for no such page (told whether the answer is this reader's only)."""
+    is current. `hidden`: the answer for no such page, and for a page this reader may not know of."""
     asked = routes.request.headers.get("if-none-match")
     tag = pages.current_etag(page, kind) if asked else None
     seen = _verdict(page, tag.private) if tag is not None else None
@@ -86,11 +84,8 @@ def _simple(page: str, kind: str, hidden: Callable[[], Response],
     found = pages.get(page, kind)
     if seen is None or (found is not None and found.private and not seen.private):  # made private meanwhile
         seen = _verdict(page, found is not None and found.private)
-    if (refused := readers.for_tool(seen, hidden)) is not None:
-        return refused
-    if found is None:
-        return missing(seen.private) if missing is not None else hidden()
-    return _simple_response(found, kind, seen.private)
+    return readers.for_tool(seen, hidden) or (hidden() if found is None else
+                                              _simple_response(found, kind, seen.private))
 
 
 @route("/simple", for_tools=True, methods=["GET", "HEAD"])
@@ -110,11 +105,12 @@ def simple_project(name: str) -> Response:
     if canonical != name:  # PEP 503: one URL per project
         return Response(body="", status_code=301, headers={"Location": web.url(f"/simple/{canonical}/"),
                                                            "Vary": "Accept"})
-    # A name this index holds (even one this reader may not know of) never falls through to
-    # the upstream; one it does not hold is the upstream's when pass-through is on.
-    passing = upstream.simple if get_settings().upstream_index else None
-    return _simple(name, kind, lambda: _no_project(name),
-                   (lambda private: passing(name, kind, private)) if passing else None)
+    # With pass-through on, the upstream's answer comes first (most names are the upstream's, and
+    # its one read tells whether this index holds the name); a name this index holds, even one
+    # this reader may not know of, never falls through to the upstream.
+    if get_settings().upstream_index and (passed := upstream.simple(name, kind)) is not None:
+        return passed
+    return _simple(name, kind, lambda: _no_project(name))
 
 
 @route("/packages/{a}/{b}/{c}/{filename}", for_tools=True, methods=["GET"])

@@ -22,6 +22,10 @@ from chalicelib.upstream.models import COOLDOWN, Rules, UpstreamPage
 FRESH_FOR = timedelta(minutes=5)  # a copy younger than this is served without asking the upstream
 
 
+class Local(Exception):
+    """This index holds a project of the name: its own page answers."""
+
+
 class Unavailable(Exception):
     """The upstream is down and this index has no copy of the page."""
 
@@ -39,7 +43,9 @@ class Served(NamedTuple):
 
 
 class Read(NamedTuple):
-    local: bool  # the name is this index's (or held back from the upstream by a namespace)
+    project: bool  # this index holds a project of the name
+    local: bool  # the name is this index's (a project, a look-alike's guard, a held or prohibited name), or a
+    # namespace's: the upstream is never asked for it
     page: UpstreamPage | None
     blocks: list[policy.Block]
     cooldown: policy.Cooldown
@@ -50,7 +56,8 @@ def _read(name: str) -> Read:
     keys: list[Key] = [(Project, name, None), (Project, ultra_guard(name), None), (UpstreamPage, name, None),
                        (Rules, name, None), (Rules, COOLDOWN, None), *((Namespace, p, None) for p in prefixes(name))]
     project, guard, page, rules, cooldown, *namespaces = get_many(keys)
-    return Read(project is not None or guard is not None or any(namespaces), page, blocks_of(rules),
+    return Read(project is not None, project is not None or guard is not None or any(namespaces), page,
+                blocks_of(rules),
                 policy.Cooldown(int(cooldown.days or 0), frozenset(cooldown.exempt or ()))
                 if cooldown is not None else policy.Cooldown())
 
@@ -75,9 +82,12 @@ def enabled() -> bool:
 
 
 def page(name: str) -> Served | None:
-    """The upstream's page for a name this index does not hold; None: answer 404."""
+    """The upstream's page for a name this index does not hold; None: answer 404; Local: this
+    index holds a project of the name."""
     name = normalize(name)
     read, now = _read(name), clock.now()
+    if read.project:
+        raise Local()
     if read.local:
         return None
     cached, stale = read.page, None
@@ -117,7 +127,9 @@ def download(name: str, filename: str) -> Download | None:
     the reason (a blocked or too young file)."""
     name, metadata = normalize(name), filename.endswith(".metadata")
     read, now = _read(name), clock.now()
-    if not read.local and read.page is None and page(name) is not None:  # a link followed before its page
+    if not read.local and read.page is None:  # a link followed before its page was read
+        if page(name) is None:
+            return None
         read = _read(name)
     if read.local or read.page is None:
         return None

@@ -29,10 +29,16 @@ def _no_project(name: str) -> Response:
     return web.plain(404, f"No project named '{name}' on this index.")
 
 
-def simple(name: str, kind: str, private: bool) -> Response:
-    """The upstream's page for a name this index does not hold (the reader may read the index)."""
+def simple(name: str, kind: str) -> Response | None:
+    """The upstream's page for a name this index does not hold, to a reader who may read the
+    index; None when this index holds the name (its own page answers)."""
+    seen = readers.verdict(readers.caller(routes.request))
+    if (refused := readers.for_tool(seen, lambda: _no_project(name))) is not None:
+        return refused
     try:
         served = services.page(name)
+    except services.Local:
+        return None
     except services.Unavailable:
         return web.plain(503, f"The upstream index is not answering, and this index has no copy of '{name}' yet.",
                          {"Retry-After": "30"})
@@ -41,7 +47,8 @@ def simple(name: str, kind: str, private: bool) -> Response:
     settings = get_settings()
     headers: dict[str, str | list[str]] = {
         "Content-Type": kind + ("; charset=utf-8" if "html" in kind else ""), "Vary": "Accept",
-        "Cache-Control": readers.PRIVATE["Cache-Control"] if private else f"max-age={settings.simple_max_age}, public"}
+        "Cache-Control": readers.PRIVATE["Cache-Control"] if seen.private
+        else f"max-age={settings.simple_max_age}, public"}
     if served.stale_for is not None:
         headers[STALE] = str(served.stale_for)
     return Response(body=pages.render(served.name, served.files, kind, settings.url("")), status_code=200,
