@@ -77,6 +77,26 @@ def from_upstream(document: Any, page_url: str) -> list[File]:
     return files
 
 
+def fetchable(url: str, local: bool) -> bool:
+    """Whether this index may fetch a file from this URL itself (to copy it): https to a host
+    named, never an address inside a private, loopback or link-local range (no reaching into the
+    VPC or the instance metadata through a page the upstream wrote); the local stage also fetches
+    plain http from the loopback interface, where its test upstream runs."""
+    import ipaddress
+
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    if local and parts.scheme == "http" and (host == "localhost" or (address is not None and address.is_loopback)):
+        return True
+    if parts.scheme != "https" or not host or host == "localhost":
+        return False
+    return address is None or address.is_global
+
+
 def encode(files: list[File]) -> bytes:
     return zlib.compress(json.dumps([list(f) for f in files], separators=(",", ":")).encode(), 6)
 

@@ -20,6 +20,7 @@ from chalicelib.upstream import client, policy
 from chalicelib.upstream.models import COOLDOWN, Rules, UpstreamPage
 
 FRESH_FOR = timedelta(minutes=5)  # a copy younger than this is served without asking the upstream
+KEPT_MAX = 350_000  # bytes: a page whose compressed files exceed this is served, not kept (DynamoDB's 400 KB)
 
 
 class Local(Exception):
@@ -113,7 +114,10 @@ def _keep(name: str, fetched: client.Fetched, files: list[policy.File], now: dat
     time it was confirmed."""
     actions: list[Any] = [UpstreamPage.checked_at.set(now), UpstreamPage.first_seen.set(UpstreamPage.first_seen | now)]
     if fetched.files is not None:
-        actions.append(UpstreamPage.files.set(policy.encode(files)))
+        encoded = policy.encode(files)
+        if len(encoded) > KEPT_MAX:  # too large to keep: served from the upstream each time, never stale
+            encoded, fetched = policy.encode([]), fetched._replace(etag=None)
+        actions.append(UpstreamPage.files.set(encoded))
         actions.append(UpstreamPage.etag.set(fetched.etag) if fetched.etag else UpstreamPage.etag.remove())
     UpstreamPage(name).update(actions=actions)
 
@@ -145,6 +149,8 @@ def download(name: str, filename: str) -> Download | None:
         return Download(file.url)
     key = copy_key(file)
     if filename not in (read.page.copied or ()):
+        if not policy.fetchable(file.url, get_settings().is_local):
+            raise Unavailable()
         try:
             storage.put(key, client.file_bytes(file.url, file.sha256, get_settings().max_file_size))
         except client.UpstreamDown:
