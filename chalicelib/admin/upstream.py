@@ -16,8 +16,9 @@ from chalicelib.core.errors import Conflict, NotFound, ValidationError
 from chalicelib.core.origin import Origin
 from chalicelib.core.translation import gettext
 from chalicelib.organizations.models import Organization
+from chalicelib.packaging import changes
 from chalicelib.packaging.names import NAME_RE, normalize
-from chalicelib.packaging.namespaces import Grant, Namespace, all_grants
+from chalicelib.packaging.namespaces import Grant, Namespace, all_grants, covered_projects
 from chalicelib.upstream import policy
 from chalicelib.upstream.models import COOLDOWN, Rules, UpstreamPage
 from chalicelib.upstream.services import blocks_of
@@ -50,6 +51,13 @@ def grant_namespace(administrator: str, prefix: str, owners: str, open_: bool, o
                              reason=holders + (" (open)" if open_ else "")))
     except TransactWriteError as exc:
         raise ValidationError({"prefix": gettext("This prefix is granted already: revoke it first.")}) from exc
+    _announce(key)
+
+
+def _announce(prefix: str) -> None:
+    """The pages of the projects a grant covers say their namespace (PEP 752): built again."""
+    for name in covered_projects(prefix):
+        changes.announce(changes.Change(name))
 
 
 def revoke_namespace(administrator: str, prefix: str, origin: Origin) -> None:
@@ -60,6 +68,7 @@ def revoke_namespace(administrator: str, prefix: str, origin: Origin) -> None:
             t.save(log.entry(log.Action.NAMESPACE_REVOKE, administrator, origin, target=key))
     except TransactWriteError as exc:
         raise NotFound(gettext("No such namespace.")) from exc
+    _announce(key)
 
 
 def block(administrator: str, requirement: str, reason: str, origin: Origin) -> None:

@@ -7,7 +7,6 @@ from typing import Any
 from chalicelib.core.config import get_settings
 from chalicelib.packaging import catalog, namespaces
 from chalicelib.packaging.catalog import FileInfo, ProjectFiles, ProjectInfo, ReleaseInfo, offered, offered_releases
-from chalicelib.packaging.permissions import RoleName, role_of
 
 
 def project(found: ProjectInfo) -> dict[str, Any]:
@@ -19,20 +18,8 @@ def project(found: ProjectInfo) -> dict[str, Any]:
     return {"info": _info(found, latest, by_version.get(latest.version, []) if latest else []),
             "last_serial": found.serial, "releases": by_version,
             "urls": by_version.get(latest.version, []) if latest else [], "vulnerabilities": [],
-            **namespace_of(found)}
+            **namespaces.of_project(found.name, found.organization)}
 
-
-def namespace_of(found: ProjectInfo) -> dict[str, Any]:
-    """PEP 752's "namespace" key, for a project whose name a grant covers: its prefix, whether
-    the grant is open, and whether the project is its holders' (their organization's, or one of
-    the users it names is an Owner of it); nothing outside every namespace."""
-    grant = namespaces.covering(found.name)
-    if grant is None:
-        return {}
-    authorized = bool(grant.organization) and found.organization == grant.organization
-    if not authorized and grant.owners:
-        authorized = any(role_of(owner, found.name) is RoleName.OWNER for owner in sorted(grant.owners))
-    return {"namespace": {"prefix": grant.prefix, "open": grant.open, "authorized": authorized}}
 
 
 def release(found: ProjectInfo, version: str) -> dict[str, Any]:

@@ -8,7 +8,7 @@ The table is defined here."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from pynamodb.attributes import BooleanAttribute, UnicodeAttribute, UnicodeSetAttribute, UTCDateTimeAttribute
 from pynamodb.models import Model
@@ -67,3 +67,27 @@ def covering(name: str) -> Grant | None:
 def all_grants() -> list[Grant]:
     """Every grant, for the administrators' page (few, read rarely)."""
     return sorted((info(item) for item in Namespace.scan()), key=lambda grant: grant.prefix)
+
+
+def of_project(name: str, organization: str) -> dict[str, Any]:
+    """PEP 752's "namespace" key of a project's JSON answers, when a grant covers its name: the
+    prefix, whether the grant is open, and whether the project is its holders' (their
+    organization's, or one of the users it names is an Owner of it); nothing outside every namespace."""
+    from chalicelib.packaging.permissions import RoleName, role_of
+
+    grant = covering(name)
+    if grant is None:
+        return {}
+    authorized = bool(grant.organization) and organization == grant.organization
+    if not authorized and grant.owners:
+        authorized = any(role_of(owner, name) is RoleName.OWNER for owner in sorted(grant.owners))
+    return {"namespace": {"prefix": grant.prefix, "open": grant.open, "authorized": authorized}}
+
+
+def covered_projects(prefix: str) -> list[str]:
+    """The projects a grant of this prefix covers (read when a grant changes: their pages say it)."""
+    from chalicelib.packaging.models import Project
+
+    key = normalize(prefix)
+    return [p.name for p in Project.all.query("project", Project.name.startswith(key))
+            if p.name == key or p.name.startswith(key + "-")]

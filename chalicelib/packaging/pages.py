@@ -28,7 +28,7 @@ from chalicelib.core import cdn, items
 from chalicelib.core.config import get_settings
 from chalicelib.core.db import get_or_none, transaction
 from chalicelib.core.errors import NotFound
-from chalicelib.packaging import catalog, simple_api
+from chalicelib.packaging import catalog, namespaces, simple_api
 from chalicelib.packaging.models import SimplePage
 
 log = logging.getLogger(__name__)
@@ -137,7 +137,7 @@ def _render(page: str) -> tuple[dict[str, str], bool] | None:
     except NotFound:
         return None
     found = catalog.offered(info)
-    return {"json": simple_api.project(found, simple_api.JSON),
+    return {"json": simple_api.project(found, simple_api.JSON, namespaces.of_project(info.name, info.organization)),
             "html": simple_api.project(found, simple_api.HTML)}, info.private
 
 

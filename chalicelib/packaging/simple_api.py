@@ -52,10 +52,11 @@ def index(projects: list[tuple[str, str]], kind: str, url: str) -> str:
     return html_document("Simple index", links)
 
 
-def project(found: ProjectFiles, kind: str) -> str:
-    """A project's page; its links are where the files are fetched (ProjectFiles.href)."""
+def project(found: ProjectFiles, kind: str, namespace: dict[str, object] | None = None) -> str:
+    """A project's page; its links are where the files are fetched (ProjectFiles.href). The JSON
+    form carries PEP 752's namespace when one covers the project (namespaces.of_project)."""
     if kind == JSON:
-        return json.dumps(_project_json(found))
+        return json.dumps({**_project_json(found), **(namespace or {})})
     lines = []
     for f in found.files:
         attributes = [f'href="{html.escape(found.href(f))}#sha256={f.sha256}"']

@@ -98,3 +98,8 @@ def test_the_json_api_names_a_projects_namespace_as_pep_752_does(client, mailbox
     assert official["namespace"] == {"prefix": "acme", "open": True, "authorized": True}
     assert client.http.get("/pypi/acme-fan/json").json_body["namespace"]["authorized"] is False
     assert "namespace" not in client.http.get("/pypi/gouda/json").json_body
+    simple = client.http.get("/simple/acme-cli/", headers={"Accept": "application/vnd.pypi.simple.v1+json"})
+    assert simple.json_body["namespace"] == {"prefix": "acme", "open": True, "authorized": True}
+    rules.revoke_namespace("root", "acme", Origin())  # the pages it covered are built again without it
+    simple = client.http.get("/simple/acme-cli/", headers={"Accept": "application/vnd.pypi.simple.v1+json"})
+    assert "namespace" not in simple.json_body and "namespace" not in client.http.get("/pypi/acme-cli/json").json_body
