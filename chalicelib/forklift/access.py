@@ -15,8 +15,8 @@ from chalicelib.events import services as events
 from chalicelib.events.services import project_subject
 from chalicelib.events.tags import Tag
 from chalicelib.forklift.metadata import Metadata
-from chalicelib.organizations.services import namespace_refusal
-from chalicelib.packaging import creation
+from chalicelib.organizations.services import refused_by
+from chalicelib.packaging import creation, namespaces
 from chalicelib.packaging.filenames import canonical
 from chalicelib.packaging.models import File, FileIdentity, Project
 from chalicelib.packaging.names import normalize, ultra_guard
@@ -73,18 +73,20 @@ def authorize(presented: Presented, meta: Metadata, filenames: Sequence[str]) ->
     owner_keys = tokens.owner_keys(presented.token)
     keys: list[Key] = [*owner_keys, (Project, name, None), (Project, ultra_guard(meta.name), None),
                        (UpstreamPage, name, None), *((File, filename, None) for filename in filenames),
-                       *((FileIdentity, canonical(filename), None) for filename in filenames)]
+                       *((FileIdentity, canonical(filename), None) for filename in filenames),
+                       *namespaces.keys(meta.name)]
     if username and not presented.token.publisher:
         keys.extend(role_keys(username, name))
     found = get_many(keys)
     owner_items, (project, guard, upstream, *rest) = found[:len(owner_keys)], found[len(owner_keys):]
-    count = len(filenames)
-    existing, identities, roles = rest[:count], rest[count:2 * count], rest[2 * count:]
+    count, covering = len(filenames), len(namespaces.keys(meta.name))
+    existing, identities = rest[:count], rest[count:2 * count]
+    grants, roles = rest[2 * count:2 * count + covering], rest[2 * count + covering:]
     who = tokens.authorized(presented.token, presented.secret, owner_items)
     read = {name: project, ultra_guard(meta.name): guard}
     authorized = _authorize(who, meta, project, roles, read)
     if authorized is None:
-        _may_create(who, meta, upstream)
+        _may_create(who, meta, upstream, namespaces.longest(grants))
     spelled: dict[str, str] = {}  # identity -> the first filename of this upload with it
     for filename, identity in zip(filenames, identities, strict=True):
         if (twin := spelled.setdefault(canonical(filename), filename)) != filename:
@@ -144,7 +146,8 @@ def _authorize(who: tokens.Authorized, meta: Metadata, project: Project | None, 
     return project
 
 
-def _may_create(who: tokens.Authorized, meta: Metadata, upstream: UpstreamPage | None) -> None:
+def _may_create(who: tokens.Authorized, meta: Metadata, upstream: UpstreamPage | None,
+                grant: namespaces.Grant | None) -> None:
     """Refuses a new project whose name came from the upstream index (unless an administrator
     allowed it), or lies in a PEP 752 namespace granted to others."""
     if upstream is not None and not upstream.local_allowed:
@@ -152,7 +155,7 @@ def _may_create(who: tokens.Authorized, meta: Metadata, upstream: UpstreamPage |
                        "upstream index, and no project of it is made here unless an administrator allows it.",
                        status=403, tag=Tag.UPSTREAM_NAME_REFUSED, user=who.username, detail=meta.name,
                        logged=log.Action.UPSTREAM_NAME_REFUSED)
-    if (grant := namespace_refusal(meta.name, who.username)) is not None:
+    if (grant := refused_by(grant, who.username)) is not None:
         raise Recorded(f"The name '{meta.name}' is in the namespace '{grant.prefix}', reserved for {grant.holders}: "
                        "only they may create projects in it (PEP 752).", status=409, tag=Tag.NAMESPACE_REFUSED,
                        user=who.username, detail=meta.name, logged=log.Action.NAMESPACE_REFUSED)

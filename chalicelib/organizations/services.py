@@ -171,7 +171,11 @@ def namespace_refusal(name: str, username: str) -> namespaces.Grant | None:
     """The PEP 752 namespace grant that keeps this user from creating a project of this name (a
     closed grant held by others: neither one of its users nor a member of its organization), or
     None."""
-    grant = namespaces.covering(name)
+    return refused_by(namespaces.covering(name), username)
+
+
+def refused_by(grant: namespaces.Grant | None, username: str) -> namespaces.Grant | None:
+    """namespace_refusal(), for the grant that covers the name, read already."""
     if grant is None or grant.open or username in grant.owners:
         return None
     if grant.organization and role_of(username, grant.organization) is not None:

@@ -59,8 +59,17 @@ def info(item: Namespace) -> Grant:
 def covering(name: str) -> Grant | None:
     """The grant that covers this name, the longest prefix first (a child grant before its
     parent's), read in one BatchGetItem; None outside every namespace."""
-    found = [item for item in get_many([(Namespace, prefix, None) for prefix in prefixes(name)[:100]])
-             if item is not None]
+    return longest(get_many(keys(name)))
+
+
+def keys(name: str) -> list[tuple[type[Namespace], str, None]]:
+    """The items covering() reads, for a caller that reads them with others in one batch."""
+    return [(Namespace, prefix, None) for prefix in prefixes(name)[:100]]
+
+
+def longest(items: list[Any]) -> Grant | None:
+    """The grant among the items keys() read (None where there is none) that covers the name."""
+    found = [item for item in items if item is not None]
     return info(max(found, key=lambda item: len(item.prefix))) if found else None
 
 

@@ -12,11 +12,13 @@ from tests.functional.conftest import Faults
 from tests.functional.forklift.test_upload import objects, upload
 
 # The token; everything else the decision needs, in one batch (its owner and their address, the
-# project, its name guard, the role, the filename); the 2 objects; the transaction.
+# project, its name guard, whether the name came from the upstream, the role, the filename, the
+# namespaces that could cover the name); the 2 objects; the transaction.
 CALLS_IN_AN_UPLOAD = 5
 # Then, the upload committed, its pages are built: the new project's (its head, the project, its
-# files, storing it) and the index's (its head, the projects, storing it).
-CALLS_AFTER = 7
+# files, the namespaces that could cover it, storing it) and the index's (its head, the projects,
+# storing it).
+CALLS_AFTER = 8
 
 
 def consistent() -> None:
