@@ -51,8 +51,8 @@ def simple(name: str, kind: str) -> Response | None:
         else f"max-age={settings.simple_max_age}, public"}
     if served.stale_for is not None:
         headers[STALE] = str(served.stale_for)
-    return Response(body=pages.render(served.name, served.files, kind, settings.url("")), status_code=200,
-                    headers=headers)
+    body = "" if routes.request.method == "HEAD" else pages.render(served.name, served.files, kind, settings.url(""))
+    return Response(body=body, status_code=200, headers=headers)
 
 
 @route("/upstream-files/{name}/{filename}", for_tools=True, methods=["GET"])

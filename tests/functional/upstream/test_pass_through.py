@@ -46,6 +46,8 @@ def test_a_name_only_the_upstream_holds_is_served_with_its_hashes_and_upload_tim
     assert metadata.status_code == 302 and metadata.headers["Location"].endswith(".whl.metadata")
     assert client.http.get("/upstream-files/gouda/gouda-9.0-py3-none-any.whl").status_code == 404
     assert get(client, "/simple/nothing-anywhere/").status_code == 404
+    head = client.http.request("HEAD", "/simple/gouda/", headers={"Accept": "text/html"})
+    assert head.status_code == 200 and head.body == b""
 
 
 def test_a_local_name_shadows_the_upstream_entirely(client, upstream, token):
