@@ -18,17 +18,17 @@ from chalicelib.events.models import Event
 from chalicelib.events.services import record
 from chalicelib.events.tags import Tag
 from chalicelib.organizations.models import Member, Organization
-from chalicelib.organizations.services import OrgInfo, organization
+from chalicelib.organizations.services import OrgInfo, info
+from chalicelib.packaging.names import normalize
 
 REASON_MAX = 500
 
 
 def _awaiting(name: str) -> tuple[OrgInfo, Organization]:
-    found = organization(name)
-    item = get_or_none(Organization, found.name)
-    if item is None or not found.pending:
+    item = get_or_none(Organization, normalize(name))
+    if item is None or not item.pending:
         raise NotFound(gettext("No organization of this name awaits approval."))
-    return found, item
+    return info(item), item
 
 
 def approve(administrator: str, name: str, origin: Origin) -> None:

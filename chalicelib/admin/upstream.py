@@ -18,10 +18,10 @@ from chalicelib.core.translation import gettext
 from chalicelib.organizations.models import Organization
 from chalicelib.packaging import changes
 from chalicelib.packaging.names import NAME_RE, normalize
-from chalicelib.packaging.namespaces import Grant, Namespace, all_grants, covered_projects
+from chalicelib.packaging.namespaces import Namespace, covered_projects
 from chalicelib.upstream import policy
 from chalicelib.upstream.models import COOLDOWN, Rules, UpstreamPage
-from chalicelib.upstream.services import blocks_of
+from chalicelib.upstream.services import blocks_of, cooldown_of
 
 REASON_MAX = 500
 DAYS_MAX = 365
@@ -145,17 +145,11 @@ def allow_local(administrator: str, name: str, origin: Origin) -> None:
 
 def record_refusal(target: str, reason: str, origin: Origin) -> None:
     """A download the rules refused, in the admin log (no administrator acted: the rules did)."""
-    with transaction() as t:
-        t.save(log.entry(log.Action.UPSTREAM_REFUSED, "", origin, target=target, reason=reason))
+    log.entry(log.Action.UPSTREAM_REFUSED, "", origin, target=target, reason=reason).save()
 
 
 def cooldown() -> policy.Cooldown:
-    item = get_or_none(Rules, COOLDOWN)
-    return policy.Cooldown(int(item.days or 0), frozenset(item.exempt or ())) if item else policy.Cooldown()
-
-
-def grants() -> list[Grant]:
-    return all_grants()
+    return cooldown_of(get_or_none(Rules, COOLDOWN))
 
 
 def all_blocks() -> list[policy.Block]:

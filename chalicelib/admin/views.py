@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # loaded by the first request to these pages, not by every co
     from chalicelib.core import switches
     from chalicelib.organizations import services as organizations
     from chalicelib.packaging import catalog as packaging
+    from chalicelib.packaging import namespaces
     from chalicelib.recovery import services as recovery
 else:
     packaging = lazy("chalicelib.packaging.catalog")
@@ -33,6 +34,7 @@ else:
     review = lazy("chalicelib.admin.organizations")
     upstream = lazy("chalicelib.admin.upstream")
     organizations = lazy("chalicelib.organizations.services")
+    namespaces = lazy("chalicelib.packaging.namespaces")
 
 routes = web.Routes(__name__)
 route = routes.route
@@ -175,7 +177,7 @@ def review_organization(name: str, change: str) -> Response:
 
 
 def _upstream(_req: web.WebRequest) -> dict[str, Any]:
-    return {"upstream": get_settings().upstream_index, "grants": upstream.grants(),
+    return {"upstream": get_settings().upstream_index, "grants": namespaces.all_grants(),
             "blocks": upstream.all_blocks(), "cooldown": upstream.cooldown()}
 
 

@@ -29,9 +29,7 @@ from chalicelib.events.tags import Tag
 from chalicelib.oidc import publishers
 from chalicelib.oidc.models import OidcState, Publisher
 from chalicelib.oidc.publishers import FIELDS, PENDING, PublisherInfo, describe
-from chalicelib.organizations.services import namespace_refusal
-from chalicelib.packaging import creation
-from chalicelib.upstream.services import origin_refusal
+from chalicelib.organizations.services import new_project_refusal
 
 SLOTS = 3  # pending publishers one account may hold at once
 
@@ -71,13 +69,8 @@ def add(username: str, project_name: str, kind: str, form: dict[str, str], origi
     twofactor.require_two_factor(username)
     project_name = project_name.strip()
     errors = publishers.problems(kind, form)
-    if refusal := creation.refusal(project_name, username):
+    if refusal := new_project_refusal(project_name, username):
         errors["project_name"] = refusal
-    elif (grant := namespace_refusal(project_name, username)) is not None:
-        errors["project_name"] = gettext("This name is in the namespace “%(prefix)s”, reserved for %(holders)s.",
-                                         prefix=grant.prefix, holders=grant.holders)
-    elif came_from := origin_refusal(project_name):
-        errors["project_name"] = came_from
     if errors:
         raise ValidationError(errors)
     item = publishers.build(kind, form, PENDING + username, username, pending_name=project_name)

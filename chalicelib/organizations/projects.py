@@ -23,13 +23,12 @@ from chalicelib.events.services import project_subject, record
 from chalicelib.events.tags import Tag
 from chalicelib.organizations import grants, members
 from chalicelib.organizations.models import OrgProject, TeamGrant
-from chalicelib.organizations.services import OrgInfo, active, namespace_refusal, organization, require, role_of
+from chalicelib.organizations.services import OrgInfo, active, new_project_refusal, organization, require, role_of
 from chalicelib.packaging import catalog, changes, collaborators, creation
 from chalicelib.packaging.catalog import ProjectInfo
 from chalicelib.packaging.models import Grant, Project
 from chalicelib.packaging.names import normalize
 from chalicelib.packaging.permissions import OrgPermission, OrgRoleName, RoleName, own_role
-from chalicelib.upstream.services import origin_refusal
 
 
 def projects(org: str) -> list[OrgProject]:
@@ -53,11 +52,8 @@ def create(actor: str, org: OrgInfo, name: str, origin: Origin) -> ProjectInfo:
     Owners are Owners of it through the organization."""
     require(actor, org, OrgPermission.SETTINGS)
     name = name.strip()
-    if refusal := creation.refusal(name, actor) or origin_refusal(name):
+    if refusal := new_project_refusal(name, actor):
         raise ValidationError({"project": refusal})
-    if (grant := namespace_refusal(name, actor)) is not None:
-        raise ValidationError({"project": gettext("This name is in the namespace “%(prefix)s”, reserved for "
-                                                  "%(holders)s.", prefix=grant.prefix, holders=grant.holders)})
     now = clock.now()
     try:
         with transaction() as t:
@@ -71,10 +67,11 @@ def create(actor: str, org: OrgInfo, name: str, origin: Origin) -> ProjectInfo:
         raise ValidationError({"project": creation.refusal(name, actor) or gettext(
             "The name was taken at the same time: choose another.")}) from exc
     changes.announce(changes.Change(normalize(name), listing=True))
-    for owner in members.owners(org.name):
+    owners = members.owners(org.name)
+    for owner in owners:
         if owner != actor:
             grants.add_owner(org.name, owner, [normalize(name)])
-    for owner in members.owners(org.name):
+    for owner in owners:
         if (user := get_or_none(User, owner)) is not None:
             mails.to_user(user, "organization-project-created", project=name, organization=org.display_name,
                           actor=actor)

@@ -21,9 +21,10 @@ from chalicelib.core.translation import N_, gettext
 from chalicelib.events.services import organization_subject, record
 from chalicelib.events.tags import Tag
 from chalicelib.organizations.models import Member, Organization
-from chalicelib.packaging import namespaces
+from chalicelib.packaging import creation, namespaces
 from chalicelib.packaging.names import NAME_RE, normalize
 from chalicelib.packaging.permissions import OrgPermission, OrgRoleName, org_allows, org_role_name
+from chalicelib.upstream.services import origin_refusal
 
 NAME_MAX = 50
 DISPLAY_MAX = 100
@@ -56,7 +57,7 @@ class Membership(NamedTuple):
     role: str
 
 
-def _info(item: Organization) -> OrgInfo:
+def info(item: Organization) -> OrgInfo:
     return OrgInfo(item.name, item.display_name, item.url or "", item.description or "", item.created_at,
                    bool(item.pending))
 
@@ -65,7 +66,7 @@ def organization(name: str) -> OrgInfo:
     found = get_or_none(Organization, normalize(name)) if name else None
     if found is None:
         raise NotFound(gettext("No organization named '%(name)s'.", name=name))
-    return _info(found)
+    return info(found)
 
 
 def role_of(username: str | None, organization: str) -> OrgRoleName | None:
@@ -163,7 +164,7 @@ def edit(actor: str, found: OrgInfo, *, display_name: str, url: str, description
 def awaiting() -> list[OrgInfo]:
     """The organizations that wait for an administrator's approval, oldest first (an
     administrator's page: few, and read rarely)."""
-    return sorted((_info(item) for item in Organization.scan(Organization.pending == True)),  # noqa: E712
+    return sorted((info(item) for item in Organization.scan(Organization.pending == True)),  # noqa: E712
                   key=lambda found: found.created_at)
 
 
@@ -181,3 +182,15 @@ def refused_by(grant: namespaces.Grant | None, username: str) -> namespaces.Gran
     if grant.organization and role_of(username, grant.organization) is not None:
         return None
     return grant
+
+
+def new_project_refusal(name: str, username: str) -> str | None:
+    """Why a page (a pending publisher's, an organization's) may not make a project of this name
+    for this user, in their language: packaging's rules, a namespace of others', a name from the
+    upstream; None when it may. An upload says the same in twine's words (forklift.access)."""
+    if refusal := creation.refusal(name, username):
+        return refusal
+    if (grant := namespace_refusal(name, username)) is not None:
+        return gettext("This name is in the namespace “%(prefix)s”, reserved for %(holders)s.",
+                       prefix=grant.prefix, holders=grant.holders)
+    return origin_refusal(name)

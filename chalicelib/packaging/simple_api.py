@@ -57,18 +57,39 @@ def project(found: ProjectFiles, kind: str, namespace: dict[str, object] | None 
     form carries PEP 752's namespace when one covers the project (namespaces.of_project)."""
     if kind == JSON:
         return json.dumps({**_project_json(found), **(namespace or {})})
-    lines = []
-    for f in found.files:
-        attributes = [f'href="{html.escape(found.href(f))}#sha256={f.sha256}"']
-        if f.requires_python:
-            attributes.append(f'data-requires-python="{html.escape(f.requires_python)}"')
-        if f.metadata_sha256:
-            attributes.append(f'data-dist-info-metadata="sha256={f.metadata_sha256}"')
-            attributes.append(f'data-core-metadata="sha256={f.metadata_sha256}"')
-        if f.yanked:
-            attributes.append(f'data-yanked="{html.escape(f.yanked_reason)}"')
-        lines.append(f'<a {" ".join(attributes)}>{html.escape(f.filename)}</a><br>\n')
+    lines = [anchor(f.filename, found.href(f), f.sha256, f.requires_python, f.metadata_sha256 or False,
+                    f.yanked_reason if f.yanked else None) for f in found.files]
     return html_document(f"Links for {found.display_name}", "".join(lines), _status_meta(found))
+
+
+def anchor(filename: str, href: str, sha256: str, requires_python: str | None, metadata: str | bool,
+           yanked: str | None) -> str:
+    """A file's line of a PEP 503 page. metadata: the core metadata's sha256, True when it
+    exists without one, False; yanked: its reason ("" for none), None when not yanked."""
+    attributes = [f'href="{html.escape(href)}#sha256={sha256}"']
+    if requires_python:
+        attributes.append(f'data-requires-python="{html.escape(requires_python)}"')
+    if metadata:
+        value = f"sha256={metadata}" if isinstance(metadata, str) else "true"
+        attributes.append(f'data-dist-info-metadata="{value}" data-core-metadata="{value}"')
+    if yanked is not None:
+        attributes.append(f'data-yanked="{html.escape(yanked)}"')
+    return f'<a {" ".join(attributes)}>{html.escape(filename)}</a><br>\n'
+
+
+def file_entry(filename: str, url: str, sha256: str, requires_python: str | None, metadata: str | bool,
+               yanked: bool | str, size: int | None, upload_time: str | None) -> dict[str, object]:
+    """A file of a PEP 691 page (metadata as anchor() takes it; size and upload-time left out
+    when unknown)."""
+    core: dict[str, str] | bool = {"sha256": metadata} if isinstance(metadata, str) else metadata
+    entry: dict[str, object] = {"filename": filename, "url": url, "hashes": {"sha256": sha256},
+                                "requires-python": requires_python or None, "core-metadata": core,
+                                "dist-info-metadata": core, "yanked": yanked}
+    if size is not None:
+        entry["size"] = size
+    if upload_time is not None:
+        entry["upload-time"] = upload_time
+    return entry
 
 
 def _status_meta(found: ProjectFiles) -> str:
@@ -83,13 +104,9 @@ def _status_meta(found: ProjectFiles) -> str:
 def _project_json(found: ProjectFiles) -> dict[str, object]:
     from packaging.version import Version
 
-    files = []
-    for f in found.files:
-        metadata: dict[str, str] | bool = {"sha256": f.metadata_sha256} if f.metadata_sha256 else False
-        files.append({"filename": f.filename, "url": found.href(f), "hashes": {"sha256": f.sha256},
-                      "requires-python": f.requires_python or None, "core-metadata": metadata,
-                      "dist-info-metadata": metadata, "yanked": (f.yanked_reason or True) if f.yanked else False,
-                      "size": f.size, "upload-time": f.uploaded_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")})
+    files = [file_entry(f.filename, found.href(f), f.sha256, f.requires_python, f.metadata_sha256 or False,
+                        (f.yanked_reason or True) if f.yanked else False, f.size,
+                        f.uploaded_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")) for f in found.files]
     versions = sorted({f.version for f in found.files}, key=Version)
     status: dict[str, str] = {"status": found.status.value}
     if found.status_reason:

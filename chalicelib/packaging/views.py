@@ -41,17 +41,9 @@ def _simple_response(page: pages.Page, kind: str, private: bool) -> Response:
     return Response(body="" if routes.request.method == "HEAD" else page.body, status_code=200, headers=headers)
 
 
-def _kept_for(private: bool, seconds: int | None = None) -> str:
-    """How long caches may keep an answer (pip honours it): a public one `seconds` (a simple
-    page's max-age unless told), one for its reader only not at all."""
-    if private:
-        return readers.PRIVATE["Cache-Control"]
-    return f"max-age={get_settings().simple_max_age if seconds is None else seconds}, public"
-
-
 def _caching(tag: str, private: bool = False) -> dict[str, str | list[str]]:
     """How long installers and caches may keep a page, and what they revalidate with."""
-    return {"ETag": tag, "Vary": "Accept", "Cache-Control": _kept_for(private)}
+    return {"ETag": tag, "Vary": "Accept", "Cache-Control": readers.kept_for(private)}
 
 
 def _kind() -> str | None:
@@ -195,7 +187,7 @@ def _json(status: int, body: object, private: bool = False) -> Response:
     and forgotten by the CDN when the project changes (chalicelib.packaging.changes)."""
     headers: dict[str, str | list[str]] = {"Content-Type": "application/json"}
     if status == 200 or private:
-        headers["Cache-Control"] = _kept_for(private)
+        headers["Cache-Control"] = readers.kept_for(private)
     return Response(body=json.dumps(body), status_code=status, headers=headers)
 
 
@@ -231,7 +223,7 @@ def my_projects() -> Response:
 
 
 def _rss(body: str, private: bool = False) -> Response:
-    cache = _kept_for(private, 60)
+    cache = readers.kept_for(private, 60)
     return Response(body=body, status_code=200, headers={"Content-Type": "application/rss+xml; charset=utf-8",
                                                          "Cache-Control": cache})
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from chalicelib import web
 from chalicelib.accounts import sessions
+from chalicelib.core.config import get_settings
 from chalicelib.packaging.permissions import Sight
 from chalicelib.readers.services import ASK, Caller, Verdict, verdict
 from chalicelib.web import Response
@@ -17,7 +18,15 @@ CHALLENGE = {"WWW-Authenticate": 'Basic realm="cheeseshop"'}
 PRIVATE = {"Cache-Control": "private, no-store"}
 CANNOT_READ = "This API token cannot read: make a token with the Read permission (or Read and upload)."
 
-__all__ = ["CHALLENGE", "PRIVATE", "Caller", "caller", "for_page", "for_tool", "page_caller", "verdict"]
+__all__ = ["CHALLENGE", "PRIVATE", "Caller", "caller", "for_page", "for_tool", "kept_for", "page_caller", "verdict"]
+
+
+def kept_for(private: bool, seconds: int | None = None) -> str:
+    """How long caches may keep an answer (pip honours it): a public one `seconds` (a simple
+    page's max-age unless told), one for its reader only not at all."""
+    if private:
+        return PRIVATE["Cache-Control"]
+    return f"max-age={get_settings().simple_max_age if seconds is None else seconds}, public"
 
 
 def caller(request: Any) -> Caller:

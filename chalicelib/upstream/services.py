@@ -58,13 +58,17 @@ def _read(name: str) -> Read:
                        (Rules, name, None), (Rules, COOLDOWN, None), *((Namespace, p, None) for p in prefixes(name))]
     project, guard, page, rules, cooldown, *namespaces = get_many(keys)
     return Read(project is not None, project is not None or guard is not None or any(namespaces), page,
-                blocks_of(rules),
-                policy.Cooldown(int(cooldown.days or 0), frozenset(cooldown.exempt or ()))
-                if cooldown is not None else policy.Cooldown())
+                blocks_of(rules), cooldown_of(cooldown))
 
 
 def blocks_of(rules: Rules | None) -> list[policy.Block]:
     return [policy.Block(**entry) for entry in json.loads(rules.blocks)] if rules is not None and rules.blocks else []
+
+
+def cooldown_of(rules: Rules | None) -> policy.Cooldown:
+    """The cooldown its Rules item (COOLDOWN) says; none without one."""
+    return policy.Cooldown(int(rules.days or 0), frozenset(rules.exempt or ())) if rules is not None \
+        else policy.Cooldown()
 
 
 def origin_refusal(name: str) -> str | None:

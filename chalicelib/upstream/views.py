@@ -47,8 +47,7 @@ def simple(name: str, kind: str) -> Response | None:
     settings = get_settings()
     headers: dict[str, str | list[str]] = {
         "Content-Type": kind + ("; charset=utf-8" if "html" in kind else ""), "Vary": "Accept",
-        "Cache-Control": readers.PRIVATE["Cache-Control"] if seen.private
-        else f"max-age={settings.simple_max_age}, public"}
+        "Cache-Control": readers.kept_for(seen.private)}
     if served.stale_for is not None:
         headers[STALE] = str(served.stale_for)
     body = "" if routes.request.method == "HEAD" else pages.render(served.name, served.files, kind, settings.url(""))
