@@ -215,6 +215,10 @@ def merge_template() -> dict[str, Any]:
             "UpstreamCopy": {"Type": "String", "AllowedValues": ["1", "0"], "Default": "0",
                              "Description": "1: an upstream file is copied to this index's bucket at its first "
                                             "download, so installs keep working while the upstream is down."},
+            "SigstoreTrustRoot": {"Type": "String", "Default": "",
+                                  "Description": "A private Sigstore instance's trusted root, a JSON file shipped in "
+                                                 "the package (its path), for verifying PEP 740 attestations; "
+                                                 "empty: Sigstore's public-good instance."},
             "PrivateIndex": {"Type": "String", "AllowedValues": ["1", "0"], "Default": "0",
                              "Description": "1: every read (pages, the simple index, downloads, the JSON API, "
                                             "feeds) needs a login or an API token with the Read permission."},
@@ -267,6 +271,7 @@ ENVIRONMENT = {  # every function's, besides the stage's own from .chalice/confi
     "CHEESESHOP_PRIVATE_INDEX": {"Ref": "PrivateIndex"},
     "CHEESESHOP_UPSTREAM_INDEX": {"Ref": "UpstreamIndex"},
     "CHEESESHOP_UPSTREAM_COPY": {"Ref": "UpstreamCopy"},
+    "CHEESESHOP_SIGSTORE_TRUST_ROOT": {"Ref": "SigstoreTrustRoot"},
     "CHEESESHOP_FILES_URL": {"Fn::If": ["UseCdn", FILES_PATH, "off"]},  # public files from the CDN, when it is on
     "CHEESESHOP_CDN_PARAMETER": {"Fn::If": ["UseCdn", {"Fn::Sub": CDN_PARAMETER}, ""]},
     # Through the CDN, whose origin path is the stage's, public paths have no /api.

@@ -38,6 +38,7 @@ ENV_NAMES = (
     "CHEESESHOP_FILES_URL",
     "CHEESESHOP_UPSTREAM_INDEX",
     "CHEESESHOP_UPSTREAM_COPY",
+    "CHEESESHOP_SIGSTORE_TRUST_ROOT",
     "AWS_ENDPOINT_URL",
     "AWS_DEFAULT_REGION",
     "PORT",
@@ -82,6 +83,7 @@ class Settings(NamedTuple):
     files_url: str  # where public files are linked directly (a URL, or a path on this host); "": by /packages/
     upstream_index: str  # a simple index whose projects this one passes through (chalicelib.upstream); "": off
     upstream_copy: bool  # upstream files are copied to this index's bucket at their first download
+    sigstore_trust_root: str  # a private Sigstore instance's trusted root (a JSON file); "": the public-good one
 
     @property
     def is_local(self) -> bool:
@@ -147,6 +149,7 @@ def _settings(values: tuple[str | None, ...]) -> Settings:
         files_url=_files_url(env["CHEESESHOP_FILES_URL"]),
         upstream_index=_upstream(stage, env["CHEESESHOP_UPSTREAM_INDEX"]),
         upstream_copy=_switch("CHEESESHOP_UPSTREAM_COPY", env["CHEESESHOP_UPSTREAM_COPY"], False),
+        sigstore_trust_root=(env["CHEESESHOP_SIGSTORE_TRUST_ROOT"] or "").strip(),
         **_relying_party(env["CHEESESHOP_BASE_URL"] or f"http://127.0.0.1:{port}",
                          env["CHEESESHOP_WEBAUTHN_RP_ID"], env["CHEESESHOP_WEBAUTHN_ORIGIN"]),
     )

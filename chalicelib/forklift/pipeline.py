@@ -1,5 +1,5 @@
 """The legacy upload API (POST /legacy/) as a pipeline of named steps:
-authenticate -> parse -> validate -> authorize -> store -> record.
+authenticate -> parse -> validate -> authorize -> attest -> store -> record.
 
 A file is listed only once its bytes are in S3: objects are written first, then one
 DynamoDB transaction records the file (condition: a filename is used once, ever), the
@@ -13,7 +13,7 @@ import io
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
@@ -33,6 +33,9 @@ from chalicelib.packaging.filenames import canonical
 from chalicelib.packaging.models import RELEASE_FIELDS, File, FileIdentity, Project, Release
 from chalicelib.packaging.names import normalize
 from chalicelib.tokens import credentials as tokens
+
+if TYPE_CHECKING:
+    from chalicelib.provenance.attestations import Checked
 
 log = logging.getLogger(__name__)
 
@@ -91,17 +94,33 @@ def validate(received: Received) -> tuple[Metadata, check.Digests, bytes | None]
     return metadata.with_file(form, pkg_info, "PKG-INFO"), digests, None
 
 
-def store(received: Received, digests: check.Digests, metadata: bytes | None) -> Stored:
+def attest(received: Received, who: tokens.Authorized, digests: check.Digests) -> Checked | None:
+    """The file's provenance when the upload carries PEP 740 attestations (None when it carries
+    none); UploadRefused when they are not its trusted publisher's, for this file."""
+    raw = check.first(received.fields, "attestations")
+    if not raw:
+        return None
+    from chalicelib.provenance import attestations  # sigstore is large: loaded by attested uploads only
+
+    return attestations.check(raw, received.filename, digests.sha256, who.attester)
+
+
+def store(received: Received, digests: check.Digests, metadata: bytes | None,
+          provenance: bytes | None = None) -> Stored:
     path = layout.object_key(digests.sha256, received.filename)
     created: list[str] = []
-    for key, data in ((path, received.content), (layout.metadata_key(path), metadata)):
+    for key, data in ((path, received.content), (layout.metadata_key(path), metadata),
+                      (layout.provenance_key(path), provenance)):
         if data is None:
             continue
         try:
             storage.put(key, data)
             created.append(key)
         except storage.AlreadyStored:  # the same bytes under their content address: keep them
-            pass
+            if key == layout.provenance_key(path) and storage.get(key) != data:
+                _remove(created)  # a provenance is not content-addressed: another upload's is there
+                raise UploadRefused("Another upload of this file with other attestations is in progress or "
+                                    "failed within the hour: try again later.", status=409) from None
     sha = check.digests(metadata).sha256 if metadata is not None else None
     return Stored(path, created, sha)
 
@@ -115,6 +134,7 @@ class Accepted(NamedTuple):
     digests: check.Digests
     path: str
     metadata_sha256: str | None
+    provenance: str | None = None  # PEP 740: the publisher and log entry (JSON) of its attestations
 
 
 def record(presented: access.Presented, who: tokens.Authorized, project: Project | None, meta: Metadata,
@@ -128,7 +148,7 @@ def record(presented: access.Presented, who: tokens.Authorized, project: Project
                         python_version=file.python_version, requires_python=meta.requires_python,
                         size=file.size, sha256=file.digests.sha256, md5=file.digests.md5,
                         blake2_256=file.digests.blake2_256, path=file.path, metadata_sha256=file.metadata_sha256,
-                        uploaded_at=now, uploaded_by=who.username or who.publisher),
+                        provenance=file.provenance, uploaded_at=now, uploaded_by=who.username or who.publisher),
                    condition=File.filename.does_not_exist())
             t.save(FileIdentity(canonical(file.filename), filename=file.filename, project=name),
                    condition=FileIdentity.canonical.does_not_exist())
@@ -203,10 +223,11 @@ def upload(*, authorization: str | None, content_type: str, body: bytes, origin:
         raise
     if access.already_uploaded(existing, digests.sha256):
         return "OK (this file was already uploaded)"
-    stored = store(received, digests, metadata)
+    attested = attest(received, who, digests)
+    stored = store(received, digests, metadata, attested.provenance if attested else None)
     accepted = Accepted(received.filename, check.first(received.fields, "filetype"),
                         check.python_version(received.fields), len(received.content), digests, stored.path,
-                        stored.metadata_sha256)
+                        stored.metadata_sha256, attested.summary if attested else None)
     try:
         record(token, who, project, meta, [accepted], origin)
     except UploadRefused:  # refused before the transaction was sent

@@ -26,7 +26,7 @@ def listed(key: str) -> bool:
     item = get_or_none(File, layout.filename_of(key), consistent=True)
     if item is None or item.project is None:
         return False
-    return layout.names(key, item.path, item.metadata_sha256 is not None)
+    return layout.names(key, item.path, item.metadata_sha256 is not None, item.provenance is not None)
 
 
 def staged(key: str) -> bool:

@@ -93,7 +93,8 @@ def _for_projects(verified: verify.Verified, active: list[Publisher], origin: Or
             raise Refused("invalid-publisher", "every owner of the project this publisher belongs to is suspended: "
                                                "ask the index's administrators")
         raise Refused("invalid-publisher", "the project this publisher belonged to was deleted")
-    token, item = tokens.mint(projects, verify.label_of(verified.kind, verified.claims), LIFETIME)
+    token, item = tokens.mint(projects, verify.label_of(verified.kind, verified.claims), LIFETIME,
+                              verify.attester_of(verified.kind, verified.claims))
     try:
         with transaction() as t:
             t.save(_spent(verified), condition=OidcState.key.does_not_exist())
@@ -125,7 +126,8 @@ def _for_pending(verified: verify.Verified, pending: Publisher, origin: Origin) 
                        owner_id=verified.claims.get("repository_owner_id") if verified.kind == "github" else None,
                        added_by=pending.added_by, created_at=now)
     uid = creation.new_uid()
-    token, item = tokens.mint({project: uid}, verify.label_of(verified.kind, verified.claims), LIFETIME)
+    token, item = tokens.mint({project: uid}, verify.label_of(verified.kind, verified.claims), LIFETIME,
+                              verify.attester_of(verified.kind, verified.claims))
     held = pending_publishers.held_items(pending)
     try:
         with transaction() as t:

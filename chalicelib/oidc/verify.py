@@ -2,6 +2,7 @@
 publisher. Refusals carry PyPI's error codes, which publishing actions print."""
 from __future__ import annotations
 
+import json
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
@@ -117,3 +118,17 @@ def label_of(kind: str, claims: dict[str, Any]) -> str:
     if kind == "github":
         return f"GitHub: {claims.get('job_workflow_ref', '')}"
     return f"GitLab: {claims.get('ci_config_ref_uri', '')}"
+
+
+def attester_of(kind: str, claims: dict[str, Any]) -> str:
+    """The workflow these claims come from, as PEP 740 names a publisher (pypi-attestations'
+    GitHubPublisher and GitLabPublisher, in JSON): the identity its attestations must be signed by.
+    The claims have matched a publisher, so they are well formed."""
+    environment = claims.get("environment") or None
+    if kind == "github":
+        workflow = str(claims.get("job_workflow_ref", "")).split("@", 1)[0].rsplit("/.github/workflows/", 1)[-1]
+        found = {"kind": "GitHub", "repository": claims.get("repository", ""), "workflow": workflow}
+    else:
+        path = str(claims.get("ci_config_ref_uri", "")).split("//", 1)[-1].split("@", 1)[0]
+        found = {"kind": "GitLab", "repository": claims.get("project_path", ""), "workflow_filepath": path}
+    return json.dumps({**found, "environment": environment})

@@ -1,12 +1,12 @@
-"""The read side of the index: the simple API (PEP 503/691/658/714), project pages and
-the JSON API. Each project's files come from one paginated query."""
+"""The read side of the index: the simple API (PEP 503/691/658/714), project pages, the JSON
+API and PEP 740's Integrity API. Each project's files come from one paginated query."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from chalicelib.core import items
+from chalicelib.core import items, storage
 from chalicelib.core.db import get_or_none
 from chalicelib.core.errors import NotFound
 from chalicelib.core.translation import gettext
@@ -68,6 +68,7 @@ class FileInfo(NamedTuple):
     uploaded_at: datetime
     yanked: bool
     yanked_reason: str
+    provenance: str | None  # PEP 740: the publisher and log entry (JSON), when it came with attestations
 
 
 class ProjectFiles(NamedTuple):
@@ -82,7 +83,6 @@ class ProjectFiles(NamedTuple):
     def href(self, f: FileInfo, sidecar: str = "") -> str:
         """Where a file (or its sidecar) is fetched: layout.link()'s rule."""
         return layout.link(f.url_path.lstrip("/") + sidecar, self.private)
-
 
 def listed_projects() -> list[tuple[str, str]]:
     """(normalized, display) names of every public project, by name: a private one is listed
@@ -170,10 +170,21 @@ def file_project(key: str) -> ProjectInfo | None:
     item = get_or_none(File, layout.filename_of(key))
     if item is None or item.project is None:  # never uploaded, or deleted
         return None
-    if not layout.names(key, item.path, item.metadata_sha256 is not None):
+    if not layout.names(key, item.path, item.metadata_sha256 is not None, item.provenance is not None):
         return None
     try:
         owner = project(item.project)
     except NotFound:
         return None
     return owner if owner.status is not ProjectStatus.QUARANTINED else None
+
+
+def provenance(found: ProjectInfo, version: str, filename: str) -> bytes | None:
+    """The PEP 740 provenance object of a file the project offers in that version; None when it
+    offers no such file, or the file came without attestations."""
+    item = get_or_none(File, filename)
+    if item is None or item.project != found.name or item.version != version or item.provenance is None:
+        return None
+    if found.status is ProjectStatus.QUARANTINED:
+        return None
+    return storage.get(layout.provenance_key(item.path))

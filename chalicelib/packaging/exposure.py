@@ -31,7 +31,8 @@ def withheld(private: bool, status: ProjectStatus) -> bool:
 def objects(found: ProjectInfo) -> list[str]:
     """Every object of the project's listed files, with the sidecars each has."""
     return [key for f in catalog.files(found).files for path in [f.url_path.lstrip("/")]
-            for key in layout.objects_of(path) if layout.names(key, path, f.metadata_sha256 is not None)]
+            for key in layout.objects_of(path) if layout.names(key, path, f.metadata_sha256 is not None,
+                                                                f.provenance is not None)]
 
 
 def around(found: ProjectInfo, after: bool, write: Callable[[], None]) -> None:

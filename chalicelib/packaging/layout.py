@@ -1,7 +1,7 @@
 """Where a distribution's bytes live in the bucket, in one place: the file's object under its
-content address, the sidecars beside it (PEP 658's core metadata; the next one, attestations,
-is one more entry in SIDECARS), the staging place of an upload session, whether an object is a
-listed file's or one of its sidecars, and where installers fetch it (link())."""
+content address, the sidecars beside it (PEP 658's core metadata, PEP 740's provenance), the
+staging place of an upload session, whether an object is a listed file's or one of its
+sidecars, and where installers fetch it (link())."""
 from __future__ import annotations
 
 from chalicelib.core.config import get_settings
@@ -9,7 +9,8 @@ from chalicelib.core.config import get_settings
 PACKAGES = "packages/"  # every listed file's object, and only those, lies under it
 STAGING = "staging/"  # an upload session's parts, joined and checked before they are copied
 METADATA = ".metadata"  # PEP 658: the core metadata of a wheel, beside it
-SIDECARS = (METADATA,)
+PROVENANCE = ".provenance"  # PEP 740: the attestations a trusted publisher uploaded with the file
+SIDECARS = (METADATA, PROVENANCE)
 
 
 def object_key(sha256: str, filename: str) -> str:
@@ -24,6 +25,10 @@ def download_key(a: str, b: str, c: str, filename: str) -> str:
 
 def metadata_key(key: str) -> str:
     return key + METADATA
+
+
+def provenance_key(key: str) -> str:
+    return key + PROVENANCE
 
 
 def staging_key(session_id: str, filename: str) -> str:
@@ -52,10 +57,11 @@ def file_key(key: str) -> str:
     return key
 
 
-def names(key: str, path: str, has_metadata: bool) -> bool:
-    """Whether a file listed at `path` (with PEP 658 metadata or not) names this object: its own,
-    or a sidecar it has."""
-    return key == path or (key == metadata_key(path) and has_metadata)
+def names(key: str, path: str, has_metadata: bool, has_provenance: bool = False) -> bool:
+    """Whether a file listed at `path` (with PEP 658 metadata or not, with PEP 740 provenance or
+    not) names this object: its own, or a sidecar it has."""
+    return key == path or (key == metadata_key(path) and has_metadata) or (
+        key == provenance_key(path) and has_provenance)
 
 
 def link(key: str, private: bool) -> str:

@@ -236,6 +236,7 @@ class File(Model):
     blake2_256 = UnicodeAttribute()
     path = UnicodeAttribute()  # S3 key
     metadata_sha256 = UnicodeAttribute(null=True)  # PEP 658: METADATA stored beside it (layout.metadata_key)
+    provenance = UnicodeAttribute(null=True)  # PEP 740: its publisher and log entry (JSON); the object beside it
     uploaded_at = UTCDateTimeAttribute()
     uploaded_by = UnicodeAttribute()
     yanked = BooleanAttribute(default=False)

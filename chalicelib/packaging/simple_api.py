@@ -1,12 +1,14 @@
 """The simple repository API: PEP 503 HTML and PEP 691 JSON by content negotiation,
-with PEP 658/714 core-metadata, PEP 592 yanking, PEP 700's sizes and versions and PEP 792's
-project status."""
+with PEP 658/714 core-metadata, PEP 592 yanking, PEP 700's sizes and versions, PEP 740's
+provenance and PEP 792's project status."""
 from __future__ import annotations
 
 import html
 import json
+from urllib.parse import quote
 
-from chalicelib.packaging.catalog import ProjectFiles
+from chalicelib.core.config import get_settings
+from chalicelib.packaging.catalog import FileInfo, ProjectFiles
 from chalicelib.packaging.permissions import ProjectStatus
 
 API_VERSION = "1.4"
@@ -58,14 +60,23 @@ def project(found: ProjectFiles, kind: str, namespace: dict[str, object] | None 
     if kind == JSON:
         return json.dumps({**_project_json(found), **(namespace or {})})
     lines = [anchor(f.filename, found.href(f), f.sha256, f.requires_python, f.metadata_sha256 or False,
-                    f.yanked_reason if f.yanked else None) for f in found.files]
+                    f.yanked_reason if f.yanked else None, provenance_url(found.name, f)) for f in found.files]
     return html_document(f"Links for {found.display_name}", "".join(lines), _status_meta(found))
 
 
+def provenance_url(project: str, f: FileInfo) -> str | None:
+    """Where PEP 740's Integrity API serves a file's provenance (a path on the site's host); None
+    for a file uploaded without attestations."""
+    if f.provenance is None:
+        return None
+    return f"{get_settings().path_prefix}/integrity/{project}/{quote(f.version)}/{quote(f.filename)}/provenance"
+
+
 def anchor(filename: str, href: str, sha256: str, requires_python: str | None, metadata: str | bool,
-           yanked: str | None) -> str:
+           yanked: str | None, provenance: str | None = None) -> str:
     """A file's line of a PEP 503 page. metadata: the core metadata's sha256, True when it
-    exists without one, False; yanked: its reason ("" for none), None when not yanked."""
+    exists without one, False; yanked: its reason ("" for none), None when not yanked;
+    provenance: its URL, None for none."""
     attributes = [f'href="{html.escape(href)}#sha256={sha256}"']
     if requires_python:
         attributes.append(f'data-requires-python="{html.escape(requires_python)}"')
@@ -74,17 +85,20 @@ def anchor(filename: str, href: str, sha256: str, requires_python: str | None, m
         attributes.append(f'data-dist-info-metadata="{value}" data-core-metadata="{value}"')
     if yanked is not None:
         attributes.append(f'data-yanked="{html.escape(yanked)}"')
+    if provenance is not None:
+        attributes.append(f'data-provenance="{html.escape(provenance)}"')
     return f'<a {" ".join(attributes)}>{html.escape(filename)}</a><br>\n'
 
 
 def file_entry(filename: str, url: str, sha256: str, requires_python: str | None, metadata: str | bool,
-               yanked: bool | str, size: int | None, upload_time: str | None) -> dict[str, object]:
-    """A file of a PEP 691 page (metadata as anchor() takes it; size and upload-time left out
-    when unknown)."""
+               yanked: bool | str, size: int | None, upload_time: str | None,
+               provenance: str | None = None) -> dict[str, object]:
+    """A file of a PEP 691 page (metadata and provenance as anchor() takes them; size and
+    upload-time left out when unknown)."""
     core: dict[str, str] | bool = {"sha256": metadata} if isinstance(metadata, str) else metadata
     entry: dict[str, object] = {"filename": filename, "url": url, "hashes": {"sha256": sha256},
                                 "requires-python": requires_python or None, "core-metadata": core,
-                                "dist-info-metadata": core, "yanked": yanked}
+                                "dist-info-metadata": core, "yanked": yanked, "provenance": provenance}
     if size is not None:
         entry["size"] = size
     if upload_time is not None:
@@ -106,7 +120,8 @@ def _project_json(found: ProjectFiles) -> dict[str, object]:
 
     files = [file_entry(f.filename, found.href(f), f.sha256, f.requires_python, f.metadata_sha256 or False,
                         (f.yanked_reason or True) if f.yanked else False, f.size,
-                        f.uploaded_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")) for f in found.files]
+                        f.uploaded_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), provenance_url(found.name, f))
+             for f in found.files]
     versions = sorted({f.version for f in found.files}, key=Version)
     status: dict[str, str] = {"status": found.status.value}
     if found.status_reason:

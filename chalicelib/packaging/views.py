@@ -1,5 +1,5 @@
 """What pip and people read: /simple/, /packages/, /project/<name>/, /pypi/<name>/json, the
-feeds; and a maintainer's /manage/projects/. Who may read what is chalicelib.readers': every
+feeds, PEP 740's /integrity/; and a maintainer's /manage/projects/. Who may read what is chalicelib.readers': every
 read route asks it before it answers."""
 from __future__ import annotations
 
@@ -210,6 +210,24 @@ def release_json(name: str, version: str) -> Response:
         return _json(200, json_api.release(opened.project, version), opened.private)
     except NotFound:
         return _no_json()
+
+
+INTEGRITY = "application/vnd.pypi.integrity.v1+json"
+
+
+@route("/integrity/{name}/{version}/{filename}/provenance", for_tools=True, methods=["GET"])
+def provenance(name: str, version: str, filename: str) -> Response:
+    """PEP 740's Integrity API: the attestations a file's trusted publisher uploaded with it."""
+    def missing() -> Response:
+        return _json(404, {"message": f"No provenance available for {filename}"})
+    opened = _open(name, missing)
+    if isinstance(opened, Response):
+        return opened
+    found = catalog.provenance(opened.project, version, filename)
+    if found is None:
+        return missing()
+    return Response(body=found.decode(), status_code=200, headers={
+        "Content-Type": INTEGRITY, "Cache-Control": readers.kept_for(opened.private)})
 
 
 @route("/manage/projects", methods=["GET"])

@@ -66,6 +66,7 @@ class Authorized(NamedTuple):
     projects: list[str] | None
     token_name: str = ""
     publisher: str = ""  # the workflow a minted token stands for (chalicelib.oidc)
+    attester: str | None = None  # that workflow as PEP 740 names it (JSON): its uploads may carry attestations
     bound: tuple[str, ...] = ()  # a minted token's projects by identity ("<name> <identity>")
     scopes: frozenset[Scope] = PERMISSIONS[DEFAULT_PERMISSIONS]
 
@@ -150,15 +151,17 @@ def verified(token: Token | None, secret: str) -> Token:
     return token
 
 
-def mint(projects: dict[str, str], publisher: str, lifetime: timedelta) -> tuple[str, Token]:
+def mint(projects: dict[str, str], publisher: str, lifetime: timedelta, attester: str | None = None) -> tuple[
+        str, Token]:
     """A new upload token for trusted publishing, unsaved (the caller saves it in its own
     transaction): scoped to these projects (name -> identity: a project deleted and made again is
-    not one of them), standing for the publisher, not for a user."""
+    not one of them), standing for the publisher, not for a user; `attester`: the publisher as
+    attestations name it."""
     token_id, secret = secrets.token_hex(12), secrets.token_hex(32)
     now = clock.now()
     item = Token(token_id, secret_hash=crypto.keyed_hash(secret, purpose=keys.API_TOKEN),
                  projects=sorted(projects), bound=[f"{name} {uid}" for name, uid in sorted(projects.items())],
-                 publisher=publisher, name=publisher, created_at=now, expires_at=now + lifetime,
+                 publisher=publisher, attester=attester, name=publisher, created_at=now, expires_at=now + lifetime,
                  expires=now + lifetime + timedelta(days=1))
     return compose(token_id, secret), item
 
@@ -183,7 +186,7 @@ def authorized(token: Token, secret: str, owner_items: list[Any]) -> Authorized:
     owner_keys(token): TokenRefused when the account may not use tokens now."""
     if token.publisher is not None:
         return Authorized("", token.id, projects_of(token), token.publisher, publisher=token.publisher,
-                          bound=tuple(str(b) for b in token.bound or ()))
+                          attester=token.attester, bound=tuple(str(b) for b in token.bound or ()))
     if token.username is None:
         raise TokenRefused()
     owner, primary = (owner_items + [None, None])[:2]

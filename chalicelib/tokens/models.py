@@ -32,6 +32,8 @@ class Token(Model):
     created_at = UTCDateTimeAttribute(null=True)
     last_used_at = UTCDateTimeAttribute(null=True)
     publisher = UnicodeAttribute(null=True)  # minted by trusted publishing for this workflow (no user)
+    # A minted token's publisher as PEP 740 names it (JSON): what its uploads' attestations must be signed by
+    attester = UnicodeAttribute(null=True)
     # A minted token's projects by identity ("<name> <uid>"): a project deleted and made again is not its
     bound = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]
     # The owner's primary address when it was made (a primary address never changes): an upload

@@ -142,13 +142,15 @@ EDGES = {
     "packaging": {"accounts", "core", "events"},
     "mfa": {"accounts", "core", "events", "packaging"},
     "tokens": {"accounts", "core", "events", "packaging"},
-    "forklift": {"accounts", "admin", "core", "events", "organizations", "packaging", "tokens", "upstream"},
+    "forklift": {"accounts", "admin", "core", "events", "organizations", "packaging", "provenance", "tokens",
+                 "upstream"},
     "oidc": {"accounts", "core", "events", "organizations", "packaging", "tokens", "upstream"},
     "admin": {"accounts", "core", "events", "oidc", "organizations", "packaging", "upstream"},
     "recovery": {"accounts", "admin", "core", "events", "mfa", "packaging", "tokens"},
     "readers": {"accounts", "core", "packaging", "tokens"},
     "organizations": {"accounts", "core", "events", "packaging", "upstream"},
     "upstream": {"core", "packaging"},
+    "provenance": {"core"},
     "web": {"accounts", "core", "events", "registry"},
 }
 AT_THE_EDGE = {"chalicelib", "registry", "provision"}
