@@ -18,6 +18,7 @@ from chalicelib.web import Response
 
 if TYPE_CHECKING:  # loaded by the first request to these pages, not by every cold start
     from chalicelib.packaging import catalog, collaborators, feeds, json_api, pages, simple_api
+    from chalicelib.provenance import published
     from chalicelib.readers import views as readers
     from chalicelib.upstream import views as upstream
 else:
@@ -28,6 +29,7 @@ else:
     json_api = lazy("chalicelib.packaging.json_api")
     pages = lazy("chalicelib.packaging.pages")
     catalog = lazy("chalicelib.packaging.catalog")
+    published = lazy("chalicelib.provenance.published")
     simple_api = lazy("chalicelib.packaging.simple_api")
 
 routes = web.Routes(__name__)
@@ -158,7 +160,8 @@ def project_page(name: str) -> Response:
     found = opened.project
     if normalize(name) != name:
         return Response(body="", status_code=301, headers={"Location": web.url(f"/project/{found.name}/")})
-    return _kept(web.page(req, "project.html", project=catalog.offered(found),
+    offered = catalog.offered(found)
+    return _kept(web.page(req, "project.html", project=offered, published=published.of(offered.files),
                           releases=catalog.offered_releases(found), **_people(req, found)), opened.private)
 
 
@@ -172,8 +175,9 @@ def release_page(name: str, version: str) -> Response:
         chosen = catalog.release(opened.project, version)
     except NotFound:
         return web.page(req, "not-found.html", 404)
-    return _kept(web.page(req, "project.html", project=catalog.offered(opened.project), releases=[chosen],
-                          one_release=True, **_people(req, opened.project)), opened.private)
+    offered = catalog.offered(opened.project)
+    return _kept(web.page(req, "project.html", project=offered, published=published.of(offered.files),
+                          releases=[chosen], one_release=True, **_people(req, opened.project)), opened.private)
 
 
 def _people(req: web.WebRequest, found: catalog.ProjectInfo) -> dict[str, Any]:

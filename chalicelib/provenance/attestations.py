@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import UploadRefused
+from chalicelib.provenance.published import describe
 
 if TYPE_CHECKING:
     from pypi_attestations import Attestation, Distribution, Publisher
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
 FIELD = "attestations"
 MOST = 8  # attestations one file may carry: one of each predicate type is the normal case
 FIELD_MAX = 512 * 1024  # bytes of the field: a Sigstore bundle is a few KB
-TRANSPARENCY_LOG = "https://search.sigstore.dev/?logIndex={}"
 
 
 class Checked(NamedTuple):
@@ -148,9 +148,3 @@ def _trust_root_cache() -> None:
     os.environ.setdefault("XDG_CACHE_HOME", os.path.join(base, "cache"))
     os.environ.setdefault("XDG_DATA_HOME", os.path.join(base, "data"))
 
-
-def describe(publisher: dict[str, Any]) -> str:
-    """A publisher in one line: "GitHub owner/repo, release.yml" (and its environment)."""
-    where = publisher.get("workflow") or publisher.get("workflow_filepath") or ""
-    line = f"{publisher.get('kind', '')} {publisher.get('repository', '')}, {where}"
-    return f"{line}, {publisher['environment']}" if publisher.get("environment") else line

@@ -51,6 +51,15 @@ def test_the_publishers_own_attestation_is_kept_and_served(client, publishing, a
     html = client.http.get(f"/simple/{asset.project}/").body.decode()
     assert f'data-provenance="{provenance_path(asset)}"' in html and html.count("data-provenance") == 1
 
+    project_page = client.http.get(f"/project/{asset.project}/").body.decode()
+    workflow = {"github": f"https://github.com/{asset.owner}/{asset.repository}/blob/HEAD/.github/workflows/"
+                          f"{asset.workflow}",
+                "gitlab": f"https://gitlab.com/{asset.owner}/{asset.repository}/-/blob/HEAD/{asset.workflow}"}
+    assert f'Published by <a href="{workflow[asset.kind]}">' in project_page
+    assert project_page.count("Published by") == 1  # the placeholder wheel came without attestations
+    log_index = bundle.attestations[0].verification_material.transparency_entries[0]["logIndex"]
+    assert f'<a href="https://search.sigstore.dev/?logIndex={log_index}">Transparency log entry</a>' in project_page
+
 
 def test_an_api_token_may_not_upload_attestations(client, token, publishing):
     publishing(a.GITHUB)  # the project and its publisher exist: only the token differs
