@@ -4,8 +4,10 @@ served by the tests' own issuer), exchanges it at /_/oidc/mint-token and uploads
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import requests
@@ -13,7 +15,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import own_site
 from tests.e2e.test_account_journey import signed_up
-from tests.e2e.test_publish_and_install import build, make_token, twine
+from tests.e2e.test_publish_and_install import BIN, build, make_token, twine
 from tests.issuer import REQUEST_TOKEN, Issuer
 
 
@@ -193,3 +195,57 @@ def test_a_workflows_claims_cannot_be_squatted_by_a_pending_publisher(owner, mal
     add_pending(owner, "cheese-squatted")
     expect(owner.get_by_role("alert").first).to_contain_text("Another pending publisher already names this "
                                                              "repository")
+
+
+def test_a_workflows_attestations_are_kept_and_verify_from_what_the_index_serves(owner, site, issuer, tmp_path):
+    """A real file with its real attestation (recorded in Sigstore's public log by the project's
+    own GitHub workflow) uploaded by real `twine upload --attestations`; a consumer then checks it
+    with the pypi-attestations tool against the file and provenance downloaded from this index."""
+    from tests import attestations as a
+
+    asset, page = a.GITHUB, owner
+    owners_token = make_token(page, site, "attested project")
+    assert twine(site, owners_token, build(tmp_path, asset.project, "0.0.1")).returncode == 0
+    add_github_publisher(page, site, asset.project, owner=asset.owner, repository=asset.repository,
+                         workflow=asset.workflow)
+    dist = tmp_path / "attested"
+    dist.mkdir()
+    (dist / asset.filename).write_bytes(a.content(asset))
+    (dist / f"{asset.filename}.publish.attestation").write_bytes((a.folder() / asset.attestation).read_bytes())
+
+    refused = twine_attested(site, owners_token, dist / asset.filename)  # an API token, not the workflow
+    assert refused.returncode != 0 and "only from trusted publishers" in refused.stdout + refused.stderr
+    minted = exchange(site, oidc_token(site, issuer, owner=asset.owner, repo=asset.repository, workflow=asset.workflow))
+    assert minted.status_code == 200, minted.text
+    result = twine_attested(site, minted.json()["token"], dist / asset.filename)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    simple = requests.get(f"{site.url}/simple/{asset.project}/", timeout=10,
+                          headers={"Accept": "application/vnd.pypi.simple.v1+json"}).json()
+    (entry,) = [f for f in simple["files"] if f["filename"] == asset.filename]
+    downloaded = tmp_path / "downloaded"
+    downloaded.mkdir()
+    (downloaded / asset.filename).write_bytes(requests.get(requests.compat.urljoin(site.url + "/", entry["url"]),
+                                                           timeout=30).content)
+    provenance = requests.get(requests.compat.urljoin(site.url + "/", entry["provenance"]), timeout=10)
+    assert provenance.headers["Content-Type"] == "application/vnd.pypi.integrity.v1+json"
+    (downloaded / "provenance.json").write_bytes(provenance.content)
+    verified = subprocess.run([sys.executable, "-m", "pypi_attestations", "verify", "pypi", "--offline",
+                               "--repository", f"https://github.com/{asset.owner}/{asset.repository}",
+                               "--provenance-file", str(downloaded / "provenance.json"),
+                               str(downloaded / asset.filename)], capture_output=True, text=True, timeout=120)
+    assert verified.returncode == 0 and "OK" in verified.stdout + verified.stderr, verified.stdout + verified.stderr
+
+    page.goto(f"{site.url}/project/{asset.project}/")
+    by = page.get_by_role("link", name=f"GitHub {asset.owner}/{asset.repository}, .github/workflows/{asset.workflow}")
+    expect(by).to_have_attribute("href", f"https://github.com/{asset.owner}/{asset.repository}/blob/HEAD/"
+                                         f".github/workflows/{asset.workflow}")
+    expect(page.get_by_role("link", name="Transparency log entry")).to_have_attribute(
+        "href", re.compile(r"^https://search\.sigstore\.dev/\?logIndex=\d+$"))
+
+
+def twine_attested(site, token: str, file: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(BIN / "twine"), "upload", "--attestations", "--verbose", "--disable-progress-bar",
+                           "--non-interactive", "--repository-url", site.url + "/legacy/", "-u", "__token__",
+                           "-p", token, str(file), str(file) + ".publish.attestation"],
+                          capture_output=True, text=True, timeout=120, env={**os.environ, "COLUMNS": "400"})
