@@ -11,10 +11,11 @@ file's state lists the parts S3 holds, which is how an interrupted upload resume
 """
 from __future__ import annotations
 
+import json
 import re
 import zlib
 from datetime import datetime
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from pynamodb.exceptions import DeleteError, UpdateError
 from pynamodb.expressions.update import Action
@@ -29,11 +30,15 @@ from chalicelib.forklift.models import HEAD, UploadSession, object_marker
 from chalicelib.forklift.upload_sessions import COMPLETED, PENDING, head_of, items, target
 from chalicelib.packaging import layout
 
+if TYPE_CHECKING:
+    from chalicelib.tokens import credentials as tokens
+
 MECHANISM = "vnd-cheeseshop-s3-multipart-presigned"
 PART_SIZE = 8 * 1024 * 1024  # S3 takes parts of 5 MiB and more, but for the last
 MAX_FILES = 20  # a session's files are published in one transaction (DynamoDB takes 100 writes)
 URL_SECONDS = 3600  # a part URL's life; asking for the file's state gives fresh ones
 MAX_CORE_METADATA = 300_000  # compressed, kept on the file's item until it is published
+MAX_PROVENANCE = 64_000  # compressed, likewise: with the metadata, within DynamoDB's 400 KB an item
 SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -84,8 +89,10 @@ def kinds(filename: str) -> tuple[str, str]:
 
 
 def begin(presented: access.Presented, session_id: str, filename: str, size: object, sha256: object,
-          mechanism: object) -> FileState:
-    """Opens the upload of one file into the session (replacing an earlier one of that name)."""
+          mechanism: object, attestations: object = None) -> FileState:
+    """Opens the upload of one file into the session (replacing an earlier one of that name),
+    with its PEP 740 attestations if it has any: checked against the declared sha256 here, which
+    completing the file checks against its bytes."""
     head = head_of(presented, session_id)
     if head.status != PENDING:
         raise UploadRefused("This upload session was published: open a new one to upload more files.", status=409)
@@ -104,6 +111,7 @@ def begin(presented: access.Presented, session_id: str, filename: str, size: obj
     who, _, (existing,) = access.authorize(presented, target(head.name or "", head.version or ""), [filename])
     if access.already_uploaded(existing, sha256, status=409):
         raise AlreadyUploaded(filename)
+    provenance, summary = _attested(attestations, filename, sha256, who)
     staged = {item.item: item for item in items(session_id)}
     earlier = staged.pop(filename, None)  # the same name begun before: replaced
     if len(staged) >= MAX_FILES:
@@ -112,7 +120,8 @@ def begin(presented: access.Presented, session_id: str, filename: str, size: obj
         discard(earlier)
     key, staging = layout.object_key(sha256, filename), layout.staging_key(session_id, filename)
     item = UploadSession(session_id, filename, expires=head.expires, status=PENDING, size=size, sha256=sha256,
-                         key=key, staging=staging, upload_id=storage.start_upload(staging), part_size=PART_SIZE)
+                         key=key, staging=staging, upload_id=storage.start_upload(staging), part_size=PART_SIZE,
+                         provenance=provenance, provenance_summary=summary)
     try:
         with transaction() as t:
             t.condition_check(UploadSession, session_id, range_key=HEAD, condition=UploadSession.status == PENDING)
@@ -127,6 +136,20 @@ def begin(presented: access.Presented, session_id: str, filename: str, size: obj
             raise UploadRefused(limited.message, status=429, retry_after=limited.retry_after) from exc
         raise UploadRefused("This upload session was published or canceled meanwhile.", status=409) from exc
     return _state(item, head, PENDING, {})
+
+
+def _attested(attestations: object, filename: str, sha256: str,
+              who: tokens.Authorized) -> tuple[bytes | None, str | None]:
+    """The provenance (compressed) and its summary, when the file is begun with attestations."""
+    if attestations is None:
+        return None, None
+    raw = attestations if isinstance(attestations, str) else json.dumps(attestations)
+    checked = pipeline.attest(raw or "[]", filename, sha256, who)  # an empty list is refused, not ignored
+    kept = zlib.compress(checked.provenance, 9) if checked else b""
+    if checked is None or len(kept) > MAX_PROVENANCE:
+        raise UploadRefused(f"Send attestations of at most {MAX_PROVENANCE // 1000} KB compressed in an upload "
+                            "session, or upload the file to /legacy/.")
+    return kept, checked.summary
 
 
 def _count(item: UploadSession) -> int:
@@ -264,4 +287,5 @@ def metadata_of(head: UploadSession, item: UploadSession) -> Metadata:
 
 def accepted(item: UploadSession) -> pipeline.Accepted:
     return pipeline.Accepted(item.item, *kinds(item.item), int(item.size),
-                             checks.Digests(item.md5, item.sha256, item.blake2_256), item.key, item.metadata_sha256)
+                             checks.Digests(item.md5, item.sha256, item.blake2_256), item.key, item.metadata_sha256,
+                             item.provenance_summary)

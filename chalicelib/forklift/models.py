@@ -55,6 +55,8 @@ class UploadSession(Model):
     blake2_256 = UnicodeAttribute(null=True)
     core_metadata = BinaryAttribute(null=True, legacy_encoding=False)  # zlib: the archive's METADATA or PKG-INFO
     metadata_sha256 = UnicodeAttribute(null=True)  # a wheel's, served by PEP 658
+    provenance = BinaryAttribute(null=True, legacy_encoding=False)  # zlib: PEP 740's, when begun with attestations
+    provenance_summary = UnicodeAttribute(null=True)  # its publisher and log entry (JSON), as File.provenance
     # a release's or an object's pointer
     session = UnicodeAttribute(null=True)
 

@@ -94,35 +94,51 @@ def validate(received: Received) -> tuple[Metadata, check.Digests, bytes | None]
     return metadata.with_file(form, pkg_info, "PKG-INFO"), digests, None
 
 
-def attest(received: Received, who: tokens.Authorized, digests: check.Digests) -> Checked | None:
+def attest(raw: str | None, filename: str, sha256: str, who: tokens.Authorized) -> Checked | None:
     """The file's provenance when the upload carries PEP 740 attestations (None when it carries
     none); UploadRefused when they are not its trusted publisher's, for this file."""
-    raw = check.first(received.fields, "attestations")
     if not raw:
         return None
     from chalicelib.provenance import attestations  # sigstore is large: loaded by attested uploads only
 
-    return attestations.check(raw, received.filename, digests.sha256, who.attester)
+    return attestations.check(raw, filename, sha256, who.attester)
 
 
 def store(received: Received, digests: check.Digests, metadata: bytes | None,
           provenance: bytes | None = None) -> Stored:
     path = layout.object_key(digests.sha256, received.filename)
     created: list[str] = []
-    for key, data in ((path, received.content), (layout.metadata_key(path), metadata),
-                      (layout.provenance_key(path), provenance)):
+    for key, data in ((path, received.content), (layout.metadata_key(path), metadata)):
         if data is None:
             continue
         try:
             storage.put(key, data)
             created.append(key)
         except storage.AlreadyStored:  # the same bytes under their content address: keep them
-            if key == layout.provenance_key(path) and storage.get(key) != data:
-                _remove(created)  # a provenance is not content-addressed: another upload's is there
-                raise UploadRefused("Another upload of this file with other attestations is in progress or "
-                                    "failed within the hour: try again later.", status=409) from None
+            pass
+    if provenance is not None:
+        try:
+            created += store_provenance(path, provenance)
+        except UploadRefused:
+            remove(created)
+            raise
     sha = check.digests(metadata).sha256 if metadata is not None else None
     return Stored(path, created, sha)
+
+
+def store_provenance(path: str, provenance: bytes) -> list[str]:
+    """Puts the provenance object beside the file at `path`: the keys it created (none when the
+    same object is there). A provenance is not content-addressed: when another upload's is
+    there, UploadRefused (409)."""
+    key = layout.provenance_key(path)
+    try:
+        storage.put(key, provenance)
+    except storage.AlreadyStored:
+        if storage.get(key) != provenance:
+            raise UploadRefused("Another upload of this file with other attestations is in progress or "
+                                "failed within the hour: try again later.", status=409) from None
+        return []
+    return [key]
 
 
 class Accepted(NamedTuple):
@@ -223,7 +239,7 @@ def upload(*, authorization: str | None, content_type: str, body: bytes, origin:
         raise
     if access.already_uploaded(existing, digests.sha256):
         return "OK (this file was already uploaded)"
-    attested = attest(received, who, digests)
+    attested = attest(check.first(received.fields, "attestations"), received.filename, digests.sha256, who)
     stored = store(received, digests, metadata, attested.provenance if attested else None)
     accepted = Accepted(received.filename, check.first(received.fields, "filetype"),
                         check.python_version(received.fields), len(received.content), digests, stored.path,
@@ -231,14 +247,14 @@ def upload(*, authorization: str | None, content_type: str, body: bytes, origin:
     try:
         record(token, who, project, meta, [accepted], origin)
     except UploadRefused:  # refused before the transaction was sent
-        _remove(stored.created)
+        remove(stored.created)
         raise
     except Exception as exc:
         if not never_written(exc):
             # The answer was lost: the record may have been written, so its objects stay (if it
             # was not, the hourly sweep removes them). Never a listed file without its bytes.
             raise
-        _remove(stored.created)
+        remove(stored.created)
         if not cancelled(exc):
             raise
         if access.already_uploaded(get_or_none(File, received.filename), digests.sha256):  # a concurrent one won
@@ -248,7 +264,7 @@ def upload(*, authorization: str | None, content_type: str, body: bytes, origin:
     return "OK"
 
 
-def _remove(keys: list[str]) -> None:
+def remove(keys: list[str]) -> None:
     """Removes what this request stored, but never an object a listed file names, whatever the
     store answered: a transaction the SDK sent again after its answer was lost is refused on the
     second attempt, though the first listed the file."""

@@ -1,9 +1,11 @@
 """Ending a publishing session: publishing all its files at once, or canceling it."""
 from __future__ import annotations
 
+import zlib
+
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.core.db import cancelled, transaction
+from chalicelib.core.db import cancelled, never_written, transaction
 from chalicelib.core.errors import UploadRefused
 from chalicelib.core.origin import Origin
 from chalicelib.forklift import access, files, pipeline
@@ -59,10 +61,16 @@ def publish(presented: access.Presented, session_id: str, origin: Origin) -> Ses
         t.update(head, actions=[UploadSession.status.set(PUBLISHED)], condition=UploadSession.status == PENDING)
         free_release(t, head)
 
+    created: list[str] = []
     try:
+        for item in staged:  # attested files: their provenance beside their bytes, before they are listed
+            if item.provenance:
+                created += pipeline.store_provenance(item.key, zlib.decompress(item.provenance))
         pipeline.record(presented, who, project, meta, [files.accepted(item) for item in staged], origin,
                         also=close)
     except Exception as exc:
+        if isinstance(exc, UploadRefused) or never_written(exc):
+            pipeline.remove(created)
         if cancelled(exc):
             raise pipeline.conflict(who, project is None) from exc
         raise

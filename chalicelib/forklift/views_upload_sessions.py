@@ -150,7 +150,8 @@ def begin_file(session_id: str) -> Response:
         if not isinstance(filename, str) or not filename:
             raise UploadRefused("Name the file: filename is a required string.")
         sha256 = hashes.get("sha256") if isinstance(hashes, dict) else None
-        state = files.begin(token, session_id, filename, payload.get("size"), sha256, payload.get("mechanism"))
+        state = files.begin(token, session_id, filename, payload.get("size"), sha256, payload.get("mechanism"),
+                            payload.get("attestations"))
         return _json(202, _file(session_id, state), {"Location": _file_url(session_id, filename)})
     return _answer(run)
 
