@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import own_site
 from tests.e2e.test_account_journey import signed_up
+from tests.e2e.test_large_files import client  # noqa: F401 (a fixture: the upload client installed)
 from tests.e2e.test_publish_and_install import BIN, build, make_token, twine
 from tests.issuer import REQUEST_TOKEN, Issuer
 
@@ -249,3 +250,42 @@ def twine_attested(site, token: str, file: Path) -> subprocess.CompletedProcess[
                            "--non-interactive", "--repository-url", site.url + "/legacy/", "-u", "__token__",
                            "-p", token, str(file), str(file) + ".publish.attestation"],
                           capture_output=True, text=True, timeout=120, env={**os.environ, "COLUMNS": "400"})
+
+
+def test_the_upload_client_sends_both_attestations_of_a_file_through_a_session(owner, site, issuer, tmp_path,
+                                                                              client):  # noqa: F811 (the fixture)
+    """The same through upload sessions, with the real client: a file its workflow attested twice
+    (PyPI Publish and SLSA provenance), both kept and served."""
+    from tests import attestations as a
+
+    asset, page = a.OTHER, owner
+    placeholder = build(tmp_path, asset.project, "0.0.1")
+    assert twine(site, make_token(page, site, "session project"), placeholder).returncode == 0
+    add_github_publisher(page, site, asset.project, owner=asset.owner, repository=asset.repository,
+                         workflow=asset.workflow)
+    dist = tmp_path / "attested"
+    dist.mkdir()
+    (dist / asset.filename).write_bytes(a.content(asset))
+    for kind in ("publish", "slsa"):
+        name = f"{asset.filename}.{kind}.attestation"
+        (dist / name).write_bytes((a.folder() / name).read_bytes())
+    minted = exchange(site, oidc_token(site, issuer, owner=asset.owner, repo=asset.repository, workflow=asset.workflow))
+    assert minted.status_code == 200, minted.text
+    sent = subprocess.run([str(client / "cheeseshop-upload"), "--attestations", "--disable-progress-bar",
+                           "--repository-url", site.url + "/legacy/", "-p", minted.json()["token"],
+                           str(dist / asset.filename)], capture_output=True, text=True, timeout=120)
+    assert sent.returncode == 0, sent.stdout + sent.stderr
+
+    from pypi_attestations import Provenance
+
+    served = requests.get(f"{site.url}/integrity/{asset.project}/{asset.version}/{asset.filename}/provenance",
+                          timeout=10)
+    assert served.status_code == 200, served.text
+    (bundle,) = Provenance.model_validate_json(served.content).attestation_bundles
+    assert len(bundle.attestations) == 2
+    (tmp_path / "provenance.json").write_bytes(served.content)
+    verified = subprocess.run([sys.executable, "-m", "pypi_attestations", "verify", "pypi", "--offline",
+                               "--repository", f"https://github.com/{asset.owner}/{asset.repository}",
+                               "--provenance-file", str(tmp_path / "provenance.json"), str(dist / asset.filename)],
+                              capture_output=True, text=True, timeout=120)
+    assert verified.returncode == 0, verified.stdout + verified.stderr

@@ -66,3 +66,19 @@ def test_a_part_that_keeps_failing_stops_the_upload(monkeypatch):
     with pytest.raises(parts.PartFailed, match="503"):
         parts.put_part("https://storage.example/part", b"data", retries=2)
     assert flaky.calls == 3
+
+
+def test_attestations_are_found_beside_their_file_as_twine_finds_them(tmp_path):
+    dist = tmp_path / "cheese_demo-1.0[1].tar.gz"  # glob characters in a name are taken literally
+    dist.write_bytes(b"")
+    (tmp_path / (dist.name + ".publish.attestation")).write_text('{"version": 1, "kind": "publish"}')
+    (tmp_path / (dist.name + ".slsa.attestation")).write_text('{"version": 1, "kind": "slsa"}')
+    (tmp_path / "cheese_demo-1.0.tar.gz.publish.attestation").write_text('{"another": "file"}')
+    assert [found["kind"] for found in cli.attestations_of(str(dist))] == ["publish", "slsa"]
+
+
+def test_asking_for_attestations_a_file_lacks_stops_before_anything_is_sent(tmp_path, capsys):
+    dist = tmp_path / "cheese_demo-1.0.tar.gz"
+    dist.write_bytes(b"")
+    code = cli.main(["--attestations", "--repository-url", "http://127.0.0.1:1/legacy/", "-p", "pypi-x", str(dist)])
+    assert code == 2 and "has no attestations beside it" in capsys.readouterr().err

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import argparse
+import glob
 import hashlib
+import json
 import os
 import sys
 import threading
@@ -33,6 +35,17 @@ def sha256_of(path: str) -> str:
         for block in iter(lambda: source.read(1024 * 1024), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def attestations_of(path: str) -> list[Any]:
+    """The PEP 740 attestations beside a distribution, named as twine finds them:
+    `<file>.<kind>.attestation` (each a JSON attestation object)."""
+    found = sorted(glob.glob(glob.escape(path) + ".*.attestation"))
+    loaded = []
+    for name in found:
+        with open(name, encoding="utf-8") as source:
+            loaded.append(json.load(source))
+    return loaded
 
 
 class Progress:
@@ -82,7 +95,8 @@ def upload_file(index: Index, session: dict[str, Any], path: str, options: argpa
         return True
     if upload is None:
         try:
-            upload = index.begin_file(session, filename, size, sha256)
+            upload = index.begin_file(session, filename, size, sha256,
+                                      attestations_of(path) if options.attestations else None)
         except Refused as exc:
             if exc.kind != ALREADY_UPLOADED:
                 raise
@@ -126,6 +140,8 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--jobs", type=int, default=4, help="parts sent at once (default 4)")
     parser.add_argument("--retries", type=int, default=3, help="tries again per part after a failure (default 3)")
     parser.add_argument("--disable-progress-bar", action="store_true")
+    parser.add_argument("--attestations", action="store_true",
+                        help="send each file's PEP 740 attestations (<file>.*.attestation beside it)")
     options = parser.parse_args(argv)
     if not options.repository_url:
         parser.error("give --repository-url (or TWINE_REPOSITORY_URL)")
@@ -138,8 +154,14 @@ def main(argv: list[str] | None = None) -> int:
     options = arguments(argv)
     releases: OrderedDict[tuple[str, str], list[str]] = OrderedDict()
     for path in options.dists:
+        if path.endswith(".attestation"):
+            continue  # found beside its distribution, as twine does
         if not os.path.isfile(path):
             print(f"cheeseshop-upload: no such file: {path}", file=sys.stderr)
+            return 2
+        if options.attestations and not attestations_of(path):
+            print(f"cheeseshop-upload: --attestations given, but {path} has no attestations beside it "
+                  f"({os.path.basename(path)}.<kind>.attestation)", file=sys.stderr)
             return 2
         releases.setdefault(release_of(os.path.basename(path)), []).append(path)
     index = Index(options.repository_url, options.username, options.password)

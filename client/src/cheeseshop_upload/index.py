@@ -66,9 +66,12 @@ class Index:
     def get(self, url: str) -> dict[str, Any]:
         return self._call("GET", url).json()
 
-    def begin_file(self, session: dict[str, Any], filename: str, size: int, sha256: str) -> dict[str, Any]:
-        return self._call("POST", session["links"]["upload"], {
-            "filename": filename, "size": size, "hashes": {"sha256": sha256}, "mechanism": MECHANISM}).json()
+    def begin_file(self, session: dict[str, Any], filename: str, size: int, sha256: str,
+                   attestations: list[Any] | None = None) -> dict[str, Any]:
+        body = {"filename": filename, "size": size, "hashes": {"sha256": sha256}, "mechanism": MECHANISM}
+        if attestations is not None:
+            body["attestations"] = attestations
+        return self._call("POST", session["links"]["upload"], body).json()
 
     def cancel_file(self, link: str) -> None:
         self._call("DELETE", link)
