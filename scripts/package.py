@@ -292,8 +292,10 @@ def functions() -> list[str]:
 # the catalogs' sources (the site reads the compiled .mo files), the C parser cffi needs only to
 # build bindings (argon2's are compiled ahead), the ASN.1 modules of RFCs py_webauthn never reads
 # (it reads certificates with rfc5280's alone), docutils' words for other languages and its
-# writers other than the HTML one descriptions use.
+# writers other than the HTML one descriptions use, and what sigstore brings for its command line
+# and for signing (rich; email-validator with dnspython), which verifying attestations never imports.
 UNREAD = re.compile(r"(^|/)__pycache__/|\.dist-info/RECORD$|\.pyi$|^chalicelib/(provision|admin/migrations)\.py$"
+                    r"|^(rich|dns|email_validator)/"
                     r"|^chalicelib/i18n/(.*\.pot?|babel\.cfg)$|^pycparser/|^pyasn1_modules/(?!(__init__|rfc5280)\.py$)"
                     r"|^docutils/(parsers/rst/)?languages/(?!(en|__init__)\.py$)"
                     r"|^docutils/writers/(latex2e|xetex|odf_odt|s5_html|manpage|pep_html|docutils_xml|pseudoxml)")

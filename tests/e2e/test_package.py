@@ -11,6 +11,7 @@ import pytest
 
 from chalicelib import registry
 from chalicelib.core.db import base_table_name
+from tests import attestations as a
 from tests.conftest import ROOT
 
 # What the Lambda Python runtime provides besides the standard library.
@@ -35,7 +36,7 @@ event = {"resource": "/account/login", "path": "/account/login/", "httpMethod": 
          "body": None, "isBase64Encoded": False}
 response = app(event, None)
 HEAVY = ("zxcvbn", "argon2", "cryptography", "OpenSSL", "webauthn", "readme_renderer", "pygments", "docutils",
-         "multipart", "cbor2", "nh3", "comrak", "segno", "jwt")
+         "multipart", "cbor2", "nh3", "comrak", "segno", "jwt", "sigstore", "pypi_attestations", "pydantic")
 heavy_loaded = sorted(name for name in HEAVY if name in sys.modules)
 # What loads only on demand must load from the zip too: compiled wheels for the runtime's Python.
 from chalicelib.accounts import passwords
@@ -58,6 +59,17 @@ checks = {
     "attestation formats": __import__("webauthn.registration.verify_registration_response") is not None
     and __import__("webauthn.registration.formats.android_key") is not None,
 }
+# PEP 740: a real attestation verifies offline from the zip, with sigstore's cache in the
+# temporary directory (the only writable place on Lambda; the home here does not exist).
+import hashlib, os
+from chalicelib.provenance import attestations as pep740
+assets, (filename, attestation, attester) = sys.argv[3], json.loads(sys.argv[4])
+with open(os.path.join(assets, filename), "rb") as f:
+    sha256 = hashlib.sha256(f.read()).hexdigest()
+with open(os.path.join(assets, attestation)) as f:
+    checked = pep740.check("[" + f.read() + "]", filename, sha256, attester)
+checks["pep 740"] = json.loads(checked.summary)["publisher"] == json.loads(attester)
+checks["sigstore cache"] = os.environ["XDG_DATA_HOME"].startswith(os.environ["TMPDIR"])
 from datetime import datetime
 from chalicelib.core import translation
 with translation.using("fr"):
@@ -91,10 +103,11 @@ def test_zip_has_code_templates_and_compiled_libraries(package):
         assert f"chalicelib/i18n/locale/{language}/LC_MESSAGES/messages.mo" in names
     assert {name for name in names if name.startswith("babel/locale-data/")} == {
         f"babel/locale-data/{language}.dat" for language in ("root", "en", "es", "fr")}
-    # About 10.35 MB, with the compiled libraries stripped (11.1 unstripped): cryptography ~4, readme-
-    # renderer's pygments, nh3, comrak and docutils ~3, webauthn's cbor2 and pyasn1 ~0.6. Lambda takes
-    # 50 MB zipped; botocore alone would add 16.
-    assert (package / "deployment.zip").stat().st_size < 11 * 1000 * 1000
+    # About 17.1 MB, with the compiled libraries stripped: cryptography ~4, readme-renderer's pygments,
+    # nh3, comrak and docutils ~3, webauthn's cbor2 and pyasn1 ~0.6, and for PEP 740 (10.35 MB before)
+    # pydantic ~2.6, rfc3161-client ~2.1, tuf and securesystemslib ~1. Lambda takes 50 MB zipped;
+    # botocore alone would add 16.
+    assert (package / "deployment.zip").stat().st_size < 18 * 1000 * 1000
 
 
 def test_zip_serves_a_page_with_only_the_runtime_libraries(package, tmp_path):
@@ -108,8 +121,12 @@ def test_zip_serves_a_page_with_only_the_runtime_libraries(package, tmp_path):
     (tmp_path / "tmp").mkdir()  # a new container's /tmp: empty
     env = {"CHEESESHOP_STAGE": "prod", "CHEESESHOP_SECRET_KEY": "k" * 40, "CHEESESHOP_PATH_PREFIX": "/api",
            "CHEESESHOP_BASE_URL": "https://example.test", "TMPDIR": str(tmp_path / "tmp"),
-           "AWS_DEFAULT_REGION": "us-east-1", "PATH": "/usr/bin:/bin"}
-    result = subprocess.run([sys.executable, "-S", "-E", "-c", SERVE_ONE_REQUEST, str(code), str(runtime)],
+           "AWS_DEFAULT_REGION": "us-east-1", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path / "no-home")}
+    asset = a.GITHUB
+    attester = json.dumps({"kind": "GitHub", "repository": f"{asset.owner}/{asset.repository}",
+                           "workflow": asset.workflow, "environment": None})
+    result = subprocess.run([sys.executable, "-S", "-E", "-c", SERVE_ONE_REQUEST, str(code), str(runtime),
+                             str(a.folder()), json.dumps([asset.filename, asset.attestation, attester])],
                             cwd=code, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     response = json.loads(result.stdout)
