@@ -180,7 +180,8 @@ def _commit(found: ProjectInfo, writes: list[Write], last: Write, gone: bool = F
 
 def _remove_objects(files: list[catalog.FileInfo]) -> None:
     """The deleted files' objects go, and the CDN forgets them."""
-    keys = [key for f in files for key in layout.objects_of(f.url_path.lstrip("/"))]
+    keys = [key for f in files for path in [f.url_path.lstrip("/")] for key in layout.objects_of(path)
+            if layout.names(key, path, f.metadata_sha256 is not None, f.provenance is not None)]
     for key in keys:
         try:
             storage.delete(key)

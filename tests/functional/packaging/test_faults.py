@@ -48,13 +48,14 @@ def audit() -> None:
 
 
 # Each change: its form, and how many store calls it makes (the session's and the user's reads
-# included, and the page build's read of the namespaces that could cover the project;
-# test_each_change_makes_the_calls_counted_here keeps the counts true).
+# included, and the page build's read of the namespaces that could cover the project; a deletion
+# removes only the sidecars its files have; test_each_change_makes_the_calls_counted_here keeps
+# the counts true).
 CHANGES: dict[str, tuple[str, dict[str, str], int]] = {
     "yank": ("releases/yank/", {"version": "1.0", "reason": "broken"}, 13),
     "delete file": ("files/delete/", {"filename": d.wheel_name()}, 17),
-    "delete release": ("releases/delete/", {"version": "1.0"}, 20),
-    "delete project": ("delete/", {"confirm_name": "cheese-demo"}, 34),
+    "delete release": ("releases/delete/", {"version": "1.0"}, 19),
+    "delete project": ("delete/", {"confirm_name": "cheese-demo"}, 33),
 }
 SESSION_STEPS = {"complete": 14, "publish": 15}
 

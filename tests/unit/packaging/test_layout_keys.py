@@ -14,9 +14,10 @@ def test_a_files_object_lies_under_its_content_address():
 
 
 def test_sidecars_belong_to_their_file():
-    assert layout.objects_of(KEY) == [KEY, KEY + ".metadata"]
+    assert layout.objects_of(KEY) == [KEY, KEY + ".metadata", KEY + ".provenance"]
     assert layout.filename_of(KEY + ".metadata") == layout.filename_of(KEY) == "p-1.0-py3-none-any.whl"
-    assert layout.file_key(KEY + ".metadata") == KEY
+    assert layout.filename_of(KEY + ".provenance") == "p-1.0-py3-none-any.whl"
+    assert layout.file_key(KEY + ".metadata") == layout.file_key(KEY + ".provenance") == KEY
 
 
 def test_a_record_names_its_object_and_only_the_sidecars_it_has():
@@ -24,3 +25,5 @@ def test_a_record_names_its_object_and_only_the_sidecars_it_has():
     assert layout.names(KEY + ".metadata", KEY, has_metadata=True)
     assert not layout.names(KEY + ".metadata", KEY, has_metadata=False)
     assert not layout.names(layout.object_key("cd" * 32, "p-1.0-py3-none-any.whl"), KEY, has_metadata=True)
+    assert layout.names(KEY + ".provenance", KEY, has_metadata=False, has_provenance=True)
+    assert not layout.names(KEY + ".provenance", KEY, has_metadata=True)
