@@ -18,6 +18,7 @@ from chalicelib.recovery import views as recovery
 from chalicelib.tokens import views as tokens
 from chalicelib.upstream import views as upstream
 from chalicelib.web import views as common
+from chalicelib.webhooks import views as webhooks
 
 app = Chalice(app_name="cheeseshop")
 app.api.binary_types.append("multipart/form-data")
@@ -39,3 +40,4 @@ app.register_blueprint(organizations.routes.blueprint)
 app.register_blueprint(teams.routes.blueprint)
 app.register_blueprint(upstream.routes.blueprint)
 app.register_blueprint(admin.routes.blueprint)
+app.register_blueprint(webhooks.routes.blueprint)

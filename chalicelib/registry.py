@@ -19,11 +19,12 @@ from chalicelib.packaging import namespaces
 from chalicelib.recovery import models as recovery
 from chalicelib.tokens import models as tokens
 from chalicelib.upstream import models as upstream
+from chalicelib.webhooks import models as webhooks
 
 MODELS: tuple[type[Model], ...] = (*accounts.MODELS, *events.MODELS, *mfa.MODELS, *packaging.MODELS,
                                    *tokens.MODELS, *oidc.MODELS, *admin.MODELS, *forklift.MODELS, *switches.MODELS,
                                    *ratelimit.MODELS, *recovery.MODELS, *namespace.MODELS, *organizations.MODELS,
-                                   *namespaces.MODELS, *upstream.MODELS)
+                                   *namespaces.MODELS, *upstream.MODELS, *webhooks.MODELS)
 
 
 def bind(settings: Settings) -> None:

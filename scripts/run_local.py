@@ -59,6 +59,7 @@ def environment(port: int, moto_port: int, local_dir: Path, files_port: int | No
         "CHEESESHOP_STAGE": "local",
         "CHEESESHOP_SECRET_KEY": secret_key(local_dir),
         "CHEESESHOP_MAIL_DIR": str(local_dir / "mail"),
+        "CHEESESHOP_EVENT_FILE": str(local_dir / "events" / "stream.jsonl"),
         "CHEESESHOP_BASE_URL": f"http://127.0.0.1:{port}",
         "AWS_ENDPOINT_URL": f"http://127.0.0.1:{moto_port}",
         "AWS_ACCESS_KEY_ID": "testing",
@@ -148,13 +149,16 @@ def main() -> int:
             children.append(subprocess.Popen([str(BIN / "python"), str(ROOT / "scripts" / "local_files.py"),
                                               str(files_port)], env=env, cwd=ROOT, start_new_session=True))
             wait_for_port(files_port, children[-1], "the local file server")
+        children.append(subprocess.Popen([str(BIN / "python"), str(ROOT / "scripts" / "local_dispatch.py")],
+                                         env=env, cwd=ROOT, start_new_session=True))
         children.append(subprocess.Popen([str(BIN / "chalice"), "local", "--stage", "local",
                                           "--host", "127.0.0.1", "--port", str(port)],
                                          env=env, cwd=ROOT, start_new_session=True))
         wait_for_port(port, children[-1], "chalice local")
         files = f"; files at {env['CHEESESHOP_FILES_URL']}" if serve_files else ""
         print(f"\ncheeseshop is running at http://127.0.0.1:{port}/  (local AWS on port {moto_port}{files};"
-              f" mail in {local_dir / 'mail'})\nSecurity keys need a domain name: use them at"
+              f" mail in {local_dir / 'mail'};"
+              f" events in {local_dir / 'events' / 'stream.jsonl'})\nSecurity keys need a domain name: use them at"
               f" http://localhost:{port}/\nPress Ctrl-C to stop.\n", flush=True)
         while all(child.poll() is None for child in children):
             time.sleep(0.5)

@@ -10,6 +10,7 @@ from chalicelib import web
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import NotFound
 from chalicelib.core.lazy import lazy
+from chalicelib.core.translation import gettext
 from chalicelib.packaging import permissions
 from chalicelib.packaging.names import normalize
 from chalicelib.packaging.views_manage import project_dependents
@@ -278,3 +279,21 @@ def release_name() -> Response:
 @route("/admin/log", methods=["GET"])
 def admin_log() -> Response:
     return _show("admin/log.html", lambda _req: {"entries": log.entries()})
+
+
+@route("/admin/events/export", methods=["GET"])
+def export_events() -> Response:
+    """Every event as a JSON line (a download), newest last; ?since=<ISO date or time> for fewer."""
+    from chalicelib.events import export
+
+    opened = _opened(None)
+    if isinstance(opened, Response):
+        return opened
+    try:
+        since = export.since(opened[0].query.get("since", ""))
+    except ValueError:
+        return web.plain(400, gettext("Give since as an ISO date or time, such as 2026-12-01."))
+    return Response(body="".join(export.lines(since)), status_code=200, headers={
+        "Content-Type": "application/x-ndjson; charset=utf-8", "Cache-Control": "no-store",
+        "Content-Disposition": 'attachment; filename="cheeseshop-events.jsonl"'})
+

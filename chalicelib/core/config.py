@@ -39,6 +39,9 @@ ENV_NAMES = (
     "CHEESESHOP_UPSTREAM_INDEX",
     "CHEESESHOP_UPSTREAM_COPY",
     "CHEESESHOP_SIGSTORE_TRUST_ROOT",
+    "CHEESESHOP_EVENT_BUS",
+    "CHEESESHOP_EVENT_FILE",
+    "CHEESESHOP_WEBHOOK_RETRY_SECONDS",
     "AWS_ENDPOINT_URL",
     "AWS_DEFAULT_REGION",
     "PORT",
@@ -84,6 +87,9 @@ class Settings(NamedTuple):
     upstream_index: str  # a simple index whose projects this one passes through (chalicelib.upstream); "": off
     upstream_copy: bool  # upstream files are copied to this index's bucket at their first download
     sigstore_trust_root: str  # a private Sigstore instance's trusted root (a JSON file); "": the public-good one
+    event_bus: str  # the EventBridge bus every event is put on; "": none
+    event_file: str  # a file every event is appended to as a JSON line (the local stage's stream); "": none
+    webhook_retry_seconds: tuple[int, ...]  # the waits before each retry of a failed webhook delivery
 
     @property
     def is_local(self) -> bool:
@@ -150,6 +156,9 @@ def _settings(values: tuple[str | None, ...]) -> Settings:
         upstream_index=_upstream(stage, env["CHEESESHOP_UPSTREAM_INDEX"]),
         upstream_copy=_switch("CHEESESHOP_UPSTREAM_COPY", env["CHEESESHOP_UPSTREAM_COPY"], False),
         sigstore_trust_root=(env["CHEESESHOP_SIGSTORE_TRUST_ROOT"] or "").strip(),
+        event_bus=(env["CHEESESHOP_EVENT_BUS"] or "").strip(),
+        event_file=(env["CHEESESHOP_EVENT_FILE"] or "").strip(),
+        webhook_retry_seconds=_waits("CHEESESHOP_WEBHOOK_RETRY_SECONDS", env["CHEESESHOP_WEBHOOK_RETRY_SECONDS"]),
         **_relying_party(env["CHEESESHOP_BASE_URL"] or f"http://127.0.0.1:{port}",
                          env["CHEESESHOP_WEBAUTHN_RP_ID"], env["CHEESESHOP_WEBAUTHN_ORIGIN"]),
     )
@@ -161,6 +170,17 @@ def _whole(name: str, value: str | None, default: int, unit: str) -> int:
     if not value.strip().isdigit():
         raise ConfigurationError(f"{name} must be a whole number of {unit}, not '{value}'")
     return int(value)
+
+
+def _waits(name: str, value: str | None) -> tuple[int, ...]:
+    """Seconds before each retry, comma-separated: by default the first within 5 minutes, the
+    last about 8.6 hours after the first attempt."""
+    if not value:
+        return (60, 300, 1800, 7200, 21600)
+    parts = [part.strip() for part in value.split(",")]
+    if not all(part.isdigit() for part in parts):
+        raise ConfigurationError(f"{name} must be whole numbers of seconds separated by commas, not '{value}'")
+    return tuple(int(part) for part in parts)
 
 
 def _switch(name: str, value: str | None, default: bool) -> bool:

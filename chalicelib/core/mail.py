@@ -58,6 +58,7 @@ SUBJECTS = {
     "project-visibility": N_("A cheeseshop project was made private or public"),
     "account-suspended": N_("Your cheeseshop account is suspended"),
     "account-restored": N_("Your cheeseshop account is restored"),
+    "webhook-changed": N_("A webhook changed on a cheeseshop project"),
 }
 
 

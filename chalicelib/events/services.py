@@ -2,6 +2,7 @@
 a user and, where there is one, for the project it touched."""
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import NamedTuple
@@ -10,7 +11,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.core import clock, journal
 from chalicelib.core.origin import Origin
-from chalicelib.events.models import Event
+from chalicelib.events.models import PENDING, Event
 from chalicelib.events.tags import Tag, describe, describe_detail
 
 KEEP_FOR = timedelta(days=365 * 2)
@@ -50,6 +51,11 @@ def record(t: TransactWrite | None, tag: Tag, origin: Origin, *, user: str | Non
     events = ([_event(user, tag, origin, detail, roles, actor, via)] if user else []) + \
         [_event(subject, tag, origin, detail, roles, actor or user, via) for subject in (project, organization)
          if subject]
+    if events:  # the stream and webhooks take it once, from its first item
+        events[0].outbox = PENDING
+        events[0].subjects = json.dumps({"user": user, "project": project, "organization": organization})
+        for other in events[1:]:
+            other.copy = True
     for event in events:
         if t is None:
             event.save()

@@ -90,6 +90,9 @@ class Tag(enum.StrEnum):
     QUARANTINE_LIFT = "project:status:release"
     ACCOUNT_SUSPEND = "account:suspend"
     ACCOUNT_RESTORE = "account:restore"
+    WEBHOOK_ADD = "project:webhook:add"
+    WEBHOOK_REMOVE = "project:webhook:remove"
+    WEBHOOK_DISABLE = "project:webhook:disable"  # a delivery failed every retry
 
 
 DESCRIPTIONS: dict[str, str] = {
@@ -174,6 +177,9 @@ DESCRIPTIONS: dict[str, str] = {
     Tag.QUARANTINE_LIFT: N_("Project released from quarantine by an administrator"),
     Tag.ACCOUNT_SUSPEND: N_("Account suspended by an administrator"),
     Tag.ACCOUNT_RESTORE: N_("Account restored by an administrator"),
+    Tag.WEBHOOK_ADD: N_("Webhook added"),
+    Tag.WEBHOOK_REMOVE: N_("Webhook removed"),
+    Tag.WEBHOOK_DISABLE: N_("Webhook turned off after its receiver failed every retry"),
 }
 
 

@@ -33,6 +33,7 @@ class Permission(enum.StrEnum):
     DELETE = "delete"  # files, releases, the project
     COLLABORATORS = "collaborators"  # invite, change roles, remove collaborators, revoke invitations
     PUBLISHERS = "publishers"  # trusted publishers
+    WEBHOOKS = "webhooks"  # the project's webhooks, which receive its events
     ARCHIVE = "archive"  # archive the project, and undo it
     VISIBILITY = "visibility"  # make the project private, and public again
     TRANSFER = "transfer"  # into an organization and out of it (chalicelib.organizations.projects)

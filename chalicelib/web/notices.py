@@ -62,6 +62,8 @@ NOTICES: dict[str, str] = {
     "pending-publisher-added": N_("Pending publisher added. Its first upload creates the project, with you as "
                                   "its Owner."),
     "pending-publisher-removed": N_("Pending publisher removed."),
+    "webhook-removed": N_("Webhook removed. It receives nothing from now on."),
+    "webhook-redelivered": N_("The delivery is sent again within a minute, with the same delivery id."),
     "invitation-needs-two-factor": N_("Set up two-factor authentication first: collaborators on a project need it. "
                                    "Then accept the invitation under Your projects."),
     "admin-saved": N_("Saved. Every server sees the change within 30 seconds."),

@@ -35,6 +35,13 @@ class Routes:
     def hourly(self, task: Callable[[], object]) -> Any:
         """A task AWS runs every hour (a scheduled Lambda), with the stores bound. Returns the
         Lambda's handler, which must be the module's attribute of the task's name."""
+        return self._scheduled(task, Rate(1, unit=Rate.HOURS))
+
+    def every_minute(self, task: Callable[[], object]) -> Any:
+        """As hourly(), every minute."""
+        return self._scheduled(task, Rate(1, unit=Rate.MINUTES))
+
+    def _scheduled(self, task: Callable[[], object], rate: Rate) -> Any:
         from chalicelib import registry
         from chalicelib.core.config import get_settings
 
@@ -42,7 +49,7 @@ class Routes:
             registry.bind(get_settings())
             task()
         run.__name__ = run.__qualname__ = task.__name__
-        return self.blueprint.schedule(Rate(1, unit=Rate.HOURS), name=task.__name__)(run)
+        return self.blueprint.schedule(rate, name=task.__name__)(run)
 
     def route(self, path: str, *, for_tools: bool = False, **options: Any) -> Callable[[ViewFunction], ViewFunction]:
         """for_tools: an answer to installers, twine and bots, always in English whatever the

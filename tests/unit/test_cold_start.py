@@ -43,6 +43,7 @@ AT_COLD_START = {
     "chalicelib.upstream", "chalicelib.upstream.models", "chalicelib.upstream.views",
     "chalicelib.web", "chalicelib.web.forms", "chalicelib.web.jsonapi", "chalicelib.web.notices",
     "chalicelib.web.request", "chalicelib.web.responses", "chalicelib.web.routing", "chalicelib.web.views",
+    "chalicelib.webhooks", "chalicelib.webhooks.models", "chalicelib.webhooks.views",
 }
 
 
