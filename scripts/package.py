@@ -23,6 +23,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import operations  # noqa: E402  (scripts/operations.py, beside this one)
+
 from chalicelib import registry  # noqa: E402
 from chalicelib.core.db import Model, base_table_name, hash_first  # noqa: E402
 
@@ -87,6 +89,7 @@ def policy(tables: list[str]) -> dict[str, Any]:
         {"Fn::If": ["UseCdn", {"Effect": "Allow", "Action": ["cloudfront:CreateInvalidation"], "Resource": {
             "Fn::Sub": "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/*"}},
             {"Ref": "AWS::NoValue"}]},
+        *operations.statements(),
     ]}
 
 
@@ -233,6 +236,7 @@ def merge_template() -> dict[str, Any]:
             **tables,
             **cdn(),
             **files_cdn(),
+            **operations.resources(),
             "FilesBucket": {"Type": "AWS::S3::Bucket", "DeletionPolicy": "Retain",
                             "UpdateReplacePolicy": "Retain", "Properties": {
                                 "PublicAccessBlockConfiguration": {
@@ -251,7 +255,8 @@ def merge_template() -> dict[str, Any]:
                                                            "application/json": '{"message": "Not Found"}'}}},
             "DefaultRole": {"Properties": {"Policies": [
                 {"PolicyName": "DefaultRolePolicy", "PolicyDocument": policy(list(tables))}]}},
-            **{function: {"Properties": {"Environment": {"Variables": ENVIRONMENT}}} for function in functions()},
+            **{function: {"Properties": {**operations.function_properties(function),
+                                         "Environment": {"Variables": ENVIRONMENT}}} for function in functions()},
         },
     }
 
@@ -272,6 +277,7 @@ ENVIRONMENT = {  # every function's, besides the stage's own from .chalice/confi
     "CHEESESHOP_UPSTREAM_INDEX": {"Ref": "UpstreamIndex"},
     "CHEESESHOP_UPSTREAM_COPY": {"Ref": "UpstreamCopy"},
     "CHEESESHOP_SIGSTORE_TRUST_ROOT": {"Ref": "SigstoreTrustRoot"},
+    **operations.environment(),
     "CHEESESHOP_FILES_URL": {"Fn::If": ["UseCdn", FILES_PATH, "off"]},  # public files from the CDN, when it is on
     "CHEESESHOP_CDN_PARAMETER": {"Fn::If": ["UseCdn", {"Fn::Sub": CDN_PARAMETER}, ""]},
     # Through the CDN, whose origin path is the stage's, public paths have no /api.

@@ -231,3 +231,23 @@ def test_template_passes_cfn_lint(package):
     result = subprocess.run([str(Path(sys.executable).parent / "cfn-lint"), str(package / "sam.json")],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_template_streams_events_dispatches_them_and_raises_alarms(package):
+    template = json.loads((package / "sam.json").read_text())
+    resources = template["Resources"]
+    assert resources["EventBus"]["Type"] == "AWS::Events::EventBus"
+    for function in ("APIHandler", "DispatchEvents"):
+        assert resources[function]["Properties"]["Environment"]["Variables"]["CHEESESHOP_EVENT_BUS"] == {
+            "Ref": "EventBus"}
+    dispatcher = resources["DispatchEvents"]["Properties"]
+    assert dispatcher["Events"]["DispatchEventsEvent"]["Properties"]["Schedule"] == "rate(1 minute)"
+    assert dispatcher["ReservedConcurrentExecutions"] == 1 and dispatcher["Timeout"] > 50  # polls 50 s, alone
+    assert dispatcher["DeadLetterQueue"]["TargetArn"] == {"Fn::GetAtt": ["DispatcherDeadLetters", "Arn"]}
+    alarms = {name: r["Properties"] for name, r in resources.items() if r["Type"] == "AWS::CloudWatch::Alarm"}
+    assert {(a["Namespace"], a["MetricName"]) for a in alarms.values()} == {
+        ("AWS/ApiGateway", "5XXError"), ("AWS/Lambda", "Throttles"), ("AWS/SQS", "ApproximateNumberOfMessagesVisible")}
+    assert all(a["AlarmActions"] == [{"Ref": "AlarmTopic"}] for a in alarms.values())
+    statements = resources["DefaultRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    [put] = [s for s in statements if "Action" in s and s["Action"] == ["events:PutEvents"]]
+    assert put["Resource"] == {"Fn::GetAtt": ["EventBus", "Arn"]}
