@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import functools
 import threading
+import time
 from typing import Any
 
 import boto3
 from botocore.config import Config
 
+from chalicelib.core import telemetry
 from chalicelib.core.config import Settings, get_settings
 
 LOCAL_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
@@ -45,9 +47,20 @@ def client_for(service: str, settings: Settings) -> Any:
         config = config.merge(Config(signature_version="s3v4"))
     extra["config"] = config
     with _making:
-        return _session().client(
-            service, region_name=settings.region, endpoint_url=settings.aws_endpoint, **extra
-        )
+        made = _session().client(service, region_name=settings.region, endpoint_url=settings.aws_endpoint, **extra)
+    made.meta.events.register("before-call", _started)
+    made.meta.events.register("after-call", _finished)
+    return made
+
+
+def _started(context: dict[str, Any], **_: Any) -> None:
+    context["cheeseshop-started"] = time.perf_counter()
+
+
+def _finished(context: dict[str, Any], **_: Any) -> None:
+    """Every store call, counted with its time (core.telemetry: a metric per request)."""
+    if "cheeseshop-started" in context:
+        telemetry.stored((time.perf_counter() - context["cheeseshop-started"]) * 1000)
 
 
 def reset() -> None:

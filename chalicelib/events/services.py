@@ -9,10 +9,10 @@ from typing import NamedTuple
 
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.core import clock, journal
+from chalicelib.core import clock, journal, telemetry
 from chalicelib.core.origin import Origin
 from chalicelib.events.models import PENDING, Event
-from chalicelib.events.tags import Tag, describe, describe_detail
+from chalicelib.events.tags import METRICS, Tag, describe, describe_detail
 
 KEEP_FOR = timedelta(days=365 * 2)
 HISTORY_LENGTH = 50
@@ -51,6 +51,8 @@ def record(t: TransactWrite | None, tag: Tag, origin: Origin, *, user: str | Non
     events = ([_event(user, tag, origin, detail, roles, actor, via)] if user else []) + \
         [_event(subject, tag, origin, detail, roles, actor or user, via) for subject in (project, organization)
          if subject]
+    if (counted := METRICS.get(tag)) is not None:
+        telemetry.metric(counted)
     if events:  # the stream and webhooks take it once, from its first item
         events[0].outbox = PENDING
         events[0].subjects = json.dumps({"user": user, "project": project, "organization": organization})

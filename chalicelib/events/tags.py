@@ -183,6 +183,9 @@ DESCRIPTIONS: dict[str, str] = {
 }
 
 
+# The events that are also counted as metrics (core.telemetry), by the metric's name.
+METRICS: dict[str, str] = {Tag.LOGIN_SUCCESS: "Logins", Tag.LOGIN_FAILURE: "LoginFailures"}
+
 # How a login was proved, as a login event's detail records it.
 METHODS: dict[str, str] = {
     "totp": N_("with an authenticator app"),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from chalicelib import web
+from chalicelib.core import telemetry
 from chalicelib.core.errors import CheeseshopError
 from chalicelib.web import Response
 
@@ -25,8 +26,10 @@ def legacy_upload() -> Response:
         message = pipeline.upload(authorization=headers.get("authorization"),
                                  content_type=headers.get("content-type", ""), body=body, origin=req)
     except CheeseshopError as exc:
+        telemetry.metric("UploadRefusals", Reason=str(exc.status))
         return web.plain(exc.status, exc.message, web.error_headers(exc) or (
             {"WWW-Authenticate": 'Basic realm="cheeseshop"'} if exc.status == 401 else None))
+    telemetry.metric("Uploads")
     return web.plain(200, message)
 
 

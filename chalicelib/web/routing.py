@@ -11,7 +11,7 @@ from typing import Any
 from chalice import Blueprint, Rate
 from chalice.app import Request, Response
 
-from chalicelib.core import aws, translation
+from chalicelib.core import aws, telemetry, translation
 from chalicelib.web.request import WebRequest, parse
 from chalicelib.web.responses import unavailable
 
@@ -46,7 +46,10 @@ class Routes:
         from chalicelib.core.config import get_settings
 
         def run(event: Any) -> None:
-            registry.bind(get_settings())
+            settings = get_settings()
+            telemetry.install_once(deployed=not settings.is_local)
+            telemetry.begin(None)
+            registry.bind(settings)
             task()
         run.__name__ = run.__qualname__ = task.__name__
         return self.blueprint.schedule(rate, name=task.__name__)(run)

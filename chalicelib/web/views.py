@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from chalice.app import Request, Response
 
 from chalicelib import registry
-from chalicelib.core import languages, translation
+from chalicelib.core import languages, telemetry, translation
 from chalicelib.core.config import get_settings
 from chalicelib.core.lazy import lazy
 from chalicelib.web.request import LANGUAGE_COOKIE, cookies_of
@@ -36,10 +36,14 @@ SECURITY_HEADERS = {
 
 @routes.blueprint.middleware("http")
 def bind_and_harden(event: Request, get_response: Callable[[Request], Response]) -> Response:
-    registry.bind(get_settings())
+    settings = get_settings()
+    telemetry.install_once(deployed=not settings.is_local)
+    telemetry.begin((event.context or {}).get("requestId"))
+    registry.bind(settings)
     translation.activate(languages.choose(cookies_of(event.headers).get(LANGUAGE_COOKIE),
                                           event.headers.get("accept-language", "")))
     response = get_response(event)
+    telemetry.end(response.status_code)
     headers: dict[str, Any] = response.headers
     if headers.get("Content-Type", "").startswith("text/html"):  # pages are read by people
         headers.setdefault("Content-Language", translation.current())
