@@ -14,6 +14,7 @@ from chalicelib.organizations import views as organizations
 from chalicelib.organizations import views_teams as teams
 from chalicelib.packaging import views as packaging
 from chalicelib.packaging import views_manage as project_settings
+from chalicelib.packaging import views_people as people
 from chalicelib.recovery import views as recovery
 from chalicelib.tokens import views as tokens
 from chalicelib.upstream import views as upstream
@@ -35,6 +36,7 @@ app.register_blueprint(oidc.routes.blueprint)
 app.register_blueprint(publishing.routes.blueprint)
 app.register_blueprint(packaging.routes.blueprint)
 app.register_blueprint(project_settings.routes.blueprint)
+app.register_blueprint(people.routes.blueprint)
 app.register_blueprint(recovery.routes.blueprint)
 app.register_blueprint(organizations.routes.blueprint)
 app.register_blueprint(teams.routes.blueprint)

@@ -8,11 +8,10 @@ from typing import NamedTuple
 from xml.etree import ElementTree
 
 from chalicelib.core.config import get_settings
-from chalicelib.core.db import get_many
 from chalicelib.core.text import xml_safe
-from chalicelib.packaging.catalog import ProjectInfo, offered_releases, release_info, releases
-from chalicelib.packaging.models import Project, Release
-from chalicelib.packaging.permissions import ProjectStatus, status_of
+from chalicelib.packaging import front
+from chalicelib.packaging.catalog import ProjectInfo, offered_releases, releases
+from chalicelib.packaging.models import Project
 
 LENGTH = 40
 
@@ -26,18 +25,9 @@ class Item(NamedTuple):
 
 
 def updates() -> str:
-    newest = list(Release.by_age.query("release", scan_index_forward=False, limit=LENGTH))
-    names = sorted({r.project for r in newest})
-    hidden = {p.name for p in get_many([(Project, n, None) for n in names]) if p is not None and _hidden(p)}
-    items = [Item(f"{r.project} {r.version}", f"/project/{r.project}/{r.version}/", info.summary, info.author_email,
-                  r.created_at) for r in newest if r.project not in hidden for info in [release_info(r)]]
+    items = [Item(f"{r.project} {r.version}", f"/project/{r.project}/{r.version}/", r.summary, r.author_email,
+                  r.created_at) for r in front.recent(LENGTH)]
     return _channel("cheeseshop recent updates", "/", "Recent updates to cheeseshop", items)
-
-
-def _hidden(project: Project) -> bool:
-    """A private project is in no feed (whoever reads it); a quarantined project's releases are
-    in none either (PEP 792: nothing a reader could act on)."""
-    return bool(project.private) or status_of(project.status) is ProjectStatus.QUARANTINED
 
 
 def packages() -> str:
@@ -45,7 +35,7 @@ def packages() -> str:
     for p in Project.by_age.query("project", scan_index_forward=False, limit=LENGTH):
         if p.private:
             continue
-        newest = [] if _hidden(p) else releases(p.name)
+        newest = [] if front.hidden(p) else releases(p.name)
         summary = newest[0].summary if newest else ""
         items.append(Item(f"{p.display_name or p.name} added to cheeseshop", f"/project/{p.name}/", summary, "",
                           p.created_at))

@@ -17,7 +17,7 @@ from chalicelib.packaging.names import normalize
 from chalicelib.web import Response
 
 if TYPE_CHECKING:  # loaded by the first request to these pages, not by every cold start
-    from chalicelib.packaging import catalog, collaborators, feeds, json_api, pages, simple_api
+    from chalicelib.packaging import catalog, collaborators, feeds, json_api, overview, pages, simple_api
     from chalicelib.provenance import published
     from chalicelib.readers import views as readers
     from chalicelib.upstream import views as upstream
@@ -29,6 +29,7 @@ else:
     json_api = lazy("chalicelib.packaging.json_api")
     pages = lazy("chalicelib.packaging.pages")
     catalog = lazy("chalicelib.packaging.catalog")
+    overview = lazy("chalicelib.packaging.overview")
     published = lazy("chalicelib.provenance.published")
     simple_api = lazy("chalicelib.packaging.simple_api")
 
@@ -160,9 +161,8 @@ def project_page(name: str) -> Response:
     found = opened.project
     if normalize(name) != name:
         return Response(body="", status_code=301, headers={"Location": web.url(f"/project/{found.name}/")})
-    offered = catalog.offered(found)
-    return _kept(web.page(req, "project.html", project=offered, published=published.of(offered.files),
-                          releases=catalog.offered_releases(found), **_people(req, found)), opened.private)
+    releases = catalog.offered_releases(found)
+    return _kept(web.page(req, "project.html", releases=releases, **_overview(req, found, releases)), opened.private)
 
 
 @route("/project/{name}/{version}", methods=["GET"])
@@ -175,15 +175,18 @@ def release_page(name: str, version: str) -> Response:
         chosen = catalog.release(opened.project, version)
     except NotFound:
         return web.page(req, "not-found.html", 404)
-    offered = catalog.offered(opened.project)
-    return _kept(web.page(req, "project.html", project=offered, published=published.of(offered.files),
-                          releases=[chosen], one_release=True, **_people(req, opened.project)), opened.private)
+    return _kept(web.page(req, "project.html", releases=[chosen], one_release=True,
+                          **_overview(req, opened.project, catalog.offered_releases(opened.project))), opened.private)
 
 
-def _people(req: web.WebRequest, found: catalog.ProjectInfo) -> dict[str, Any]:
-    """The project's collaborators, and whether the reader is one (for "Manage project")."""
+def _overview(req: web.WebRequest, found: catalog.ProjectInfo, releases: list[catalog.ReleaseInfo]) -> dict[str, Any]:
+    """A project page's files, release history and collaborators (and whether the reader is one,
+    for "Manage project")."""
+    offered = catalog.offered(found)
     people = collaborators.collaborators(found.name)
-    return {"collaborators": people, "member": any(p.username == req.username for p in people)}
+    return {"project": offered, "published": published.of(offered.files), "collaborators": people,
+            "member": any(p.username == req.username for p in people),
+            "history": overview.history(releases, offered.files), "classifier_groups": overview.classifier_groups}
 
 
 def _json(status: int, body: object, private: bool = False) -> Response:

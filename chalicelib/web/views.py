@@ -16,14 +16,16 @@ from chalicelib.web.responses import page, static_file
 from chalicelib.web.routing import Routes
 
 if TYPE_CHECKING:  # loaded by the first search of the home page, not by every cold start
-    from chalicelib.packaging import catalog
+    from chalicelib.packaging import catalog, front
     from chalicelib.readers import views as readers
 else:
     catalog = lazy("chalicelib.packaging.catalog")
+    front = lazy("chalicelib.packaging.front")
     readers = lazy("chalicelib.readers.views")
 
 routes = Routes(__name__)
 route = routes.route
+RECENT = 20  # the newest releases the home page lists
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -62,7 +64,8 @@ def home() -> Response:
     if (refused := readers.for_page(req, seen, lambda: page(req, "not-found.html", 404))) is not None:
         return refused
     query = req.query.get("q", "").strip()[:100]
-    response = page(req, "home.html", query=query, projects=catalog.search(query))
+    extra: dict[str, Any] = {} if query else {"recent": front.recent(RECENT), "totals": front.totals()}
+    response = page(req, "home.html", query=query, projects=catalog.search(query), **extra)
     if seen.private:
         response.headers.update(readers.PRIVATE)
     return response

@@ -62,8 +62,16 @@ def drain(limit: int = BATCH) -> int:
             if not cancelled(exc):
                 raise
     for hook, item in queued:
-        attempt(hook, item)
+        _attempt_logged(hook, item)
     return len(waiting)
+
+
+def _attempt_logged(hook: Webhook, item: Delivery) -> None:
+    """One failing delivery must not hold up the others: it stays due, and is tried again."""
+    try:
+        attempt(hook, item)
+    except Exception:
+        log.exception("delivery %s of webhook %s failed before it was recorded", item.id, hook.id)
 
 
 def _queue(hook: Webhook, doc: dict[str, object]) -> Delivery | None:
@@ -71,6 +79,7 @@ def _queue(hook: Webhook, doc: dict[str, object]) -> Delivery | None:
     key = str(doc["id"])
     item = Delivery(hook.id, key, id=str(uuid.uuid5(IDS, f"{hook.id}/{key}")), subject=hook.subject,
                     event_type=str(doc["type"]), body=encoded(doc).decode(), status="pending", attempts=[], tries=0,
+                    due=DUE, next_at=clock.now().isoformat(),  # due at once: retry_due sends it if drain() cannot
                     expires=clock.now() + KEEP)
     try:
         item.save(condition=Delivery.key.does_not_exist())
@@ -89,7 +98,7 @@ def retry_due(limit: int = BATCH) -> int:
         if hook is None:  # removed meanwhile: nothing to send to
             item.update(actions=[Delivery.status.set("failed"), Delivery.due.remove(), Delivery.next_at.remove()])
             continue
-        attempt(hook, item)
+        _attempt_logged(hook, item)
     return len(due)
 
 

@@ -39,6 +39,7 @@ AT_COLD_START = {
     "chalicelib.packaging", "chalicelib.packaging.layout", "chalicelib.packaging.models", "chalicelib.packaging.names",
     "chalicelib.packaging.namespaces",
     "chalicelib.packaging.permissions", "chalicelib.packaging.views", "chalicelib.packaging.views_manage",
+    "chalicelib.packaging.views_people",
     "chalicelib.recovery", "chalicelib.recovery.models", "chalicelib.recovery.views",
     "chalicelib.tokens", "chalicelib.tokens.models", "chalicelib.tokens.views",
     "chalicelib.upstream", "chalicelib.upstream.models", "chalicelib.upstream.views",

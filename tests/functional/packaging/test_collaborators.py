@@ -44,7 +44,7 @@ def test_an_invitation_by_mail_accepted(client, mailbox, alice, published):
     assert "bob accepted an invitation and is now Maintainer" in owners_told.replace("\n", " ")
     assert [h[:1] + h[2:] for h in history(client)[:2]] == [("project:role:invite:accept", "bob"),
                                                              ("project:role:invite", "alice")]
-    assert "<li>bob</li>" in client.http.get("/project/cheese-demo/").body.decode()
+    assert '<li><a href="/user/bob/">bob</a></li>' in client.http.get("/project/cheese-demo/").body.decode()
 
 
 def test_the_link_is_for_the_invitee_only_and_dies_when_revoked(client, mailbox, alice, published):

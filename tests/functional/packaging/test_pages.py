@@ -1,195 +1,109 @@
-"""Simple pages built when their project changes: every write path refreshes them, a read is
-one query whatever the project holds, a page left stale (its build failed after the write)
-is built by the next read, and clients revalidate with the ETag."""
+"""The pages people read: a project page with its sidebar, "Copy" buttons, "Release history"
+and "Download files"; a user's page; the home page's newest releases and totals. A private or
+quarantined project shows on none of the listings."""
 from __future__ import annotations
 
-import json
+import re
 
-import pytest
+from freezegun import freeze_time
 
-from chalicelib.core.origin import Origin
-from chalicelib.packaging import catalog, pages, retraction, status
-from chalicelib.packaging.models import SimplePage
-from chalicelib.packaging.views_manage import project_dependents
+from chalicelib.packaging.models import File
 from tests import distributions as d
-from tests.functional.conftest import Faults
-from tests.functional.forklift.test_upload import upload_wheel
-from tests.functional.packaging.test_simple_api import JSON, get
+from tests.functional.forklift.test_upload import upload
+from tests.functional.packaging.conftest import user
 
-PAGE = "/simple/cheese-demo/"
-
-
-def html(client, path: str = PAGE) -> str:
-    response = get(client, path)
-    assert response.status_code == 200, response.body
-    return response.body.decode()
+CLASSIFIED = """Summary: Aged cheese
+Classifier: Programming Language :: Python :: 3
+Classifier: Programming Language :: Python :: 3.12
+Classifier: License :: OSI Approved :: MIT License
+Requires-Python: >=3.9
+"""
 
 
-def store_calls(monkeypatch, read) -> list[str]:
-    faults = Faults(monkeypatch)
-    faults.arm(at=0, ambiguous=False)
-    read()
-    return faults.calls
+def publish(client, token, version: str, name: str = "cheese-demo") -> None:
+    meta = d.core_metadata(name, version, "2.1", CLASSIFIED)
+    assert upload(client, d.basic(token), d.wheel(name, version, metadata=meta), d.wheel_name(name, version),
+                  name=name, version=version)[0] == 200
 
 
-@pytest.fixture
-def stale_after_writes():
-    """Every build after a write fails, as if the store refused it once the write had committed;
-    calling what this gives ends that."""
-    patch = pytest.MonkeyPatch()
-
-    def failing(page: str) -> None:
-        raise RuntimeError("the render failed")
-    patch.setattr(pages, "_build", failing)
-    yield patch.undo
-    patch.undo()
+def make_private(browser, name: str) -> None:
+    page = browser.get(f"/manage/project/{name}/")
+    assert browser.post(f"/manage/project/{name}/private/", {}, csrf=page.csrf()).status == 303
 
 
-def test_a_read_is_one_query_of_the_stored_page(published, monkeypatch):
-    assert store_calls(monkeypatch, lambda: get(published, PAGE)) == ["Query"]
-    assert store_calls(monkeypatch, lambda: get(published, PAGE, accept=JSON)) == ["Query"]
-    assert store_calls(monkeypatch, lambda: get(published, "/simple/")) == ["Query"]
-    head = SimplePage.get("cheese-demo", "page")
-    assert head.built == head.wanted and head.html_chunks == 1 and head.json_chunks == 1
+def text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
-def test_each_write_path_refreshes_the_page(published, token, monkeypatch):
-    found = lambda: catalog.project("cheese-demo")  # noqa: E731 - read afresh after each change
-    assert upload_wheel(published, token, version="2.0")[0] == 200
-
-    def pages_read() -> str:
-        """The page, once the write itself has stored it: current before anyone reads it."""
-        head = SimplePage.get("cheese-demo", "page")
-        assert head.built == head.wanted
-        return html(published)
-    assert d.wheel_name(version="2.0") in pages_read()
-
-    retraction.yank("alice", found(), "2.0", "broken", Origin())
-    assert 'data-yanked="broken"' in pages_read()
-    retraction.unyank("alice", found(), "2.0", Origin())
-    assert "data-yanked" not in pages_read()
-    retraction.delete_file("alice", found(), d.wheel_name(version="2.0"), Origin())
-    assert d.wheel_name(version="2.0") not in pages_read()
-    retraction.delete_release("alice", found(), "1.0", Origin())
-    assert d.wheel_name() not in pages_read() and d.sdist_name() not in pages_read()
-
-    status.archive("alice", found(), Origin())
-    assert '<meta name="pypi:project-status" content="archived">' in pages_read()
-    status.unarchive("alice", found(), Origin())
-    assert "pypi:project-status" not in pages_read()
-
-    retraction.delete_project("alice", found(), "cheese-demo", Origin(), dependents=project_dependents())
-    index = SimplePage.get(pages.INDEX, "page")
-    assert index.built == index.wanted and get(published, PAGE).status_code == 404
-    assert "cheese-demo" not in html(published, "/simple/")
-    assert list(SimplePage.query("cheese-demo")) == []  # its stored page went with it
+def test_release_history_lists_every_version_newest_first_with_marks(client, token):
+    with freeze_time("2026-03-01 10:00:00") as frozen:
+        for version in ("1.0", "2.0b1", "2.0"):
+            publish(client, token, version)
+            frozen.tick(86400)
+    yanked = File.get(d.wheel_name(version="2.0"))
+    yanked.update(actions=[File.yanked.set(True), File.yanked_reason.set("Broken build")])
+    page = client.http.get("/project/cheese-demo/").body.decode()
+    history = page[page.index('id="history"'):page.index('id="files"')]
+    assert re.findall(r'href="/project/cheese-demo/([^/]+)/"', history) == ["2.0", "2.0b1", "1.0"]
+    shown = text_of(history)
+    assert "2.0 Mar 3, 2026 yanked: Broken build" in shown
+    assert "2.0b1 Mar 2, 2026 pre-release" in shown and "1.0 Mar 1, 2026" in shown
+    assert "<h1>cheese-demo 2.0b1</h1>" in page  # the newest not yanked heads the page
+    one = client.http.get("/project/cheese-demo/1.0/").body.decode()
+    assert 'href="/project/cheese-demo/2.0/"' in one  # the history is the project's on a release page too
 
 
-def test_a_new_project_joins_the_index(published, token):
-    assert "cheese-demo" in html(published, "/simple/")
-    assert upload_wheel(published, token, "brie")[0] == 200
-    index = SimplePage.get(pages.INDEX, "page")
-    assert index.built == index.wanted  # the upload stored it
-    assert '/simple/brie/' in html(published, "/simple/")
-    assert json.loads(get(published, "/simple/", accept=JSON).body)["projects"] == [
-        {"name": "brie"}, {"name": "cheese-demo"}]
+def test_the_sidebar_copy_buttons_and_files(client, token, alice):
+    publish(client, token, "1.0")
+    page = client.http.get("/project/cheese-demo/").body.decode()
+    sidebar = page[page.index('<aside class="sidebar"'):page.index("</aside>")]
+    assert '<a href="/user/alice/">alice</a>' in sidebar
+    assert "<dt>Requires Python</dt><dd><code>&gt;=3.9</code></dd>" in sidebar
+    assert "<dt>Programming Language</dt><dd>Python :: 3</dd><dd>Python :: 3.12</dd>" in sidebar
+    assert "<dt>License</dt><dd>OSI Approved :: MIT License</dd>" in sidebar
+    assert re.search(r'<code id="install-command">pip install --index-url http://cheeseshop.test/simple/ '
+                     r'cheese-demo</code>\s*<button type="button" class="copy" data-copy="install-command"', page)
+    sha = File.get(d.wheel_name()).sha256
+    assert re.search(rf'<code id="(sha-[^"]+)">{sha}</code>\s*<button type="button" class="copy" data-copy="\1"', page)
+    files = text_of(page[page.index('id="files"'):])
+    assert f"{d.wheel_name()} Wheel · py3 · " in files and "uploaded" in files
+    assert '<script src="/static/copy.js" defer></script>' in page
+    assert client.http.get("/static/copy.js").status_code == 200
+    for anchor in ("#history", "#files"):
+        assert f'href="{anchor}"' in page
 
 
-def test_a_page_left_stale_is_built_by_the_next_read(published, token, monkeypatch, stale_after_writes):
-    assert upload_wheel(published, token, version="2.0")[0] == 200
-    head = SimplePage.get("cheese-demo", "page")
-    assert head.built < head.wanted  # the write committed, its page did not follow
-    stale_after_writes()
-    assert d.wheel_name(version="2.0") in html(published)
-    assert store_calls(monkeypatch, lambda: html(published)) == ["Query"]  # stored by that read
+def test_a_users_page_lists_their_public_projects_only(client, token, alice, mailbox):
+    with freeze_time("2026-03-01 10:00:00") as frozen:
+        publish(client, token, "1.0")
+        frozen.tick(3600)
+        publish(client, token, "0.1", name="cheese-later")
+        frozen.tick(3600)
+        publish(client, token, "0.1", name="cheese-secret")
+    make_private(alice, "cheese-secret")
+    shown = client.http.get("/user/alice/")
+    assert shown.status_code == 200
+    body = shown.body.decode()
+    assert re.findall(r'href="/project/([^/]+)/"', body) == ["cheese-later", "cheese-demo"]  # newest release first
+    assert "cheese-secret" not in body
+    assert "Last release 1.0" in text_of(body) and "Aged cheese" in body and "Joined" in body
+    assert client.http.get("/user/ALICE/").status_code == 200
+    assert client.http.get("/user/nobody-here/").status_code == 404
+    stranger = user(client, mailbox, "eve", two_factor=False)
+    assert "No public projects." in stranger.get("/user/eve/").text
 
 
-def test_a_damaged_page_is_never_served(published):
-    SimplePage("cheese-demo", "text#000").update(actions=[SimplePage.body.set(b"not what was stored")])
-    assert d.wheel_name() in html(published)
-    assert SimplePage.get("cheese-demo", "text#000").body != b"not what was stored"
-
-
-def test_pages_larger_than_an_item_are_kept_in_chunks(published, token, monkeypatch):
-    monkeypatch.setattr(pages, "CHUNK", 300)
-    assert upload_wheel(published, token, version="2.0")[0] == 200
-    head = SimplePage.get("cheese-demo", "page")
-    assert head.html_chunks > 1 and head.json_chunks > 1
-    assert d.wheel_name(version="2.0") in html(published)
-    monkeypatch.setattr(pages, "CHUNK", 100_000)
-    retraction.delete_release("alice", catalog.project("cheese-demo"), "2.0", Origin())
-    assert [item.part for item in SimplePage.query("cheese-demo")] == ["json#000", "page", "text#000"]
-    assert d.wheel_name(version="2.0") not in html(published)
-
-
-def test_a_matching_etag_is_304_from_the_head_alone(published, monkeypatch):
-    first = get(published, PAGE)
-    tag = first.headers["ETag"]
-    assert tag.startswith('"') and first.headers["Vary"] == "Accept"
-    assert get(published, PAGE, accept=JSON).headers["ETag"] != tag  # one per representation
-    calls = store_calls(monkeypatch, lambda: get(published, PAGE, **{"if-none-match": tag}))
-    assert calls == ["GetItem"]
-    again = get(published, PAGE, **{"if-none-match": tag})
-    assert again.status_code == 304 and again.body == b"" and again.headers["ETag"] == tag
-
-
-def test_a_change_gives_a_new_etag(published, token):
-    tag = get(published, PAGE).headers["ETag"]
-    assert upload_wheel(published, token, version="2.0")[0] == 200
-    changed = get(published, PAGE, **{"if-none-match": tag})
-    assert changed.status_code == 200 and changed.headers["ETag"] != tag
-
-
-def test_a_stale_page_is_never_304(published, token, stale_after_writes):
-    tag = get(published, PAGE).headers["ETag"]
-    assert upload_wheel(published, token, version="2.0")[0] == 200
-    stale_after_writes()
-    answer = get(published, PAGE, **{"if-none-match": tag})
-    assert answer.status_code == 200 and d.wheel_name(version="2.0") in answer.body.decode()
-
-
-def test_max_age_comes_from_the_settings(published, monkeypatch):
-    assert get(published, PAGE).headers["Cache-Control"] == "max-age=60, public"
-    monkeypatch.setenv("CHEESESHOP_SIMPLE_MAX_AGE", "300")
-    assert get(published, PAGE).headers["Cache-Control"] == "max-age=300, public"
-    assert get(published, "/simple/").headers["Cache-Control"] == "max-age=300, public"
-
-
-def test_with_a_cdn_each_write_invalidates_its_pages(published, token, monkeypatch):
-    from chalicelib.core import aws, cdn
-
-    cloudfront = aws.client("cloudfront")
-    distribution = cloudfront.create_distribution(DistributionConfig={
-        "CallerReference": "cheeseshop", "Comment": "", "Enabled": True,
-        "Origins": {"Quantity": 1, "Items": [{"Id": "api", "DomainName": "api.example.test",
-                                               "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443,
-                                                                      "OriginProtocolPolicy": "https-only"}}]},
-        "DefaultCacheBehavior": {"TargetOriginId": "api", "ViewerProtocolPolicy": "redirect-to-https",
-                                 "CachePolicyId": "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"}})["Distribution"]["Id"]
-    aws.client("ssm").put_parameter(Name="/cheeseshop/cdn-distribution", Value=distribution, Type="String")
-    monkeypatch.setenv("CHEESESHOP_CDN_PARAMETER", "/cheeseshop/cdn-distribution")
-    cdn._distribution.cache_clear()
-
-    def invalidated() -> list[list[str]]:
-        listed = cloudfront.list_invalidations(DistributionId=distribution)["InvalidationList"].get("Items", [])
-        return sorted(cloudfront.get_invalidation(DistributionId=distribution, Id=item["Id"])["Invalidation"][
-            "InvalidationBatch"]["Paths"]["Items"] for item in listed)
-
-    assert upload_wheel(published, token, version="2.0")[0] == 200
-    assert invalidated() == [["/simple/cheese-demo/", "/pypi/cheese-demo/*"]]  # its page and its JSON, at once
-    assert upload_wheel(published, token, "brie")[0] == 200
-    assert invalidated() == [["/simple/", "/simple"], ["/simple/brie/", "/pypi/brie/*"],
-                             ["/simple/cheese-demo/", "/pypi/cheese-demo/*"]]
-
-
-def test_without_a_cdn_nothing_is_invalidated(published, token, monkeypatch):
-    from chalicelib.core import aws
-
-    asked, real = [], aws.client
-
-    def spying(service: str):
-        asked.append(service)
-        return real(service)
-    monkeypatch.setattr(aws, "client", spying)
-    assert upload_wheel(published, token, version="2.0")[0] == 200
-    assert "s3" in asked and "cloudfront" not in asked and "ssm" not in asked
+def test_the_home_page_lists_the_newest_releases_and_the_totals(client, token, alice):
+    with freeze_time("2026-03-01 10:00:00") as frozen:
+        for version in ("1.0", "1.1"):
+            publish(client, token, version)
+            frozen.tick(60)
+        publish(client, token, "0.1", name="cheese-secret")
+    make_private(alice, "cheese-secret")
+    home = client.http.get("/").body.decode()
+    recent = home[home.index('id="recent-heading"'):home.index('id="recent-heading"') + 2000]
+    assert re.findall(r'href="/project/([^"]+)/"', recent)[:2] == ["cheese-demo/1.1", "cheese-demo/1.0"]
+    assert "cheese-secret" not in home
+    totals = text_of(home[home.index('class="inline totals"'):home.index("</ul>", home.index("totals"))])
+    assert re.search(r"\d+ projects? \d+ releases? \d+ files? \d+ users?", totals), totals
+    assert "3 releases" in totals and "1 user" in totals
