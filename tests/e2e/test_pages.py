@@ -61,7 +61,7 @@ def test_project_user_and_home_pages(chromium, site, tmp_path):
     details = page.get_by_role("complementary")
     expect(details).to_contain_text("MIT OR Apache-2.0")
     expect(details).to_contain_text(">=3.10")
-    for label in ("Homepage", "Source", "Issues"):
+    for label in ("Homepage", "Source Code", "Issue Tracker"):  # PEP 753's titles
         expect(details.get_by_role("link", name=label, exact=True)).to_be_visible()
     expect(details).to_contain_text("Topic")
     expect(details.get_by_role("link", name="paula")).to_have_attribute("href", "/user/paula/")
