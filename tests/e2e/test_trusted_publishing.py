@@ -252,13 +252,14 @@ def twine_attested(site, token: str, file: Path) -> subprocess.CompletedProcess[
                           capture_output=True, text=True, timeout=120, env={**os.environ, "COLUMNS": "400"})
 
 
-def test_the_upload_client_sends_both_attestations_of_a_file_through_a_session(owner, site, issuer, tmp_path,
+def test_the_upload_client_sends_both_attestations_of_a_file_through_a_session(mallory, site, issuer, tmp_path,
                                                                               client):  # noqa: F811 (the fixture)
     """The same through upload sessions, with the real client: a file its workflow attested twice
-    (PyPI Publish and SLSA provenance), both kept and served."""
+    (PyPI Publish and SLSA provenance), both kept and served. (mallory's project: oona has made as
+    many new projects this hour as one account may.)"""
     from tests import attestations as a
 
-    asset, page = a.OTHER, owner
+    asset, page = a.OTHER, mallory
     placeholder = build(tmp_path, asset.project, "0.0.1")
     assert twine(site, make_token(page, site, "session project"), placeholder).returncode == 0
     add_github_publisher(page, site, asset.project, owner=asset.owner, repository=asset.repository,
