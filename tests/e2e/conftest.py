@@ -50,8 +50,10 @@ class LocalSite:
         return Mailbox(self.local_dir / "mail")
 
     def stop(self) -> None:
+        """As Ctrl-C does (the launcher takes SIGTERM the same way): SIGTERM, since a shell without
+        job control starts background commands with SIGINT ignored."""
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
+            self.process.send_signal(signal.SIGTERM)
             self.process.wait(timeout=30)
 
 
