@@ -10,10 +10,11 @@ from chalicelib.packaging.views_manage import project_context, project_form, sho
 from chalicelib.web import Response
 
 if TYPE_CHECKING:  # loaded by the first request to these pages, not by every cold start
-    from chalicelib.packaging.catalog import ProjectInfo
     from chalicelib.webhooks import services
 else:
     services = lazy("chalicelib.webhooks.services")
+if TYPE_CHECKING:  # annotations only
+    from chalicelib.packaging.catalog import ProjectInfo
 
 routes = web.Routes(__name__)
 route = routes.route

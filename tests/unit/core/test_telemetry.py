@@ -67,6 +67,7 @@ def test_metrics_are_embedded_metric_format_lines(capsys, monkeypatch):
     assert by_name["StoreCalls"]["StoreCalls"] == 2 and by_name["StoreLatency"]["StoreLatency"] == 20.0
 
 
-def test_nothing_is_written_in_the_local_stages(capsys):
+def test_nothing_is_written_while_metrics_are_off(capsys, monkeypatch):
+    monkeypatch.setitem(telemetry.enabled, "metrics", False)  # the local stages (install_once turns them on)
     telemetry.metric("Uploads")
     assert capsys.readouterr().out == ""
