@@ -21,6 +21,7 @@ from pynamodb.exceptions import PutError, UpdateError
 from pynamodb.expressions.update import Action
 
 from chalicelib.core import clock
+from chalicelib.core.config import get_settings
 from chalicelib.core.db import cancelled, get_or_none
 from chalicelib.core.origin import Origin
 from chalicelib.events import stream
@@ -107,7 +108,7 @@ def attempt(hook: Webhook, item: Delivery) -> None:
     from chalicelib.webhooks.services import secret_of
 
     result = delivery.send(hook.url, secret_of(hook), item.event_type, item.id, item.body.encode())
-    waits = _waits()
+    waits = get_settings().webhook_retry_seconds
     tries = int(item.tries) + 1
     attempts: Any = [*(item.attempts or []), json.dumps(result._asdict())][-KEEP_ATTEMPTS:]
     actions: list[Action] = [Delivery.tries.set(tries), Delivery.attempts.set(attempts)]
@@ -128,12 +129,6 @@ def attempt(hook: Webhook, item: Delivery) -> None:
         return
     if exhausted:
         _turn_off(hook)
-
-
-def _waits() -> tuple[int, ...]:
-    from chalicelib.core.config import get_settings
-
-    return get_settings().webhook_retry_seconds
 
 
 def _turn_off(hook: Webhook) -> None:
