@@ -3,6 +3,7 @@ from chalice import Chalice
 from chalicelib.accounts import views as accounts
 from chalicelib.accounts import views_manage as account_settings
 from chalicelib.admin import views as admin
+from chalicelib.downloads import views as downloads
 from chalicelib.forklift import views as forklift
 from chalicelib.forklift import views_upload_sessions as upload_sessions
 from chalicelib.i18n import views as languages
@@ -37,6 +38,7 @@ app.register_blueprint(publishing.routes.blueprint)
 app.register_blueprint(packaging.routes.blueprint)
 app.register_blueprint(project_settings.routes.blueprint)
 app.register_blueprint(people.routes.blueprint)
+app.register_blueprint(downloads.routes.blueprint)
 app.register_blueprint(recovery.routes.blueprint)
 app.register_blueprint(organizations.routes.blueprint)
 app.register_blueprint(teams.routes.blueprint)

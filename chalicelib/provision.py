@@ -22,6 +22,8 @@ def ensure_all(settings: Settings) -> None:
     for model in registry.MODELS:
         ensure_table(model)
     ensure_bucket(settings.bucket)
+    if settings.download_logs is not None:  # the local file server's access logs (the CDN's are its own)
+        ensure_bucket(settings.download_logs[0])
     aws.client("ses").verify_email_identity(EmailAddress=parseaddr(settings.mail_sender)[1])
 
 

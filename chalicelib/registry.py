@@ -9,6 +9,7 @@ from chalicelib.accounts import models as accounts
 from chalicelib.admin import models as admin
 from chalicelib.core import aws, db, namespace, ratelimit, switches
 from chalicelib.core.config import Settings
+from chalicelib.downloads import models as downloads
 from chalicelib.events import models as events
 from chalicelib.forklift import models as forklift
 from chalicelib.mfa import models as mfa
@@ -24,7 +25,8 @@ from chalicelib.webhooks import models as webhooks
 MODELS: tuple[type[Model], ...] = (*accounts.MODELS, *events.MODELS, *mfa.MODELS, *packaging.MODELS,
                                    *tokens.MODELS, *oidc.MODELS, *admin.MODELS, *forklift.MODELS, *switches.MODELS,
                                    *ratelimit.MODELS, *recovery.MODELS, *namespace.MODELS, *organizations.MODELS,
-                                   *namespaces.MODELS, *upstream.MODELS, *webhooks.MODELS)
+                                   *namespaces.MODELS, *upstream.MODELS, *webhooks.MODELS,
+                                   *downloads.MODELS)
 
 
 def bind(settings: Settings) -> None:

@@ -3,11 +3,16 @@ in a deployment (`make run` starts it and links public files to it; see CHEESESH
 
 Only GET and HEAD of objects under packages/, never one tagged withheld (a private or
 quarantined project's): those answer 404, as CloudFront's origin access is refused them.
+Like CloudFront's standard logging, it leaves its access log in the logs bucket
+(CHEESESHOP_DOWNLOAD_LOGS) about every second, where downloads are counted from
+(chalicelib.downloads.logs).
 Run by scripts/run_local.py: `python scripts/local_files.py <port>` with the stack's environment.
 """
 from __future__ import annotations
 
 import sys
+import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -16,11 +21,33 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from botocore.exceptions import ClientError  # noqa: E402
 
-from chalicelib.core import aws, storage  # noqa: E402
+from chalicelib.core import aws, clock, storage  # noqa: E402
 from chalicelib.core.config import get_settings  # noqa: E402
+from chalicelib.downloads import logs  # noqa: E402
 from chalicelib.packaging import layout  # noqa: E402
 
 YEAR = 365 * 24 * 3600  # files are content-addressed: the bytes under a key never change
+FLUSH_SECONDS = 1.0
+_lines: list[str] = []
+_lock = threading.Lock()
+
+
+def _logged(method: str, path: str, status: int, size: int, host: str, agent: str) -> None:
+    with _lock:
+        _lines.append(logs.line(clock.now(), method, path, status, size, host, agent))
+
+
+def _flush_forever() -> None:
+    """Delivers the access log as CloudFront does: in objects, each a batch of requests."""
+    while True:
+        time.sleep(FLUSH_SECONDS)
+        with _lock:
+            taken = _lines[:]
+            del _lines[:]
+        try:
+            logs.write(taken, clock.now())
+        except Exception as exc:  # noqa: BLE001 - the local AWS is stopping: those requests go uncounted
+            sys.stderr.write(f"files: the access log could not be written: {exc}\n")
 
 
 class Files(BaseHTTPRequestHandler):
@@ -37,10 +64,12 @@ class Files(BaseHTTPRequestHandler):
         self._serve(body=True)
 
     def _serve(self, body: bool) -> None:
-        key = unquote(urlsplit(self.path).path).lstrip("/")
+        stem = urlsplit(self.path).path
+        key = unquote(stem).lstrip("/")
         head = self._head(key) if key.startswith(layout.PACKAGES) and ".." not in key else None
         if head is None:
             self._answer(404, b"Not found.\n")
+            _logged(self.command, stem, 404, 0, self.headers.get("Host", ""), self.headers.get("User-Agent", ""))
             return
         self.send_response(200)
         self.send_header("Content-Type", head.get("ContentType") or "application/octet-stream")
@@ -51,6 +80,8 @@ class Files(BaseHTTPRequestHandler):
         if body:
             for chunk in storage.chunks(key):
                 self.wfile.write(chunk)
+        _logged(self.command, stem, 200, int(head["ContentLength"]) if body else 0,  # type: ignore[call-overload]
+                self.headers.get("Host", ""), self.headers.get("User-Agent", ""))
 
     @staticmethod
     def _head(key: str) -> dict[str, object] | None:
@@ -75,6 +106,7 @@ class Files(BaseHTTPRequestHandler):
 
 
 def main(port: int) -> None:
+    threading.Thread(target=_flush_forever, daemon=True).start()
     ThreadingHTTPServer(("127.0.0.1", port), Files).serve_forever()
 
 

@@ -89,6 +89,14 @@ def policy(tables: list[str]) -> dict[str, Any]:
         {"Fn::If": ["UseCdn", {"Effect": "Allow", "Action": ["cloudfront:CreateInvalidation"], "Resource": {
             "Fn::Sub": "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/*"}},
             {"Ref": "AWS::NoValue"}]},
+        # The CDN's standard logs, read, counted as downloads and deleted by CountDownloads.
+        {"Fn::If": ["UseCdn", {"Effect": "Allow", "Action": ["s3:GetObject", "s3:DeleteObject"],
+                               "Resource": {"Fn::Sub": "${DownloadLogsBucket.Arn}/" + LOGS_PREFIX + "*"}},
+                    {"Ref": "AWS::NoValue"}]},
+        {"Fn::If": ["UseCdn", {"Effect": "Allow", "Action": ["s3:ListBucket"],
+                               "Resource": {"Fn::GetAtt": ["DownloadLogsBucket", "Arn"]},
+                               "Condition": {"StringLike": {"s3:prefix": [LOGS_PREFIX + "*"]}}},
+                    {"Ref": "AWS::NoValue"}]},
         *operations.statements(),
     ]}
 
@@ -100,6 +108,7 @@ ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 
 
 FILES_PATH = "/files"  # where the CDN serves the bucket's files: the app links public files there
+LOGS_PREFIX = "cdn/"  # where the CDN leaves its standard logs in DownloadLogsBucket
 CACHE_A_YEAR = 365 * 24 * 3600
 STRIP_FILES_PATH = ("function handler(event) {\n  var request = event.request;\n"
                     "  request.uri = request.uri.substring(" + str(len(FILES_PATH)) + ");\n  return request;\n}\n")
@@ -129,6 +138,17 @@ def files_cdn() -> dict[str, Any]:
                     "EnableAcceptEncodingGzip": False, "EnableAcceptEncodingBrotli": False,
                     "HeadersConfig": {"HeaderBehavior": "none"}, "CookiesConfig": {"CookieBehavior": "none"},
                     "QueryStringsConfig": {"QueryStringBehavior": "none"}}}}},
+        # CloudFront's standard logs (downloads are counted from them, chalicelib.downloads.logs):
+        # its logging writes with an ACL, which the bucket's owner is given. Counted objects are
+        # deleted; any left (counting stopped for two weeks) expire.
+        "DownloadLogsBucket": {"Type": "AWS::S3::Bucket", "Condition": "UseCdn", "Properties": {
+            "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerPreferred"}]},
+            "PublicAccessBlockConfiguration": {"BlockPublicAcls": True, "BlockPublicPolicy": True,
+                                               "IgnorePublicAcls": True, "RestrictPublicBuckets": True},
+            "BucketEncryption": {"ServerSideEncryptionConfiguration": [
+                {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]},
+            "LifecycleConfiguration": {"Rules": [{"Id": "expire-uncounted-logs", "Status": "Enabled",
+                                                  "ExpirationInDays": 14}]}}},
         "FilesBucketPolicy": {"Type": "AWS::S3::BucketPolicy", "Condition": "UseCdn", "Properties": {
             "Bucket": {"Ref": "FilesBucket"}, "PolicyDocument": {"Version": "2012-10-17", "Statement": [
                 {"Effect": "Allow", "Principal": cloudfront, "Action": "s3:GetObject", "Resource": packages,
@@ -160,6 +180,8 @@ def cdn() -> dict[str, Any]:
         "Distribution": {"Type": "AWS::CloudFront::Distribution", "Condition": "UseCdn", "Properties": {
             "DistributionConfig": {
                 "Enabled": True, "HttpVersion": "http2and3", "PriceClass": "PriceClass_100",
+                "Logging": {"Bucket": {"Fn::GetAtt": ["DownloadLogsBucket", "DomainName"]}, "Prefix": LOGS_PREFIX,
+                            "IncludeCookies": False},
                 "Comment": {"Fn::Sub": "${AWS::StackName}: the package index"},
                 "Origins": [{"Id": "api", "OriginPath": "/api",
                              "DomainName": {"Fn::Sub": "${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}"},
@@ -280,6 +302,7 @@ ENVIRONMENT = {  # every function's, besides the stage's own from .chalice/confi
     **operations.environment(),
     "CHEESESHOP_FILES_URL": {"Fn::If": ["UseCdn", FILES_PATH, "off"]},  # public files from the CDN, when it is on
     "CHEESESHOP_CDN_PARAMETER": {"Fn::If": ["UseCdn", {"Fn::Sub": CDN_PARAMETER}, ""]},
+    "CHEESESHOP_DOWNLOAD_LOGS": {"Fn::If": ["UseCdn", {"Fn::Sub": "s3://${DownloadLogsBucket}/" + LOGS_PREFIX}, "off"]},
     # Through the CDN, whose origin path is the stage's, public paths have no /api.
     "CHEESESHOP_PATH_PREFIX": {"Fn::If": ["UseCdn", "", "/api"]},
 }

@@ -52,7 +52,8 @@ def environment(port: int, moto_port: int, local_dir: Path, files_port: int | No
     """The stack's settings. Public files are linked to the local file server (files_port), as a
     deployment links them to its CDN, unless CHEESESHOP_FILES_URL says otherwise ("off": through
     the app's /packages/ redirects)."""
-    files_url = {"CHEESESHOP_FILES_URL": f"http://127.0.0.1:{files_port}"} if files_port else {}
+    files_url = {"CHEESESHOP_FILES_URL": f"http://127.0.0.1:{files_port}",  # its access log: downloads counted
+                 "CHEESESHOP_DOWNLOAD_LOGS": "s3://cheeseshop-download-logs/files/"} if files_port else {}
     return {
         **files_url,
         **os.environ,

@@ -42,6 +42,7 @@ ENV_NAMES = (
     "CHEESESHOP_EVENT_BUS",
     "CHEESESHOP_EVENT_FILE",
     "CHEESESHOP_WEBHOOK_RETRY_SECONDS",
+    "CHEESESHOP_DOWNLOAD_LOGS",
     "AWS_ENDPOINT_URL",
     "AWS_DEFAULT_REGION",
     "PORT",
@@ -90,6 +91,7 @@ class Settings(NamedTuple):
     event_bus: str  # the EventBridge bus every event is put on; "": none
     event_file: str  # a file every event is appended to as a JSON line (the local stage's stream); "": none
     webhook_retry_seconds: tuple[int, ...]  # the waits before each retry of a failed webhook delivery
+    download_logs: tuple[str, str] | None  # the bucket and prefix the file URL's access logs land in; None: none
 
     @property
     def is_local(self) -> bool:
@@ -159,6 +161,7 @@ def _settings(values: tuple[str | None, ...]) -> Settings:
         event_bus=(env["CHEESESHOP_EVENT_BUS"] or "").strip(),
         event_file=(env["CHEESESHOP_EVENT_FILE"] or "").strip(),
         webhook_retry_seconds=_waits("CHEESESHOP_WEBHOOK_RETRY_SECONDS", env["CHEESESHOP_WEBHOOK_RETRY_SECONDS"]),
+        download_logs=_logs(env["CHEESESHOP_DOWNLOAD_LOGS"]),
         **_relying_party(env["CHEESESHOP_BASE_URL"] or f"http://127.0.0.1:{port}",
                          env["CHEESESHOP_WEBAUTHN_RP_ID"], env["CHEESESHOP_WEBAUTHN_ORIGIN"]),
     )
@@ -202,6 +205,17 @@ def _files_url(value: str | None) -> str:
     if not ((parts.scheme in ("http", "https") and parts.hostname) or (value.startswith("/") and not parts.netloc)):
         raise ConfigurationError(f"CHEESESHOP_FILES_URL must be an http(s) URL, a path, or 'off', not '{value}'")
     return value
+
+
+def _logs(value: str | None) -> tuple[str, str] | None:
+    """s3://bucket/prefix/ (the CDN's standard logs, counted as downloads); empty or "off": none."""
+    value = (value or "").strip()
+    if value in ("", "off"):
+        return None
+    parts = urlsplit(value)
+    if parts.scheme != "s3" or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigurationError(f"CHEESESHOP_DOWNLOAD_LOGS must be s3://<bucket>/<prefix>/ or 'off', not '{value}'")
+    return parts.netloc, parts.path.lstrip("/")
 
 
 def _upstream(stage: str, value: str | None) -> str:

@@ -58,6 +58,7 @@ def environment() -> jinja2.Environment:
     env.filters["date"] = translation.format_date
     env.filters["datetime"] = translation.format_datetime
     env.filters["filesize"] = translation.format_size
+    env.filters["number"] = translation.format_number
     return env
 
 

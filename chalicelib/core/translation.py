@@ -90,6 +90,13 @@ def format_datetime(value: datetime) -> str:
     return babel_format_datetime(value, "medium", tzinfo=UTC, locale=current())
 
 
+def format_number(value: int) -> str:
+    """A count with the current language's grouping (1,234; 1 234)."""
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(value, locale=current()))
+
+
 def format_size(size: int) -> str:
     """A file's size in KiB, with the current language's decimal mark."""
     from babel.numbers import format_decimal

@@ -164,9 +164,17 @@ def release_info(r: Release) -> ReleaseInfo:
                        **r.core_metadata())
 
 
-def file_project(key: str) -> ProjectInfo | None:
-    """The project of the file offered for download (or one of its sidecars) that an object key
-    names; None when no such file is offered."""
+class OfferedObject(NamedTuple):
+    """A file offered for download, or one of its sidecars, as an object key names it."""
+    project: ProjectInfo
+    version: str
+    filename: str
+    sidecar: bool  # PEP 658's metadata or PEP 740's provenance, not the file itself
+
+
+def offered_object(key: str) -> OfferedObject | None:
+    """What an object key names among the files offered for download (or their sidecars); None
+    when no such file is offered."""
     item = get_or_none(File, layout.filename_of(key))
     if item is None or item.project is None:  # never uploaded, or deleted
         return None
@@ -176,7 +184,9 @@ def file_project(key: str) -> ProjectInfo | None:
         owner = project(item.project)
     except NotFound:
         return None
-    return owner if owner.status is not ProjectStatus.QUARANTINED else None
+    if owner.status is ProjectStatus.QUARANTINED:
+        return None
+    return OfferedObject(owner, item.version, item.filename, key != item.path)
 
 
 def provenance(found: ProjectInfo, version: str, filename: str) -> bytes | None:

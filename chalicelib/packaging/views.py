@@ -17,12 +17,15 @@ from chalicelib.packaging.names import normalize
 from chalicelib.web import Response
 
 if TYPE_CHECKING:  # loaded by the first request to these pages, not by every cold start
+    from chalicelib.downloads import counting, stats
     from chalicelib.packaging import catalog, collaborators, feeds, json_api, overview, pages, simple_api
     from chalicelib.provenance import published
     from chalicelib.readers import views as readers
     from chalicelib.upstream import views as upstream
 else:
     upstream = lazy("chalicelib.upstream.views")
+    counting = lazy("chalicelib.downloads.counting")
+    stats = lazy("chalicelib.downloads.stats")
     readers = lazy("chalicelib.readers.views")
     collaborators = lazy("chalicelib.packaging.collaborators")
     feeds = lazy("chalicelib.packaging.feeds")
@@ -111,15 +114,17 @@ def simple_project(name: str) -> Response:
 @route("/packages/{a}/{b}/{c}/{filename}", for_tools=True, methods=["GET"])
 def download(a: str, b: str, c: str, filename: str) -> Response:
     path = layout.download_key(a, b, c, filename)
-    owner = catalog.file_project(path)
+    found = catalog.offered_object(path)
 
     def hidden() -> Response:
         return web.plain(404, "No such file.")
-    seen = _verdict(owner.name if owner else "", owner.private if owner else False)
+    seen = _verdict(found.project.name if found else "", found.project.private if found else False)
     if (refused := readers.for_tool(seen, hidden)) is not None:
         return refused
-    if owner is None:
+    if found is None:
         return hidden()
+    if not found.sidecar:  # a download through the app; the file URL's are counted from its logs
+        counting.count(found.project.history_key, found.version, found.filename)
     return Response(body="", status_code=302, headers={
         "Location": storage.download_url(path),  # lives DOWNLOAD_URL_SECONDS: five minutes
         "Cache-Control": readers.PRIVATE["Cache-Control"] if seen.private else "no-store"})
@@ -130,7 +135,7 @@ class Readable(NamedTuple):
     private: bool  # the answer is for this reader only
 
 
-def _open(name: str, hidden: Callable[[], Response], req: web.WebRequest | None = None) -> Readable | Response:
+def readable(name: str, hidden: Callable[[], Response], req: web.WebRequest | None = None) -> Readable | Response:
     """The project, once this reader may read it (req: a page's, else a tool's); the refusal
     otherwise, where a project the reader may not know of answers exactly as an unknown name."""
     try:
@@ -155,7 +160,7 @@ def _kept(response: Response, private: bool) -> Response:
 @route("/project/{name}", methods=["GET"])
 def project_page(name: str) -> Response:
     req = routes.web_request()
-    opened = _open(name, lambda: web.page(req, "project-missing.html", 404, name=name), req)
+    opened = readable(name, lambda: web.page(req, "project-missing.html", 404, name=name), req)
     if isinstance(opened, Response):
         return opened
     found = opened.project
@@ -168,7 +173,7 @@ def project_page(name: str) -> Response:
 @route("/project/{name}/{version}", methods=["GET"])
 def release_page(name: str, version: str) -> Response:
     req = routes.web_request()
-    opened = _open(name, lambda: web.page(req, "not-found.html", 404), req)
+    opened = readable(name, lambda: web.page(req, "not-found.html", 404), req)
     if isinstance(opened, Response):
         return opened
     try:
@@ -186,7 +191,8 @@ def _overview(req: web.WebRequest, found: catalog.ProjectInfo, releases: list[ca
     people = collaborators.collaborators(found.name)
     return {"project": offered, "published": published.of(offered.files), "collaborators": people,
             "member": any(p.username == req.username for p in people),
-            "history": overview.history(releases, offered.files), "classifier_groups": overview.classifier_groups}
+            "history": overview.history(releases, offered.files), "classifier_groups": overview.classifier_groups,
+            "downloads": stats.recent(found.history_key)}
 
 
 def _json(status: int, body: object, private: bool = False) -> Response:
@@ -204,17 +210,25 @@ def _no_json() -> Response:
 
 @route("/pypi/{name}/json", for_tools=True, methods=["GET"])
 def project_json(name: str) -> Response:
-    opened = _open(name, _no_json)
-    return opened if isinstance(opened, Response) else _json(200, json_api.project(opened.project), opened.private)
+    opened = readable(name, _no_json)
+    if isinstance(opened, Response):
+        return opened
+    return _json(200, _counted(json_api.project(opened.project), opened.project), opened.private)
+
+
+def _counted(body: dict[str, Any], found: catalog.ProjectInfo) -> dict[str, Any]:
+    """PyPI's `info.downloads`, from this index's counts."""
+    body["info"]["downloads"] = stats.recent(found.history_key)._asdict()
+    return body
 
 
 @route("/pypi/{name}/{version}/json", for_tools=True, methods=["GET"])
 def release_json(name: str, version: str) -> Response:
-    opened = _open(name, _no_json)
+    opened = readable(name, _no_json)
     if isinstance(opened, Response):
         return opened
     try:
-        return _json(200, json_api.release(opened.project, version), opened.private)
+        return _json(200, _counted(json_api.release(opened.project, version), opened.project), opened.private)
     except NotFound:
         return _no_json()
 
@@ -227,7 +241,7 @@ def provenance(name: str, version: str, filename: str) -> Response:
     """PEP 740's Integrity API: the attestations a file's trusted publisher uploaded with it."""
     def missing() -> Response:
         return _json(404, {"message": f"No provenance available for {filename}"})
-    opened = _open(name, missing)
+    opened = readable(name, missing)
     if isinstance(opened, Response):
         return opened
     found = catalog.provenance(opened.project, version, filename)
@@ -271,7 +285,7 @@ def rss_packages() -> Response:
 
 @route("/rss/project/{name}/releases.xml", for_tools=True, methods=["GET"])
 def rss_project(name: str) -> Response:
-    opened = _open(name, lambda: _no_project(name))
+    opened = readable(name, lambda: _no_project(name))
     return opened if isinstance(opened, Response) else _rss(feeds.project_releases(opened.project), opened.private)
 
 

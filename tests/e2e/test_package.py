@@ -168,8 +168,11 @@ def test_template_has_tables_bucket_and_least_privilege(package):
     sweep = resources["SweepOrphans"]["Properties"]  # the hourly sweep of unlisted objects
     assert sweep["Events"]["SweepOrphansEvent"]["Properties"]["Schedule"] == "rate(1 hour)"
     assert sweep["Environment"]["Variables"]["CHEESESHOP_BUCKET"] == {"Ref": "FilesBucket"}
-    [listing] = [s for s in statements if s["Action"] == ["s3:ListBucket"]]
-    assert listing["Condition"] == {"StringLike": {"s3:prefix": ["packages/*"]}}
+    listings = {json.dumps(s["Resource"]): s["Condition"] for s in statements if s["Action"] == ["s3:ListBucket"]}
+    assert listings == {json.dumps({"Fn::GetAtt": ["FilesBucket", "Arn"]}): {
+                            "StringLike": {"s3:prefix": ["packages/*"]}},
+                        json.dumps({"Fn::GetAtt": ["DownloadLogsBucket", "Arn"]}): {
+                            "StringLike": {"s3:prefix": ["cdn/*"]}}}
 
 
 def test_template_offers_a_cdn_that_caches_the_simple_index(package):
@@ -211,6 +214,21 @@ def test_template_serves_public_files_from_the_bucket_through_the_cdn_and_never_
     assert all(s["Resource"] == {"Fn::Sub": "${FilesBucket.Arn}/packages/*"} for s in statements)
     env = resources["APIHandler"]["Properties"]["Environment"]["Variables"]
     assert env["CHEESESHOP_FILES_URL"] == {"Fn::If": ["UseCdn", "/files", "off"]}
+
+
+def test_template_counts_the_cdns_downloads_from_its_standard_logs(package):
+    template = json.loads((package / "sam.json").read_text())
+    resources = template["Resources"]
+    logging = resources["Distribution"]["Properties"]["DistributionConfig"]["Logging"]
+    assert logging == {"Bucket": {"Fn::GetAtt": ["DownloadLogsBucket", "DomainName"]}, "Prefix": "cdn/",
+                       "IncludeCookies": False}
+    bucket = resources["DownloadLogsBucket"]["Properties"]
+    assert bucket["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerPreferred"}]  # logging's ACLs
+    counter = resources["CountDownloads"]["Properties"]
+    assert counter["Events"]["CountDownloadsEvent"]["Properties"]["Schedule"] == "rate(1 minute)"
+    assert counter["ReservedConcurrentExecutions"] == 1
+    assert counter["Environment"]["Variables"]["CHEESESHOP_DOWNLOAD_LOGS"] == {
+        "Fn::If": ["UseCdn", {"Fn::Sub": "s3://${DownloadLogsBucket}/cdn/"}, "off"]}
 
 
 def test_template_lets_large_files_reach_the_bucket_and_clears_what_is_never_finished(package):

@@ -27,6 +27,7 @@ AT_COLD_START = {
     "chalicelib.core.ratelimit",
     "chalicelib.core.rendering", "chalicelib.core.signing", "chalicelib.core.storage", "chalicelib.core.switches",
     "chalicelib.core.translation",
+    "chalicelib.downloads", "chalicelib.downloads.models", "chalicelib.downloads.views",
     "chalicelib.events", "chalicelib.events.models", "chalicelib.events.services", "chalicelib.events.tags",
     "chalicelib.forklift", "chalicelib.forklift.models", "chalicelib.forklift.views",
     "chalicelib.forklift.views_upload_sessions",

@@ -151,6 +151,7 @@ EDGES = {
     "organizations": {"accounts", "core", "events", "packaging", "upstream"},
     "upstream": {"core", "packaging"},
     "provenance": {"core"},
+    "downloads": {"core"},
     "webhooks": {"core", "events", "packaging"},
     "web": {"accounts", "core", "events", "registry"},
 }
