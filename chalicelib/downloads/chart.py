@@ -7,8 +7,8 @@ from datetime import date
 from typing import NamedTuple
 
 WIDTH, HEIGHT = 720, 260
-LEFT, RIGHT, TOP, BOTTOM = 56, 8, 12, 28  # room for the axes' labels
-LABEL_EVERY = 15  # days between dates written under the bars
+LEFT, RIGHT, TOP, BOTTOM = 56, 8, 12, 32  # room for the axes' labels
+LABEL_EVERY = 30  # days between dates written under the bars
 
 
 class Bar(NamedTuple):  # one day's
@@ -28,6 +28,7 @@ class Line(NamedTuple):
 class Label(NamedTuple):
     x: float
     day: date
+    anchor: str  # SVG's text-anchor: the last label ends at the plot's edge, inside the picture
 
 
 class Chart(NamedTuple):
@@ -62,6 +63,7 @@ def chart(values: list[tuple[date, int]]) -> Chart:
     lines = [Line(round(bottom - fraction * plot_height, 2), int(top * fraction)) for fraction in (0, 0.5, 1)
              if fraction == 0 or top * fraction == int(top * fraction)]
     last = len(values) - 1
-    labels = [Label(round(LEFT + i * slot + slot / 2, 2), day) for i, (day, _) in enumerate(values)
-              if (last - i) % LABEL_EVERY == 0]
+    labels = [Label(WIDTH - RIGHT, day, "end") if i == last else
+              Label(round(LEFT + i * slot + slot / 2, 2), day, "middle")
+              for i, (day, _) in enumerate(values) if (last - i) % LABEL_EVERY == 0]
     return Chart(WIDTH, HEIGHT, LEFT, WIDTH - RIGHT, bottom, bars, lines, labels)

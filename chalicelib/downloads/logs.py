@@ -30,6 +30,7 @@ FIELDS = ("date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-ste
           "cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher x-edge-response-result-type "
           "cs-protocol-version fle-status fle-encrypted-fields c-port time-to-first-byte "
           "x-edge-detailed-result-type sc-content-type sc-content-len sc-range-start sc-range-end").split()
+READ = ("date", "cs-method", "cs-uri-stem", "sc-status")  # the fields a Request is made of, in its order
 BATCH = 50  # log objects a run takes at a time
 
 
@@ -57,14 +58,16 @@ def requests(body: bytes) -> Iterator[Request]:
     except (OSError, EOFError, zlib.error):
         log.warning("a download log could not be decompressed; nothing in it is counted")
         return
-    fields: list[str] = []
+    wanted: list[int] | None = None  # where a line has the date, method, path and status
     for line in text.splitlines():
         if line.startswith("#Fields:"):
             fields = line.removeprefix("#Fields:").split()
-        elif line and not line.startswith("#") and fields:
-            values = dict(zip(fields, line.split("\t"), strict=False))
-            if all(name in values for name in ("date", "cs-method", "cs-uri-stem", "sc-status")):
-                yield Request(values["date"], values["cs-method"], values["cs-uri-stem"], values["sc-status"])
+            wanted = [fields.index(name) for name in READ] if set(READ) <= set(fields) else None
+        elif line and not line.startswith("#") and wanted is not None:
+            values = line.split("\t")
+            if len(values) > max(wanted):
+                day, method, stem, status = (values[i] for i in wanted)
+                yield Request(day, method, stem, status)
 
 
 def files_path() -> str | None:
