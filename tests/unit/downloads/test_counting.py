@@ -81,3 +81,19 @@ def test_the_charts_axis_ends_on_a_round_number(value, top):
     from chalicelib.downloads import chart
 
     assert chart.ceiling(value) == top
+
+
+def test_a_transaction_carried_out_whose_answer_was_lost_is_not_added_again(stores, monkeypatch):
+    client = aws.client("dynamodb")
+    real = client.transact_write_items
+
+    def answer_lost(**kwargs):
+        real(**kwargs)
+        raise ConnectionError("the answer never came")
+    counts = Counter({Download(PROJECT, "1.0", "cheese-1.0.whl", "2026-06-10"): 4})
+    monkeypatch.setattr(client, "transact_write_items", answer_lost)
+    with pytest.raises(ConnectionError):
+        counting.add_once("logs/cdn/E1.2026-06-10-11.lost.gz", counts)
+    monkeypatch.setattr(client, "transact_write_items", real)
+    counting.add_once("logs/cdn/E1.2026-06-10-11.lost.gz", counts)  # the next run takes the same object
+    assert stats.days(PROJECT, 1, date(2026, 6, 10))[0].total == 4
