@@ -98,18 +98,24 @@ def tally(found: Iterable[Request], resolve: Resolve) -> Counter[Download]:
 
 
 def run(resolve: Resolve, limit: int = BATCH) -> int:
-    """Counts the log objects waiting (at most `limit`), and deletes them; how many it took."""
+    """Counts the log objects waiting (at most `limit`) and deletes them; how many it counted. One
+    that fails stays for the next run and holds up none of the others."""
     where = get_settings().download_logs
     if where is None:
         return 0
     bucket, prefix = where
     s3 = aws.client("s3")
-    listed = s3.list_objects_v2(Bucket=bucket, Prefix=prefix, MaxKeys=limit).get("Contents", [])
-    for entry in listed:
-        body = s3.get_object(Bucket=bucket, Key=entry["Key"])["Body"].read()
-        add_once(f"{bucket}/{entry['Key']}", tally(requests(body), resolve))
-        s3.delete_object(Bucket=bucket, Key=entry["Key"])
-    return len(listed)
+    counted = 0
+    for entry in s3.list_objects_v2(Bucket=bucket, Prefix=prefix, MaxKeys=limit).get("Contents", []):
+        try:
+            body = s3.get_object(Bucket=bucket, Key=entry["Key"])["Body"].read()
+            add_once(f"{bucket}/{entry['Key']}", tally(requests(body), resolve))
+            s3.delete_object(Bucket=bucket, Key=entry["Key"])
+        except Exception:  # noqa: BLE001 - counted at a later run, once (add_once)
+            log.exception("the download log %s was not counted; it is tried again at the next run", entry["Key"])
+            continue
+        counted += 1
+    return counted
 
 
 def write(lines: list[str], at: datetime) -> None:

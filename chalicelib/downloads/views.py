@@ -57,7 +57,8 @@ def resolve(key: str) -> logs.File | None:
 
 
 def count_downloads() -> object:
-    """The file URL's downloads, counted from the access logs waiting (every minute)."""
+    """The file URL's downloads, counted from the access logs waiting (every minute), in batches
+    for as long as the batches are full."""
     until = time.monotonic() + RUN_FOR
     while time.monotonic() < until and logs.run(resolve) == logs.BATCH:
         pass
