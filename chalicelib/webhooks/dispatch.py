@@ -6,14 +6,16 @@ drain() takes the events waiting in the outbox (events.models.Outbox), oldest fi
 the stream, queues one delivery per event for each webhook of its project that wants its type
 (one per event and webhook, whoever drains: the delivery's key is the event's id), and only then
 clears them from the outbox: an event is emitted at least once, and delivered once per webhook.
-Each new delivery is tried at once; retry_due() tries again those whose wait is over, keeping
-their delivery id, and turns off a webhook whose delivery failed every retry."""
+Each new delivery is tried at once, up to PARALLEL at a time, so a slow receiver holds up no
+other; retry_due() tries again those whose wait is over, keeping their delivery id, and turns
+off a webhook whose delivery failed every retry."""
 from __future__ import annotations
 
 import json
 import logging
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -36,6 +38,7 @@ log = logging.getLogger(__name__)
 BATCH = 100
 KEEP = timedelta(days=30)  # a delivery's record, shown on the webhook page
 KEEP_ATTEMPTS = 10
+PARALLEL = 8  # deliveries tried at once (each waits at most delivery.TIMEOUT for its receiver)
 IDS = uuid.UUID("5b0a9d1e-4c1f-4e8e-9a53-2f5d1c0e7a11")  # the namespace of delivery ids
 
 
@@ -62,9 +65,17 @@ def drain(limit: int = BATCH) -> int:
         except UpdateError as exc:  # another dispatcher cleared it
             if not cancelled(exc):
                 raise
-    for hook, item in queued:
-        _attempt_logged(hook, item)
+    _attempt_all(queued)
     return len(waiting)
+
+
+def _attempt_all(pairs: list[tuple[Webhook, Delivery]]) -> None:
+    if len(pairs) <= 1:
+        for hook, item in pairs:
+            _attempt_logged(hook, item)
+        return
+    with ThreadPoolExecutor(min(PARALLEL, len(pairs))) as pool:
+        list(pool.map(lambda pair: _attempt_logged(*pair), pairs))
 
 
 def _attempt_logged(hook: Webhook, item: Delivery) -> None:
@@ -94,12 +105,14 @@ def _queue(hook: Webhook, doc: dict[str, object]) -> Delivery | None:
 def retry_due(limit: int = BATCH) -> int:
     """Tries again the deliveries whose wait is over; how many."""
     due = list(Delivery.waiting.query(DUE, Delivery.next_at <= clock.now().isoformat(), limit=limit))
+    tried: list[tuple[Webhook, Delivery]] = []
     for item in due:
         hook = get_or_none(Webhook, item.subject, item.webhook)
         if hook is None:  # removed meanwhile: nothing to send to
             item.update(actions=[Delivery.status.set("failed"), Delivery.due.remove(), Delivery.next_at.remove()])
             continue
-        _attempt_logged(hook, item)
+        tried.append((hook, item))
+    _attempt_all(tried)
     return len(due)
 
 

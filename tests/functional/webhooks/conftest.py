@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -15,16 +16,19 @@ SECRET_RE = re.compile(r'<code id="new-secret">([^<]+)</code>')
 
 
 class Receiver:
-    """Records each POST; answers 500 to the event types in `failing`, 204 to others."""
+    """Records each POST; answers 500 to the event types in `failing`, 204 to others, after
+    `delay` seconds."""
 
     def __init__(self) -> None:
         self.received: list[dict[str, Any]] = []
         self.failing: set[str] = set()
+        self.delay = 0.0
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server's name
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                time.sleep(receiver.delay)
                 receiver.received.append({"headers": dict(self.headers), "body": body, "path": self.path})
                 self.send_response(500 if self.headers.get("X-Cheeseshop-Event") in receiver.failing else 204)
                 self.send_header("Content-Length", "0")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import time
 from datetime import timedelta
 
 import jsonschema
@@ -54,6 +55,19 @@ def test_an_upload_reaches_the_receiver_signed_and_only_through_the_dispatcher(c
     dispatch.drain()
     assert len(receiver.received) == len([r for r in receiver.received])  # nothing twice:
     assert [r["headers"]["X-Cheeseshop-Event"] for r in receiver.received].count("project:file:upload") == 1
+
+
+def test_slow_receivers_are_sent_to_at_once_not_one_after_another(client, token, alice, published, receiver):
+    for path in ("a", "b", "c"):
+        assert add_webhook(alice, f"{receiver.url}/{path}", ["project:file:upload"]).status == 200
+    receiver.delay = 1.0
+    assert upload(client, d.basic(token), d.wheel("cheese-demo", "2.0"), d.wheel_name("cheese-demo", "2.0"),
+                  version="2.0")[0] == 200
+    started = time.monotonic()
+    dispatch.drain()
+    assert sorted(r["path"].rsplit("/", 1)[1] for r in receiver.received) == ["a", "b", "c"]
+    assert time.monotonic() - started < 2.5  # one after another: at least 3 s
+    assert [item.status for hook in Webhook.scan() for item in Delivery.query(hook.id)] == ["delivered"] * 3
 
 
 def test_the_secret_is_shown_once_and_kept_sealed(alice, webhook, mailbox):
