@@ -42,6 +42,8 @@ PRICES = {
     "CloudFront HTTPS requests (United States), per request": 0.0100 / 1e4,
     "CloudFront Functions, per invocation": 0.10 / 1e6,  # the /files path rewrite, once per file request
     "CloudFront data transfer out (United States, first 10 TB), per GB": 0.085,
+    "S3 Standard GET, per request": 0.0004 / 1e3,  # for the model of serving straight from S3 (not built)
+    "S3 data transfer out to the internet (first 10 TB), per GB": 0.09,
     "CodeArtifact requests, per request": 0.05 / 1e4,
     "CodeArtifact data transfer out to the internet, per GB": 0.09,
 }
@@ -165,6 +167,14 @@ def report(counts: dict[str, tuple[list[tuple[str, int]], list[tuple[str, int]],
     print(f"  cheeseshop, pages from the CDN : ${ours_cached:10,.2f}")
     print(f"  CodeArtifact, same requests    : ${theirs:10,.2f}")
     print(f"  ratio (CDN path / CodeArtifact): {ours_cached / theirs:.2f}   (goal: <= 0.10)")
+    floor = PRICES["CloudFront HTTPS requests (United States), per request"] / PRICES[
+        "CodeArtifact requests, per request"]
+    print(f"  the CDN path's floor, per request alone: {floor:.2f} (CloudFront's HTTPS request / CodeArtifact's); "
+          "bytes cost about the same at both")
+    s3 = millions * ((page_requests + file_requests) * PRICES["S3 Standard GET, per request"]
+                     + megabytes / 1000 * PRICES["S3 data transfer out to the internet (first 10 TB), per GB"])
+    print(f"  a model, not built: pages and files straight from a public S3 bucket: ${s3:,.2f}, "
+          f"ratio {s3 / theirs:.2f}")
 
 
 if __name__ == "__main__":
