@@ -32,11 +32,6 @@ _lines: list[str] = []
 _lock = threading.Lock()
 
 
-def _logged(method: str, path: str, status: int, size: int, host: str, agent: str) -> None:
-    with _lock:
-        _lines.append(logs.line(clock.now(), method, path, status, size, host, agent))
-
-
 def _flush_forever() -> None:
     """Delivers the access log as CloudFront does: in objects, each a batch of requests."""
     while True:
@@ -69,7 +64,7 @@ class Files(BaseHTTPRequestHandler):
         head = self._head(key) if key.startswith(layout.PACKAGES) and ".." not in key else None
         if head is None:
             self._answer(404, b"Not found.\n")
-            _logged(self.command, stem, 404, 0, self.headers.get("Host", ""), self.headers.get("User-Agent", ""))
+            self._logged(stem, 404, 0)
             return
         self.send_response(200)
         self.send_header("Content-Type", head.get("ContentType") or "application/octet-stream")
@@ -80,8 +75,14 @@ class Files(BaseHTTPRequestHandler):
         if body:
             for chunk in storage.chunks(key):
                 self.wfile.write(chunk)
-        _logged(self.command, stem, 200, int(head["ContentLength"]) if body else 0,  # type: ignore[call-overload]
-                self.headers.get("Host", ""), self.headers.get("User-Agent", ""))
+        self._logged(stem, 200, int(head["ContentLength"]) if body else 0)  # type: ignore[call-overload]
+
+    def _logged(self, stem: str, status: int, size: int) -> None:
+        """This request as a line of the access log the next delivery takes."""
+        line = logs.line(clock.now(), self.command, stem, status, size, self.headers.get("Host", ""),
+                         self.headers.get("User-Agent", ""))
+        with _lock:
+            _lines.append(line)
 
     @staticmethod
     def _head(key: str) -> dict[str, object] | None:

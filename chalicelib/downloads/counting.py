@@ -89,9 +89,9 @@ def add_once(source: str, counts: Counter[Download]) -> None:
     client = aws.client("dynamodb")
     for index, chunk in enumerate(_chunks(updates(counts, seed=source))):
         mark = {"Put": {"TableName": Downloads.Meta.table_name, "ConditionExpression": "attribute_not_exists(#k)",
-                          "ExpressionAttributeNames": {"#k": "key"},
-                          "Item": {"key": {"S": marker(source)}, "slot": {"S": str(index)},
-                                   "expires": _number(int((clock.now() + KEEP_MARKERS).timestamp()))}}}
+                        "ExpressionAttributeNames": {"#k": "key"},
+                        "Item": {"key": {"S": marker(source)}, "slot": {"S": str(index)},
+                                 "expires": _number(int((clock.now() + KEEP_MARKERS).timestamp()))}}}
         try:
             client.transact_write_items(TransactItems=[mark, *({"Update": update} for update in chunk)])
         except client.exceptions.TransactionCanceledException:

@@ -74,9 +74,7 @@ def files_path() -> str | None:
     """The path the file URL serves objects under ("/files" on the CDN, "" on the local file
     server); None when files are not served apart from the app (every download is counted by it)."""
     files_url = get_settings().files_url
-    if not files_url:
-        return None
-    return urlsplit(files_url).path.rstrip("/") if "://" in files_url else files_url.rstrip("/")
+    return urlsplit(files_url).path.rstrip("/") if files_url else None
 
 
 def tally(found: Iterable[Request], resolve: Resolve) -> Counter[Download]:

@@ -70,9 +70,7 @@ def drain(limit: int = BATCH) -> int:
 
 
 def _attempt_all(pairs: list[tuple[Webhook, Delivery]]) -> None:
-    if len(pairs) <= 1:
-        for hook, item in pairs:
-            _attempt_logged(hook, item)
+    if not pairs:
         return
     with ThreadPoolExecutor(min(PARALLEL, len(pairs))) as pool:
         list(pool.map(lambda pair: _attempt_logged(*pair), pairs))
